@@ -1,0 +1,78 @@
+"""Rows with their provenance, as DataFrames and as CSV that Excel opens cleanly."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pandas as pd
+
+from indicators import store
+
+KINDS = ("observations", "events", "reports")
+
+_SQL = {
+    "observations": """
+        SELECT r.published AS report_published, r.title AS report_title, r.issuer,
+               r.series, r.is_sample, e.section, e.headline,
+               o.indicator, o.dimension, o.value, o.unit, o.qualifier,
+               o.as_of, o.period_start, o.period_end, o.source, o.evidence,
+               r.file_name AS report_file
+        FROM observations o
+        JOIN reports r USING (report_id)
+        JOIN events e ON e.report_id = o.report_id AND e.event_seq = o.event_seq
+        WHERE ($start IS NULL OR o.as_of >= $start)
+          AND ($end IS NULL OR o.as_of <= $end)
+          AND ($indicator IS NULL OR o.indicator = $indicator)
+        ORDER BY o.indicator, o.as_of, o.dimension, r.published
+    """,
+    "events": """
+        SELECT r.published AS report_published, r.title AS report_title, r.issuer,
+               r.series, r.is_sample, e.section, e.headline, e.body,
+               array_to_string(list_transform(e.dates, d -> strftime(d, '%Y-%m-%d')), ' ') AS dates,
+               array_to_string(e.sources, '、') AS sources,
+               r.file_name AS report_file
+        FROM events e JOIN reports r USING (report_id)
+        WHERE ($start IS NULL OR e.first_date >= $start)
+          AND ($end IS NULL OR e.first_date <= $end)
+          AND ($indicator IS NULL OR EXISTS (
+                SELECT 1 FROM observations o WHERE o.report_id = e.report_id
+                AND o.event_seq = e.event_seq AND o.indicator = $indicator))
+        ORDER BY r.published, e.event_seq
+    """,
+    "reports": """
+        SELECT published, period_start, period_end, title, issuer, series, is_sample,
+               n_events, n_observations, file_name, file_sha256, ingested_at
+        FROM reports
+        WHERE ($start IS NULL OR published >= $start)
+          AND ($end IS NULL OR published <= $end)
+          AND ($indicator IS NULL OR EXISTS (
+                SELECT 1 FROM observations o WHERE o.report_id = reports.report_id
+                AND o.indicator = $indicator))
+        ORDER BY published
+    """,
+}
+
+
+def frame(
+    db: Path,
+    kind: str,
+    *,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    indicator: str | None = None,
+) -> pd.DataFrame:
+    """The rows of one export, filtered by date and indicator."""
+    if kind not in _SQL:
+        raise ValueError(f"unknown export {kind!r}; choose one of {', '.join(KINDS)}")
+    return store.query(db, _SQL[kind], {"start": start, "end": end, "indicator": indicator})
+
+
+def to_csv_bytes(rows: pd.DataFrame, *, excel: bool = True) -> bytes:
+    """CSV as UTF-8; with ``excel`` a BOM first, so Excel shows Japanese correctly.
+
+    >>> to_csv_bytes(pd.DataFrame({"見出し": ["政治犯"]}))[:3] == b"\\xef\\xbb\\xbf"
+    True
+    """
+    text = rows.to_csv(index=False, lineterminator="\r\n" if excel else "\n")
+    return ("\ufeff" + text if excel else text).encode("utf-8")

@@ -1,0 +1,288 @@
+"""Clean lines of a weekly report -> Report(title, issuer, dates, events).
+
+The layout is described in FORMAT.md. Structure is found from line openings: ``【…】``
+starts a section, ``●`` an item, ``・`` a bullet, ``（1）`` a sub-heading and ``（11月20日``
+a date parenthesis (a period line, or the citation closing an item). Any other line
+continues the one before it, which is how wrapped lines are joined.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from indicators.errors import InputError
+
+_SECTION = re.compile(r"^【(?P<name>[^】]+)】$")
+_SUBHEADING = re.compile(r"^（\d{1,2}）")
+# A date parenthesis opens with a date: "（11月20日", "（24日", "（2023年11月20日".
+_DATE_PAREN = re.compile(r"^（(?:\d{4}年)?\d{1,2}(?:月\d{1,2})?日")
+_END = "（了）"
+
+# One date as items write it, with an optional second end for a range. The month may be
+# left out ("24日"): it is the month of the date before it.
+_DATE = re.compile(
+    r"""(?:(?P<year>\d{4})年)?(?:(?P<month>\d{1,2})月)?(?P<day>\d{1,2})日
+        (?:～(?:(?P<year2>\d{4})年)?(?:(?P<month2>\d{1,2})月)?(?P<day2>\d{1,2})日)?""",
+    re.VERBOSE,
+)
+_FULL_DATE = re.compile(r"^(?P<year>\d{4})年(?P<month>\d{1,2})月(?P<day>\d{1,2})日$")
+_PERIOD = re.compile(
+    r"^（(?P<month>\d{1,2})月(?P<day>\d{1,2})日～(?P<month2>\d{1,2})月(?P<day2>\d{1,2})日）$"
+)
+_OPEN, _CLOSE = "（「『", "）」』"
+
+
+@dataclass
+class Event:
+    """One ``●`` item: a news event with the citation that closes it."""
+
+    seq: int
+    section: str
+    headline: str
+    body: list[str] = field(default_factory=list)
+    dates: list[dt.date] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)
+    period: tuple[dt.date, dt.date] | None = None
+
+    @property
+    def body_text(self) -> str:
+        return "\n".join(self.body)
+
+
+@dataclass
+class Report:
+    """A parsed weekly report: its header and its events in document order."""
+
+    title: str
+    issuer: str
+    published: dt.date
+    period_start: dt.date | None
+    period_end: dt.date | None
+    events: list[Event]
+
+    @property
+    def sections(self) -> list[str]:
+        return list(dict.fromkeys(event.section for event in self.events))
+
+
+def infer_date(month: int, day: int, anchor: dt.date) -> dt.date | None:
+    """The date with this month and day nearest to ``anchor`` (reports omit the year).
+
+    >>> infer_date(12, 29, dt.date(2024, 1, 4))
+    datetime.date(2023, 12, 29)
+    >>> infer_date(1, 2, dt.date(2024, 1, 4))
+    datetime.date(2024, 1, 2)
+    >>> infer_date(2, 30, dt.date(2024, 1, 4)) is None
+    True
+    """
+    best: dt.date | None = None
+    for year in (anchor.year - 1, anchor.year, anchor.year + 1):
+        try:
+            candidate = dt.date(year, month, day)
+        except ValueError:
+            continue
+        if best is None or abs(candidate - anchor) < abs(best - anchor):
+            best = candidate
+    return best
+
+
+def split_top_level(text: str, sep: str = "、") -> list[str]:
+    """Split on ``sep`` outside brackets.
+
+    >>> split_top_level("11月22日露タス通信、「ゼルカロ（鏡、夕刊）」")
+    ['11月22日露タス通信', '「ゼルカロ（鏡、夕刊）」']
+    """
+    parts, depth, start = [], 0, 0
+    for i, char in enumerate(text):
+        if char in _OPEN:
+            depth += 1
+        elif char in _CLOSE:
+            depth = max(depth - 1, 0)
+        elif char == sep and depth == 0:
+            parts.append(text[start:i])
+            start = i + 1
+    parts.append(text[start:])
+    return [part.strip() for part in parts if part.strip()]
+
+
+def _strip_quotes(source: str) -> str:
+    """A source wholly in 「」 is named without them; 人権団体「ヴャスナ」 keeps them."""
+    if source.startswith("「") and source.endswith("」") and _closing_index(source) == len(source) - 1:
+        return source[1:-1]
+    return source
+
+
+def _closing_index(text: str) -> int:
+    """Index of the bracket closing the one that opens ``text``; -1 if unbalanced."""
+    depth = 0
+    for i, char in enumerate(text):
+        if char in _OPEN:
+            depth += 1
+        elif char in _CLOSE:
+            depth -= 1
+            if depth == 0:
+                return i
+    return -1
+
+
+def parse_citation(content: str, anchor: dt.date) -> tuple[list[dt.date], list[str]]:
+    """Dates and sources of a citation's content (without its outer parentheses).
+
+    >>> parse_citation("11月23日国営ベルタ通信、24日「ゼルカロ（鏡）」", dt.date(2023, 11, 30))
+    ([datetime.date(2023, 11, 23), datetime.date(2023, 11, 24)], ['国営ベルタ通信', 'ゼルカロ（鏡）'])
+    >>> parse_citation("11月21日～11月27日Pozirk", dt.date(2023, 11, 30))[0][-1]
+    datetime.date(2023, 11, 27)
+    """
+    dates: list[dt.date] = []
+    sources: list[str] = []
+    month: int | None = None
+    for part in split_top_level(content):
+        match = _DATE.match(part)
+        if match:
+            for year_key, month_key, day_key in (("year", "month", "day"), ("year2", "month2", "day2")):
+                if match[day_key] is None:
+                    continue
+                day = int(match[day_key])
+                if match[month_key]:
+                    month = int(match[month_key])
+                elif month is None:
+                    month = anchor.month
+                elif dates and day < dates[-1].day:
+                    month = month % 12 + 1  # "30日、1日": the next month
+                if match[year_key]:
+                    try:
+                        dates.append(dt.date(int(match[year_key]), month, day))
+                    except ValueError:
+                        pass
+                    continue
+                date = infer_date(month, day, anchor)
+                if date is not None:
+                    dates.append(date)
+            part = part[match.end() :].strip()
+        if part:
+            sources.append(_strip_quotes(part))
+    return dates, sources
+
+
+def _join(previous: str, line: str) -> str:
+    """Join a wrapped line: no space in Japanese, one between two Latin words."""
+    if previous and line and previous[-1].isascii() and previous[-1].isalpha():
+        if line[0].isascii() and line[0].isalpha():
+            return f"{previous} {line}"
+    return previous + line
+
+
+def _is_date_paren(segment: str) -> bool:
+    return bool(_DATE_PAREN.match(segment)) and _closing_index(segment) == len(segment) - 1
+
+
+@dataclass
+class _Item:
+    section: str
+    headline: str
+    segments: list[str] = field(default_factory=list)
+
+
+def _header(lines: list[str]) -> tuple[str, str, dt.date, tuple[dt.date, dt.date] | None]:
+    """Title, issuer, publication date and period from the lines before the first item."""
+    if not lines:
+        raise InputError("no text: not a weekly report")
+    title, published, period_match, issuer = lines[0], None, None, ""
+    for line in lines[1:]:
+        if (full := _FULL_DATE.match(line)) and published is None:
+            try:
+                published = dt.date(int(full["year"]), int(full["month"]), int(full["day"]))
+            except ValueError:
+                continue
+        elif (found := _PERIOD.match(line)) and period_match is None:
+            period_match = found
+        else:
+            issuer = issuer or line
+    if published is None:
+        raise InputError(
+            "no publication date (YYYY年M月D日) in the header: not a weekly report, "
+            "or its date is unreadable"
+        )
+    period = None
+    if period_match:
+        start = infer_date(int(period_match["month"]), int(period_match["day"]), published)
+        end = infer_date(int(period_match["month2"]), int(period_match["day2"]), published)
+        if start and end:
+            if start > end:  # a period across New Year: the start is in the year before
+                start = start.replace(year=end.year - 1)
+            period = (start, end)
+    return title, issuer, published, period
+
+
+def parse_lines(lines: list[str]) -> Report:
+    """A report from its clean lines (see :func:`indicators.read.clean_lines`)."""
+    first_structural = next(
+        (i for i, line in enumerate(lines) if _SECTION.match(line) or line.startswith("●")),
+        len(lines),
+    )
+    title, issuer, published, period = _header(lines[:first_structural])
+    items: list[_Item] = []
+    section = ""
+    item: _Item | None = None
+    for line in lines[first_structural:]:
+        if line == _END:
+            break
+        if found := _SECTION.match(line):
+            section, item = found["name"], None
+        elif line.startswith("●"):
+            item = _Item(section, line[1:].strip())
+            items.append(item)
+        elif item is None:
+            continue  # prose between a section heading and its first item: no event
+        elif line.startswith("・") or _SUBHEADING.match(line) or _DATE_PAREN.match(line):
+            item.segments.append(line)
+        elif item.segments:
+            item.segments[-1] = _join(item.segments[-1], line)
+        else:
+            item.headline = _join(item.headline, line)
+    if not items:
+        raise InputError("no news items (●) found: not a weekly report")
+    events = [_event(seq, found, published) for seq, found in enumerate(items)]
+    return Report(
+        title=title,
+        issuer=issuer,
+        published=published,
+        period_start=period[0] if period else None,
+        period_end=period[1] if period else None,
+        events=events,
+    )
+
+
+def _event(seq: int, item: _Item, published: dt.date) -> Event:
+    segments = list(item.segments)
+    headline = item.headline
+    dates: list[dt.date] = []
+    sources: list[str] = []
+    if segments and _is_date_paren(segments[-1]):
+        citation = segments.pop()
+        dates, sources = parse_citation(citation[1:-1], published)
+        if not sources and not segments:
+            # "●見出し（11月20日）" wrapped just before its date: the date is the headline's.
+            headline = _join(headline, citation)
+            dates = []
+    if not dates:
+        for content in re.findall(r"（([^（）]*)）", headline):
+            if _DATE.match(content):
+                dates.extend(parse_citation(content, published)[0])
+    period = None
+    for segment in segments:
+        if _is_date_paren(segment):
+            found, named = parse_citation(segment[1:-1], published)
+            if len(found) == 2 and not named:
+                period = (found[0], found[1])
+                break
+    return Event(seq, item.section, headline, segments, dates, sources, period)
+
+
+def parse_text(text: str) -> Report:
+    """A report from raw text as a PDF text extractor gives it."""
+    from indicators.read import clean_lines
+
+    return parse_lines(clean_lines(text))

@@ -1,0 +1,142 @@
+"""Bytes of a report (PDF, or text in any Japanese encoding) -> clean lines of text.
+
+Cleaning undoes what a PDF text extractor does to a report (see FORMAT.md): blank lines
+after every line, half-width spaces around numbers, page numbers and running headers,
+full-width digits. Joining wrapped lines needs to know the report's structure, so that
+is left to :mod:`indicators.parse`; this module keeps one physical line per line.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from pathlib import Path
+
+from charset_normalizer import from_bytes
+
+from indicators.errors import InputError
+
+#: Files larger than this are refused before being read (bytes); ``INDICATORS_MAX_BYTES``
+#: or the CLI's ``--max-size`` change it.
+DEFAULT_MAX_BYTES = 50 * 1024 * 1024
+
+# NFKC turns these full-width signs into ASCII; reports (and readers) expect the
+# Japanese forms, so they are put back. Both range signs become one.
+_KEEP_FULL_WIDTH = str.maketrans({"(": "（", ")": "）", "~": "～", "〜": "～"})
+
+# A space next to any non-ASCII character is an extraction artifact ("11 月 24 日",
+# "少なくとも 22人"); spaces between ASCII words ("Justice for Journalist") are real.
+_SPACE_NEXT_TO_WIDE = re.compile(r"(?<=[^\x00-\x7f])[ \t\u3000]+|[ \t\u3000]+(?=[^\x00-\x7f])")
+
+_PAGE_NUMBER = re.compile(
+    r"""^(?:
+        -\s*\d+\s*-           # - 2 -
+      | \d+\s*/\s*\d+         # 2 / 5
+      | \d+                   # a bare number on its own line
+      | (?:page|p\.)\s*\d+    # Page 2
+    )$""",
+    re.VERBOSE | re.IGNORECASE,
+)
+
+
+def decode(data: bytes) -> str:
+    """Text of a report file: UTF-8 (with or without BOM) or Shift-JIS/CP932, unasked.
+
+    >>> decode("政治犯".encode("cp932"))
+    '政治犯'
+    >>> decode("\\ufeff政治犯".encode("utf-8"))
+    '政治犯'
+    """
+    if not data.strip():
+        raise InputError("empty file")
+    if b"\x00" in data[:4096]:
+        # UTF-16 reports exist in the wild, binaries more often; only trust a BOM.
+        if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+            return data.decode("utf-16")
+        raise InputError("not a text report (binary content)")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        # Japanese tools default to CP932; a strict decode that succeeds is reliable
+        # because CP932's lead/trail byte pairs rarely form by chance.
+        return data.decode("cp932")
+    except UnicodeDecodeError:
+        pass
+    best = from_bytes(data).best()
+    if best is None:
+        raise InputError("cannot decode the text (neither UTF-8 nor Shift-JIS)")
+    return str(best)
+
+
+def normalize(line: str) -> str:
+    """One line in canonical form: NFKC, Japanese brackets, no artifact spaces.
+
+    >>> normalize("（11 月 24 日） 少なくとも　２２ 人")
+    '（11月24日）少なくとも22人'
+    >>> normalize("「Justice for Journalist」財団")
+    '「Justice for Journalist」財団'
+    """
+    line = unicodedata.normalize("NFKC", line).translate(_KEEP_FULL_WIDTH)
+    return _SPACE_NEXT_TO_WIDE.sub("", line).strip()
+
+
+def clean_lines(text: str) -> list[str]:
+    """Non-empty normalised lines, with page numbers and running headers dropped.
+
+    The first line is the report's title; the same line again later is a running header
+    at a page break.
+
+    >>> clean_lines(" タイトル \\n\\n本文\\n\\n- 2 -\\n\\n タイトル\\n\\n続き")
+    ['タイトル', '本文', '続き']
+    """
+    lines: list[str] = []
+    for raw in text.splitlines():
+        line = normalize(raw)
+        if not line or _PAGE_NUMBER.match(line):
+            continue
+        if lines and line == lines[0]:
+            continue
+        lines.append(line)
+    return lines
+
+
+def is_pdf(data: bytes) -> bool:
+    """Whether bytes look like a PDF (the header may follow a little junk)."""
+    return b"%PDF-" in data[:1024]
+
+
+def read_text(data: bytes, *, name: str = "") -> str:
+    """Raw text of a report file, PDF or text, told apart by content, not by name."""
+    if is_pdf(data):
+        from indicators.pdf import pdf_to_text  # pdfium loads only when a PDF comes
+
+        return pdf_to_text(data)
+    if name.lower().endswith(".pdf"):
+        raise InputError("not a PDF (no %PDF header)")
+    return decode(data)
+
+
+def read_file(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
+    """The bytes of a report file; refuses what is too large or cannot be read."""
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise InputError(
+                f"file too large ({size / 1e6:.1f} MB; the limit is {max_bytes / 1e6:.0f} MB)"
+            )
+        with path.open("rb") as handle:
+            # Read at most one byte past the limit: a file that grows meanwhile is refused too.
+            data = handle.read(max_bytes + 1)
+    except FileNotFoundError as error:
+        raise InputError("file not found (moved or deleted?)") from error
+    except IsADirectoryError as error:
+        raise InputError("is a folder, not a file") from error
+    except PermissionError as error:
+        raise InputError("permission denied") from error
+    except OSError as error:
+        raise InputError(f"cannot read the file ({error.strerror or error})") from error
+    if len(data) > max_bytes:
+        raise InputError(f"file too large (over the limit of {max_bytes / 1e6:.0f} MB)")
+    return data
