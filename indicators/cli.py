@@ -65,10 +65,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     export_cmd = commands.add_parser("export", help="write stored rows as CSV with provenance")
     export_cmd.add_argument("kind", choices=export.KINDS)
-    export_cmd.add_argument("--out", type=Path, default=None, help="file to write (default: stdout)")
+    export_cmd.add_argument(
+        "--out", type=Path, default=None, help="file to write (default: stdout)"
+    )
     export_cmd.add_argument("--from", dest="start", type=_date, default=None, metavar="DATE")
     export_cmd.add_argument("--to", dest="end", type=_date, default=None, metavar="DATE")
-    export_cmd.add_argument("--indicator", default=None, metavar="ID", help="e.g. political_prisoners")
+    export_cmd.add_argument(
+        "--indicator", default=None, metavar="ID", help="e.g. political_prisoners"
+    )
     export_cmd.add_argument(
         "--excel", action="store_true", help="start with a BOM so Excel shows Japanese correctly"
     )

@@ -225,7 +225,9 @@ def sentences(event: Event) -> list[tuple[str, str]]:
             continue
         unit = unit.lstrip("・").strip()
         found.extend(
-            (sentence.strip(), unit) for sentence in re.findall(r"[^。]+。?", unit) if sentence.strip()
+            (sentence.strip(), unit)
+            for sentence in re.findall(r"[^。]+。?", unit)
+            if sentence.strip()
         )
     return found
 
@@ -304,7 +306,9 @@ def _observe(
         matches = [first] if first else []
     dimension: str | None = None
     if indicator.dimension == "cue_country":
-        dimension = definitions.countries.get(cue["country"]) if "country" in cue.re.groupindex else None
+        dimension = (
+            definitions.countries.get(cue["country"]) if "country" in cue.re.groupindex else None
+        )
     elif indicator.dimension == "counterparty":
         for text in (sentence, unit, event.headline):
             dimension = _country(text, definitions, home)
@@ -315,7 +319,9 @@ def _observe(
     for match in matches:
         unit_word = match["unit"]
         unit_code = (
-            definitions.currencies[unit_word] if indicator.shape == "money" else indicator.units[unit_word]
+            definitions.currencies[unit_word]
+            if indicator.shape == "money"
+            else indicator.units[unit_word]
         )
         observation = Observation(
             indicator=indicator.id,

@@ -21,6 +21,10 @@ BATCH_SIZE = 2000
 _PARALLEL_FROM = 64
 
 
+def batch_size_default() -> int:
+    return int(os.environ.get("INDICATORS_BATCH_SIZE", BATCH_SIZE))
+
+
 def max_bytes_default() -> int:
     return int(os.environ.get("INDICATORS_MAX_BYTES", DEFAULT_MAX_BYTES))
 
@@ -47,7 +51,9 @@ def parse_path(path: Path, max_bytes: int) -> store.Parsed | store.Outcome:
     except InputError as error:
         return store.Outcome(str(path), "failed", str(error))
     except Exception as error:  # a parser bug must not stop the batch nor show a traceback
-        return store.Outcome(str(path), "failed", f"could not be read ({type(error).__name__}: {error})")
+        return store.Outcome(
+            str(path), "failed", f"could not be read ({type(error).__name__}: {error})"
+        )
 
 
 def _parse_star(args: tuple[Path, int]) -> store.Parsed | store.Outcome:
@@ -84,13 +90,14 @@ def ingest(
     paths: Iterable[Path],
     *,
     max_bytes: int | None = None,
-    batch_size: int = BATCH_SIZE,
+    batch_size: int | None = None,
     workers: int | None = None,
     on_outcome: Callable[[store.Outcome], None] | None = None,
 ) -> IngestResult:
     """Parse every report under ``paths`` and store them, a batch per transaction."""
     files = list(discover(paths))
     max_bytes = max_bytes_default() if max_bytes is None else max_bytes
+    batch_size = batch_size or batch_size_default()
     result = IngestResult()
     parsed: list[store.Parsed] = []
     failures: list[store.Outcome] = []

@@ -8,6 +8,7 @@ continues the one before it, which is how wrapped lines are joined.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 from dataclasses import dataclass, field
@@ -109,7 +110,11 @@ def split_top_level(text: str, sep: str = "、") -> list[str]:
 
 def _strip_quotes(source: str) -> str:
     """A source wholly in 「」 is named without them; 人権団体「ヴャスナ」 keeps them."""
-    if source.startswith("「") and source.endswith("」") and _closing_index(source) == len(source) - 1:
+    if (
+        source.startswith("「")
+        and source.endswith("」")
+        and _closing_index(source) == len(source) - 1
+    ):
         return source[1:-1]
     return source
 
@@ -130,8 +135,10 @@ def _closing_index(text: str) -> int:
 def parse_citation(content: str, anchor: dt.date) -> tuple[list[dt.date], list[str]]:
     """Dates and sources of a citation's content (without its outer parentheses).
 
-    >>> parse_citation("11月23日国営ベルタ通信、24日「ゼルカロ（鏡）」", dt.date(2023, 11, 30))
-    ([datetime.date(2023, 11, 23), datetime.date(2023, 11, 24)], ['国営ベルタ通信', 'ゼルカロ（鏡）'])
+    >>> published = dt.date(2023, 11, 30)
+    >>> dates, sources = parse_citation("11月23日国営ベルタ通信、24日「ゼルカロ（鏡）」", published)
+    >>> [d.isoformat() for d in dates], sources
+    (['2023-11-23', '2023-11-24'], ['国営ベルタ通信', 'ゼルカロ（鏡）'])
     >>> parse_citation("11月21日～11月27日Pozirk", dt.date(2023, 11, 30))[0][-1]
     datetime.date(2023, 11, 27)
     """
@@ -141,7 +148,10 @@ def parse_citation(content: str, anchor: dt.date) -> tuple[list[dt.date], list[s
     for part in split_top_level(content):
         match = _DATE.match(part)
         if match:
-            for year_key, month_key, day_key in (("year", "month", "day"), ("year2", "month2", "day2")):
+            for year_key, month_key, day_key in (
+                ("year", "month", "day"),
+                ("year2", "month2", "day2"),
+            ):
                 if match[day_key] is None:
                     continue
                 day = int(match[day_key])
@@ -152,10 +162,8 @@ def parse_citation(content: str, anchor: dt.date) -> tuple[list[dt.date], list[s
                 elif dates and day < dates[-1].day:
                     month = month % 12 + 1  # "30日、1日": the next month
                 if match[year_key]:
-                    try:
+                    with contextlib.suppress(ValueError):  # 2月30日: not a date
                         dates.append(dt.date(int(match[year_key]), month, day))
-                    except ValueError:
-                        pass
                     continue
                 date = infer_date(month, day, anchor)
                 if date is not None:
@@ -168,9 +176,9 @@ def parse_citation(content: str, anchor: dt.date) -> tuple[list[dt.date], list[s
 
 def _join(previous: str, line: str) -> str:
     """Join a wrapped line: no space in Japanese, one between two Latin words."""
-    if previous and line and previous[-1].isascii() and previous[-1].isalpha():
-        if line[0].isascii() and line[0].isalpha():
-            return f"{previous} {line}"
+    latin_end = previous and previous[-1].isascii() and previous[-1].isalpha()
+    if latin_end and line and line[0].isascii() and line[0].isalpha():
+        return f"{previous} {line}"
     return previous + line
 
 

@@ -34,7 +34,7 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE TABLE reports (
         report_id     INTEGER PRIMARY KEY,
         report_key    VARCHAR NOT NULL UNIQUE,  -- series + publication date + period
-        series        VARCHAR NOT NULL,         -- country and issuer, e.g. ベラルーシ｜在ベラルーシ大使館
+        series        VARCHAR NOT NULL,         -- country｜issuer
         country       VARCHAR NOT NULL,
         title         VARCHAR NOT NULL,
         issuer        VARCHAR NOT NULL,
@@ -165,9 +165,7 @@ def schema_version(con: duckdb.DuckDBPyConnection) -> int:
 
 def migrate(con: duckdb.DuckDBPyConnection) -> int:
     """Bring the schema to :data:`SCHEMA_VERSION`; returns the version found before."""
-    con.execute(
-        "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER, applied_at TIMESTAMP)"
-    )
+    con.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER, applied_at TIMESTAMP)")
     found = schema_version(con)
     if found > SCHEMA_VERSION:
         raise StoreError(
@@ -271,7 +269,9 @@ def write(db: Path, parsed: Sequence[Parsed], failures: Sequence[Outcome] = ()) 
                 "SELECT report_key, report_id, file_sha256 FROM reports"
             ).fetchall()
         }
-        next_id = int(con.execute("SELECT coalesce(max(report_id), 0) + 1 FROM reports").fetchone()[0])  # type: ignore[index]
+        next_id = int(
+            con.execute("SELECT coalesce(max(report_id), 0) + 1 FROM reports").fetchone()[0]
+        )  # type: ignore[index]
         to_write: dict[str, tuple[int, Parsed]] = {}
         replaced: list[int] = []
         log: list[tuple[Any, ...]] = []
@@ -311,9 +311,7 @@ def write(db: Path, parsed: Sequence[Parsed], failures: Sequence[Outcome] = ()) 
                 ids = pd.DataFrame({"report_id": sorted(set(replaced))})
                 con.register("replaced_ids", ids)
                 for table in ("reports", "events", "observations", "quantities"):
-                    con.execute(
-                        f"DELETE FROM {table} WHERE report_id IN (SELECT report_id FROM replaced_ids)"
-                    )
+                    con.execute(f"DELETE FROM {table} WHERE report_id IN (FROM replaced_ids)")
                 con.unregister("replaced_ids")
             for table, frame in frames.items():
                 if len(frame):
