@@ -29,7 +29,7 @@ _SQL = {
     "events": """
         SELECT r.published AS report_published, r.title AS report_title, r.issuer,
                r.series, r.is_sample, e.section, e.headline, e.body,
-               array_to_string(list_transform(e.dates, d -> strftime(d, '%Y-%m-%d')), ' ') AS dates,
+               array_to_string(e.dates, ' ') AS dates,
                array_to_string(e.sources, '、') AS sources,
                r.file_name AS report_file
         FROM events e JOIN reports r USING (report_id)

@@ -27,6 +27,7 @@ _MULTIPLIERS = {"兆": Decimal(10) ** 12, "億": Decimal(10) ** 8, "万": Decima
 _NUMBER = r"""(?=\d)(?:\d[\d,]*(?:\.\d+)?兆)?(?:\d[\d,]*(?:\.\d+)?億)?
               (?:\d[\d,]*(?:\.\d+)?万)?(?:\d[\d,]*(?:\.\d+)?)?"""
 
+_DIGIT = re.compile(r"\d")
 _AS_OF = re.compile(r"(?:(?P<year>\d{4})年)?(?P<month>\d{1,2})月(?P<day>\d{1,2})日(?:現在|時点)")
 
 
@@ -256,7 +257,7 @@ def extract(report: Report, definitions: Definitions | None = None) -> Extractio
     quantities: list[Quantity] = []
     for event in report.events:
         for sentence, unit in sentences(event):
-            if not any(char.isdigit() for char in sentence):
+            if not _DIGIT.search(sentence):
                 continue
             taken: list[tuple[int, int]] = []
             for indicator in definitions.indicators:

@@ -14,13 +14,14 @@ import hashlib
 import os
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import duckdb
 import pandas as pd
+from filelock import FileLock, Timeout
 
 from indicators.extract import Extraction
 from indicators.parse import Report
@@ -106,6 +107,11 @@ TABLES = ("reports", "events", "observations", "quantities", "ingest_log")
 _PROCESS_LOCK = threading.RLock()
 
 
+#: Called inside the write transaction, after the inserts and before COMMIT. A fault
+#: injection point for the crash tests (a process killed here must lose only the batch).
+_before_commit: Callable[[], None] | None = None
+
+
 class StoreError(Exception):
     """The database cannot be used now (locked too long, missing, newer schema)."""
 
@@ -125,6 +131,36 @@ def _is_lock_error(error: Exception) -> bool:
 
 
 @contextlib.contextmanager
+def _gate(db: Path, *, hold: bool, timeout: float) -> Iterator[None]:
+    """The writers' turnstile beside the database file (``X.duckdb.lock``).
+
+    DuckDB's own lock has no queue: readers opening and closing the file in a loop could
+    keep a writer out for ever. So a writer holds this gate for its whole transaction,
+    and a reader passes through it (acquire, release) before it opens the file: once a
+    writer is waiting, no new reader starts, and the writer gets in as soon as the
+    readers in flight close.
+    """
+    lock = FileLock(f"{db}.lock", timeout=timeout)
+    try:
+        lock.acquire()
+    except Timeout as error:
+        raise StoreError(
+            f"{db}: another ingest is writing (gave up waiting after {timeout:.0f} s)"
+        ) from error
+    except OSError:
+        yield  # a read-only folder: nobody can write here anyway
+        return
+    if hold:
+        try:
+            yield
+        finally:
+            lock.release()
+    else:
+        lock.release()
+        yield
+
+
+@contextlib.contextmanager
 def connect(
     db: Path, *, read_only: bool, timeout: float | None = None
 ) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -133,8 +169,8 @@ def connect(
         raise StoreError(f"{db}: no database yet (run `indicators ingest` first)")
     timeout = lock_timeout() if timeout is None else timeout
     deadline = time.monotonic() + timeout
-    delay = 0.01
-    with _PROCESS_LOCK:
+    delay = 0.005
+    with _gate(db, hold=not read_only, timeout=timeout), _PROCESS_LOCK:
         while True:
             try:
                 con = duckdb.connect(str(db), read_only=read_only)
@@ -145,8 +181,8 @@ def connect(
                         f"{db}: the database is in use by another process "
                         f"(gave up after {timeout:.0f} s; is an ingest still running?)"
                     ) from error
-                time.sleep(delay)  # wait for the other process's transaction to end
-                delay = min(delay * 2, 0.2)
+                time.sleep(delay)  # back off while the other process's query ends
+                delay = min(delay * 2, 0.1)
         try:
             yield con
         finally:
@@ -321,6 +357,8 @@ def write(db: Path, parsed: Sequence[Parsed], failures: Sequence[Outcome] = ()) 
                     con.unregister("incoming")
             if log:
                 con.executemany("INSERT INTO ingest_log VALUES (?, ?, ?, ?, ?, ?)", log)
+            if _before_commit is not None:
+                _before_commit()
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")
