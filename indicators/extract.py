@@ -28,6 +28,7 @@ _NUMBER = r"""(?=\d)(?:\d[\d,]*(?:\.\d+)?兆)?(?:\d[\d,]*(?:\.\d+)?億)?
               (?:\d[\d,]*(?:\.\d+)?万)?(?:\d[\d,]*(?:\.\d+)?)?"""
 
 _DIGIT = re.compile(r"\d")
+_SENTENCE = re.compile(r"[^。]+。?")
 _AS_OF = re.compile(r"(?:(?P<year>\d{4})年)?(?P<month>\d{1,2})月(?P<day>\d{1,2})日(?:現在|時点)")
 
 

@@ -56,8 +56,10 @@ def parse_path(path: Path, max_bytes: int) -> store.Parsed | store.Outcome:
         )
 
 
-def _parse_star(args: tuple[Path, int]) -> store.Parsed | store.Outcome:
-    return parse_path(*args)
+def _stage(args: tuple[Path, int]) -> store.Staged | store.Outcome:
+    """Worker: one file -> the rows it adds (or why it failed)."""
+    parsed = parse_path(*args)
+    return parsed if isinstance(parsed, store.Outcome) else store.stage(parsed)
 
 
 @dataclass
@@ -72,17 +74,24 @@ class IngestResult:
         return sum(o.action == action for o in self.outcomes)
 
 
-def parse_many(
-    paths: Sequence[Path], max_bytes: int, workers: int | None = None
-) -> Iterator[store.Parsed | store.Outcome]:
-    """Parse files in order, over the machine's cores when there are many."""
-    workers = workers or os.cpu_count() or 1
-    jobs = [(path, max_bytes) for path in paths]
-    if workers == 1 or len(jobs) < _PARALLEL_FROM:
-        yield from map(_parse_star, jobs)
+def _batches(
+    files: Sequence[Path], max_bytes: int, batch_size: int, workers: int
+) -> Iterator[list[store.Staged | store.Outcome]]:
+    """Parsed batches in file order; the next batch is parsed while one is written."""
+    chunks = [files[i : i + batch_size] for i in range(0, len(files), batch_size)]
+    jobs = [[(path, max_bytes) for path in chunk] for chunk in chunks]
+    if workers == 1 or len(files) < _PARALLEL_FROM:
+        for chunk_jobs in jobs:
+            yield [_stage(job) for job in chunk_jobs]
         return
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        yield from pool.map(_parse_star, jobs, chunksize=16)
+        # At most two batches in flight: memory stays flat however many files come.
+        pending = pool.map(_stage, jobs[0], chunksize=8) if jobs else None
+        for i in range(len(jobs)):
+            assert pending is not None
+            done = list(pending)
+            pending = pool.map(_stage, jobs[i + 1], chunksize=8) if i + 1 < len(jobs) else None
+            yield done
 
 
 def ingest(
@@ -98,27 +107,14 @@ def ingest(
     files = list(discover(paths))
     max_bytes = max_bytes_default() if max_bytes is None else max_bytes
     batch_size = batch_size or batch_size_default()
+    workers = workers or os.cpu_count() or 1
     result = IngestResult()
-    parsed: list[store.Parsed] = []
-    failures: list[store.Outcome] = []
-
-    def flush() -> None:
-        if not parsed and not failures:
-            return
-        outcomes = store.write(db, parsed, failures)
+    for batch in _batches(files, max_bytes, batch_size, workers):
+        staged = [item for item in batch if isinstance(item, store.Staged)]
+        failures = [item for item in batch if isinstance(item, store.Outcome)]
+        outcomes = store.write(db, staged, failures)
         result.outcomes.extend(outcomes)
         if on_outcome:
             for outcome in outcomes:
                 on_outcome(outcome)
-        parsed.clear()
-        failures.clear()
-
-    for item in parse_many(files, max_bytes, workers):
-        if isinstance(item, store.Outcome):
-            failures.append(item)
-        else:
-            parsed.append(item)
-        if len(parsed) >= batch_size:
-            flush()
-    flush()
     return result

@@ -32,6 +32,7 @@ _FULL_DATE = re.compile(r"^(?P<year>\d{4})年(?P<month>\d{1,2})月(?P<day>\d{1,2
 _PERIOD = re.compile(
     r"^（(?P<month>\d{1,2})月(?P<day>\d{1,2})日～(?P<month2>\d{1,2})月(?P<day2>\d{1,2})日）$"
 )
+_PARENTHESES = re.compile(r"（([^（）]*)）")
 _OPEN, _CLOSE = "（「『", "）」』"
 
 
@@ -276,7 +277,7 @@ def _event(seq: int, item: _Item, published: dt.date) -> Event:
             headline = _join(headline, citation)
             dates = []
     if not dates:
-        for content in re.findall(r"（([^（）]*)）", headline):
+        for content in _PARENTHESES.findall(headline):
             if _DATE.match(content):
                 dates.extend(parse_citation(content, published)[0])
     period = None

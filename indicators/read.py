@@ -55,6 +55,7 @@ def _compatibility_chars() -> re.Pattern[str]:
 
 _COMPATIBILITY = _compatibility_chars()
 _SPACES = re.compile(r"[ \t]+")
+_LINE_EDGE_SPACES = re.compile(r"[ \t]*\n[ \t]*")
 
 
 def _nfkc(text: str) -> str:
@@ -68,6 +69,10 @@ def _drop_artifact_spaces(text: str) -> str:
 
     Spaces between ASCII words ("Justice for Journalist") are real and stay.
     """
+
+    # Most spaces stand at line ends; one plain substitution removes them first, so that
+    # the per-space check below runs only for the few inside lines.
+    text = _LINE_EDGE_SPACES.sub("\n", text)
 
     def keep(match: re.Match[str]) -> str:
         start, end = match.span()

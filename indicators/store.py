@@ -14,13 +14,14 @@ import hashlib
 import os
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 from filelock import FileLock, Timeout
 
 from indicators.extract import Extraction
@@ -99,6 +100,7 @@ MIGRATIONS: tuple[str, ...] = (
     """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
+_LOG_COLUMNS = ["logged_at", "file_name", "file_sha256", "report_id", "action", "message"]
 TABLES = ("reports", "events", "observations", "quantities", "ingest_log")
 
 # DuckDB refuses two connections of different configuration (read-only and read-write)
@@ -189,14 +191,21 @@ def connect(
             con.close()
 
 
+def _scalar(con: duckdb.DuckDBPyConnection, sql: str) -> Any:
+    """The one value of a query (fetched whole: DuckDB 2 refuses new work on a connection
+    while a result is left unfinished)."""
+    rows = con.execute(sql).fetchall()
+    return rows[0][0] if rows else None
+
+
 def schema_version(con: duckdb.DuckDBPyConnection) -> int:
-    exists = con.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'"
-    ).fetchone()
-    if not exists or not exists[0]:
+    exists = _scalar(
+        con, "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'"
+    )
+    if not exists:
         return 0
-    row = con.execute("SELECT max(version) FROM schema_version").fetchone()
-    return int(row[0]) if row and row[0] is not None else 0
+    version = _scalar(con, "SELECT max(version) FROM schema_version")
+    return int(version) if version is not None else 0
 
 
 def migrate(con: duckdb.DuckDBPyConnection) -> int:
@@ -261,6 +270,60 @@ class Parsed:
 
 
 @dataclass
+class Staged:
+    """A parsed report as the rows it adds to each table, ready for a bulk insert.
+
+    Made where the report was parsed (a worker process), so that what crosses back to
+    the writer is plain tuples; the writer only adds the report's id.
+    """
+
+    file_name: str
+    sha256: str
+    key: str
+    published: dt.date
+    n_events: int
+    n_observations: int
+    rows: dict[str, list[tuple[Any, ...]]]
+
+
+def stage(item: Parsed) -> Staged:
+    """The rows of one parsed report, without their ``report_id``."""
+    r = item.report
+    observations = item.extraction.observations
+    rows: dict[str, list[tuple[Any, ...]]] = {
+        "reports": [
+            (
+                item.key, item.series, item.country, r.title, r.issuer, r.published,
+                r.period_start, r.period_end, item.is_sample, item.file_name, item.sha256,
+                item.size, len(r.events), len(observations),
+            )
+        ],
+        "events": [
+            (
+                e.seq, e.section, e.headline, e.body_text, e.dates, e.sources,
+                e.dates[0] if e.dates else r.published,
+                e.period[0] if e.period else None, e.period[1] if e.period else None,
+            )
+            for e in r.events
+        ],
+        "observations": [
+            (
+                o.event_seq, seq, o.indicator, o.dimension, float(o.value), o.unit,
+                o.qualifier, o.as_of, o.period_start, o.period_end, o.source, o.evidence,
+            )
+            for seq, o in enumerate(observations)
+        ],
+        "quantities": [
+            (q.event_seq, float(q.value), q.unit, q.qualifier, q.text, q.sentence)
+            for q in item.extraction.quantities
+        ],
+    }  # fmt: skip
+    return Staged(
+        item.file_name, item.sha256, item.key, r.published, len(r.events), len(observations), rows
+    )
+
+
+@dataclass
 class Outcome:
     """What happened to one input file."""
 
@@ -288,30 +351,34 @@ def parse_bytes(data: bytes, file_name: str) -> Parsed:
     )
 
 
-def write(db: Path, parsed: Sequence[Parsed], failures: Sequence[Outcome] = ()) -> list[Outcome]:
-    """Store parsed reports in one transaction: add new, replace changed, skip same.
+def write(
+    db: Path, staged: Sequence[Staged | Parsed], failures: Sequence[Outcome] = ()
+) -> list[Outcome]:
+    """Store reports in one transaction: add new, replace changed, skip the same.
 
     A report is identified by its series, publication date and period; the same file
     again changes nothing, another file for the same report replaces its rows.
     """
+    items = [item if isinstance(item, Staged) else stage(item) for item in staged]
     db.parent.mkdir(parents=True, exist_ok=True)
     now = dt.datetime.now()
     outcomes: list[Outcome] = []
     with connect(db, read_only=False) as con:
         migrate(con)
+        con.register("batch_keys", pa.table({"report_key": [item.key for item in items]}))
         existing = {
             key: (report_id, sha)
             for key, report_id, sha in con.execute(
-                "SELECT report_key, report_id, file_sha256 FROM reports"
+                "SELECT report_key, report_id, file_sha256 FROM reports "
+                "WHERE report_key IN (FROM batch_keys)"
             ).fetchall()
         }
-        next_id = int(
-            con.execute("SELECT coalesce(max(report_id), 0) + 1 FROM reports").fetchone()[0]
-        )  # type: ignore[index]
-        to_write: dict[str, tuple[int, Parsed]] = {}
+        con.unregister("batch_keys")
+        next_id = int(_scalar(con, "SELECT coalesce(max(report_id), 0) + 1 FROM reports"))
+        to_write: dict[str, tuple[int, Staged]] = {}
         replaced: list[int] = []
         log: list[tuple[Any, ...]] = []
-        for item in parsed:
+        for item in items:
             known = existing.get(item.key)
             pending = to_write.get(item.key)
             if pending and pending[1].sha256 == item.sha256:
@@ -332,31 +399,33 @@ def write(db: Path, parsed: Sequence[Parsed], failures: Sequence[Outcome] = ()) 
                 Outcome(
                     item.file_name,
                     action,
-                    published=item.report.published,
-                    n_events=len(item.report.events),
-                    n_observations=len(item.extraction.observations),
+                    published=item.published,
+                    n_events=item.n_events,
+                    n_observations=item.n_observations,
                 )
             )
             log.append((now, item.file_name, item.sha256, report_id, action, None))
         for failure in failures:
             log.append((now, failure.file_name, None, None, "failed", failure.message))
-        frames = _frames(to_write.values(), now)
+        tables = _tables(to_write.values(), now)
         con.execute("BEGIN TRANSACTION")
         try:
             if replaced:
-                ids = pd.DataFrame({"report_id": sorted(set(replaced))})
-                con.register("replaced_ids", ids)
+                con.register("replaced_ids", pa.table({"report_id": sorted(set(replaced))}))
                 for table in ("reports", "events", "observations", "quantities"):
                     con.execute(f"DELETE FROM {table} WHERE report_id IN (FROM replaced_ids)")
                 con.unregister("replaced_ids")
-            for table, frame in frames.items():
-                if len(frame):
-                    con.register("incoming", frame)
-                    columns = ", ".join(frame.columns)
+            for table, arrow in tables.items():
+                if arrow.num_rows:
+                    con.register("incoming", arrow)
+                    columns = ", ".join(arrow.column_names)
                     con.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM incoming")
                     con.unregister("incoming")
             if log:
-                con.executemany("INSERT INTO ingest_log VALUES (?, ?, ?, ?, ?, ?)", log)
+                # executemany costs a millisecond a row in DuckDB; a frame is one insert.
+                con.register("incoming_log", pd.DataFrame(log, columns=_LOG_COLUMNS))
+                con.execute("INSERT INTO ingest_log SELECT * FROM incoming_log")
+                con.unregister("incoming_log")
             if _before_commit is not None:
                 _before_commit()
             con.execute("COMMIT")
@@ -367,91 +436,102 @@ def write(db: Path, parsed: Sequence[Parsed], failures: Sequence[Outcome] = ()) 
     return [*outcomes, *failures]
 
 
-def _frames(items: Any, now: dt.datetime) -> dict[str, pd.DataFrame]:
-    """One DataFrame per table for a bulk insert."""
-    reports, events, observations, quantities = [], [], [], []
+_ARROW_SCHEMAS = {
+    "reports": pa.schema(
+        [
+            ("report_id", pa.int32()),
+            ("report_key", pa.string()),
+            ("series", pa.string()),
+            ("country", pa.string()),
+            ("title", pa.string()),
+            ("issuer", pa.string()),
+            ("published", pa.date32()),
+            ("period_start", pa.date32()),
+            ("period_end", pa.date32()),
+            ("is_sample", pa.bool_()),
+            ("file_name", pa.string()),
+            ("file_sha256", pa.string()),
+            ("file_bytes", pa.int64()),
+            ("n_events", pa.int32()),
+            ("n_observations", pa.int32()),
+            ("ingested_at", pa.timestamp("us")),
+        ]
+    ),
+    "events": pa.schema(
+        [
+            ("report_id", pa.int32()),
+            ("event_seq", pa.int32()),
+            ("section", pa.string()),
+            ("headline", pa.string()),
+            ("body", pa.string()),
+            ("dates", pa.list_(pa.date32())),
+            ("sources", pa.list_(pa.string())),
+            ("first_date", pa.date32()),
+            ("period_start", pa.date32()),
+            ("period_end", pa.date32()),
+        ]
+    ),
+    "observations": pa.schema(
+        [
+            ("report_id", pa.int32()),
+            ("event_seq", pa.int32()),
+            ("obs_seq", pa.int32()),
+            ("indicator", pa.string()),
+            ("dimension", pa.string()),
+            ("value", pa.float64()),
+            ("unit", pa.string()),
+            ("qualifier", pa.string()),
+            ("as_of", pa.date32()),
+            ("period_start", pa.date32()),
+            ("period_end", pa.date32()),
+            ("source", pa.string()),
+            ("evidence", pa.string()),
+        ]
+    ),
+    "quantities": pa.schema(
+        [
+            ("report_id", pa.int32()),
+            ("event_seq", pa.int32()),
+            ("value", pa.float64()),
+            ("unit", pa.string()),
+            ("qualifier", pa.string()),
+            ("text", pa.string()),
+            ("sentence", pa.string()),
+        ]
+    ),
+}
+
+
+def _tables(items: Iterable[tuple[int, Staged]], now: dt.datetime) -> dict[str, pa.Table]:
+    """One Arrow table per database table, for one bulk insert each."""
+    rows: dict[str, list[tuple[Any, ...]]] = {table: [] for table in _ARROW_SCHEMAS}
+    ids: dict[str, list[int]] = {table: [] for table in _ARROW_SCHEMAS}
     for report_id, item in items:
-        r = item.report
-        reports.append(
-            {
-                "report_id": report_id,
-                "report_key": item.key,
-                "series": item.series,
-                "country": item.country,
-                "title": r.title,
-                "issuer": r.issuer,
-                "published": r.published,
-                "period_start": r.period_start,
-                "period_end": r.period_end,
-                "is_sample": item.is_sample,
-                "file_name": item.file_name,
-                "file_sha256": item.sha256,
-                "file_bytes": item.size,
-                "n_events": len(r.events),
-                "n_observations": len(item.extraction.observations),
-                "ingested_at": now,
-            }
+        for table, found in item.rows.items():
+            rows[table].extend(found)
+            ids[table].extend([report_id] * len(found))
+    tables = {}
+    for table, schema in _ARROW_SCHEMAS.items():
+        fields = list(schema)
+        columns: list[Any] = [ids[table], *zip(*rows[table], strict=True)]
+        if table == "reports":
+            columns.append([now] * len(ids[table]))
+        if not ids[table]:
+            columns = [[] for _ in fields]
+        tables[table] = pa.table(
+            [
+                pa.array(column, type=field.type)
+                for column, field in zip(columns, fields, strict=True)
+            ],
+            schema=schema,
         )
-        for event in r.events:
-            events.append(
-                {
-                    "report_id": report_id,
-                    "event_seq": event.seq,
-                    "section": event.section,
-                    "headline": event.headline,
-                    "body": event.body_text,
-                    "dates": list(event.dates),
-                    "sources": list(event.sources),
-                    "first_date": event.dates[0] if event.dates else r.published,
-                    "period_start": event.period[0] if event.period else None,
-                    "period_end": event.period[1] if event.period else None,
-                }
-            )
-        for seq, o in enumerate(item.extraction.observations):
-            observations.append(
-                {
-                    "report_id": report_id,
-                    "event_seq": o.event_seq,
-                    "obs_seq": seq,
-                    "indicator": o.indicator,
-                    "dimension": o.dimension,
-                    "value": float(o.value),
-                    "unit": o.unit,
-                    "qualifier": o.qualifier,
-                    "as_of": o.as_of,
-                    "period_start": o.period_start,
-                    "period_end": o.period_end,
-                    "source": o.source,
-                    "evidence": o.evidence,
-                }
-            )
-        for q in item.extraction.quantities:
-            quantities.append(
-                {
-                    "report_id": report_id,
-                    "event_seq": q.event_seq,
-                    "value": float(q.value),
-                    "unit": q.unit,
-                    "qualifier": q.qualifier,
-                    "text": q.text,
-                    "sentence": q.sentence,
-                }
-            )
-    return {
-        "reports": pd.DataFrame(reports),
-        "events": pd.DataFrame(events),
-        "observations": pd.DataFrame(observations),
-        "quantities": pd.DataFrame(quantities),
-    }
+    return tables
 
 
 def row_counts(db: Path) -> dict[str, int]:
     """Rows per table (for tests and the CLI's summary)."""
     with connect(db, read_only=True) as con:
-        return {
-            table: int(con.execute(f"SELECT count(*) FROM {table}").fetchone()[0])  # type: ignore[index]
-            for table in TABLES
-        }
+        return {table: int(_scalar(con, f"SELECT count(*) FROM {table}")) for table in TABLES}
 
 
 __all__ = [
