@@ -77,6 +77,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--excel", action="store_true", help="start with a BOM so Excel shows Japanese correctly"
     )
     _add_db(export_cmd)
+
+    bench = commands.add_parser(
+        "bench",
+        help="ingest and query speed at archive scale (see `bench --help`)",
+        add_help=False,
+    )
+    bench.add_argument("options", nargs=argparse.REMAINDER)
     return parser
 
 
@@ -246,6 +253,11 @@ COMMANDS = {"parse": cmd_parse, "ingest": cmd_ingest, "export": cmd_export}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["bench"]:  # its own options, parsed by indicators.bench
+        from indicators import bench
+
+        return bench.main(argv[1:])
     args = build_parser().parse_args(argv)
     try:
         return COMMANDS[args.command](args)

@@ -1,0 +1,265 @@
+"""``python -m indicators bench``: ingest and query speed at archive scale, with figures.
+
+Builds corpora of sample reports (N series x Y years, deterministic), ingests them the
+product's way and the simple way (one process, one INSERT per row) in the same run, then
+times the dashboard's queries and pages. Prints a Markdown table; asserts nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from indicators import export, ingest, queries, store
+from indicators.sample import generate_reports, sample_series, write_reports
+
+START = dt.date(2014, 1, 2)
+
+
+def _peak_rss_mb(who: int = resource.RUSAGE_SELF) -> float:
+    """Peak resident set size so far (Linux reports KiB)."""
+    return resource.getrusage(who).ru_maxrss / 1024
+
+
+def write_corpus(folder: Path, n_series: int, years: int, seed: int = 2023) -> list[Path]:
+    """N series x Y years of weekly sample reports as text files."""
+    end = START + dt.timedelta(weeks=52 * years - 1)
+    paths: list[Path] = []
+    for index, series in enumerate(sample_series(n_series)):
+        target = folder / f"series-{index:03d}"
+        paths += write_reports(
+            target, generate_reports(seed=seed + index, start=START, end=end, series=series)
+        )
+    return paths
+
+
+def simple_ingest(db: Path, files: list[Path]) -> None:
+    """The simple way, for comparison: one process, one INSERT statement per row."""
+    store.ensure_db(db)
+    con = duckdb.connect(str(db))
+    try:
+        next_id = 1
+        for path in files:
+            staged = store.stage(store.parse_bytes(path.read_bytes(), str(path)))
+            con.execute("BEGIN TRANSACTION")
+            for table, rows in staged.rows.items():
+                for row in rows:
+                    values = (
+                        (next_id, *row, dt.datetime.now())
+                        if table == "reports"
+                        else (
+                            next_id,
+                            *row,
+                        )
+                    )
+                    marks = ", ".join("?" * len(values))
+                    con.execute(f"INSERT INTO {table} VALUES ({marks})", values)
+            con.execute("COMMIT")
+            next_id += 1
+    finally:
+        con.close()
+
+
+def _timed(fn: Callable[[], Any], runs: int) -> tuple[float, float]:
+    """p50 and p95 latency in milliseconds (after one warm-up run)."""
+    fn()
+    samples = []
+    for _ in range(runs):
+        began = time.perf_counter()
+        fn()
+        samples.append((time.perf_counter() - began) * 1000)
+    samples.sort()
+    p95 = samples[min(len(samples) - 1, round(0.95 * (len(samples) - 1)))]
+    return statistics.median(samples), p95
+
+
+def query_latencies(db: Path, runs: int = 30) -> dict[str, tuple[float, float]]:
+    """p50/p95 of each dashboard query, over every series (the heaviest scope)."""
+    scope: dict[str, Any] = {"series": None, "include_sample": True}
+    one_series = [str(queries.series(db)["series"].iloc[0])]
+    return {
+        "overview tiles (latest values)": _timed(lambda: queries.latest(db, **scope), runs),
+        "one trend (border, all series)": _timed(
+            lambda: queries.weekly(db, "border_interceptions", **scope), runs
+        ),
+        "one trend (one series, 4-week mean)": _timed(
+            lambda: queries.weekly(
+                db,
+                "political_prisoners",
+                series=one_series,
+                include_sample=True,
+                transform="rolling4",
+            ),
+            runs,
+        ),
+        "event search (word, first page)": _timed(
+            lambda: queries.events(db, **scope, text="大使"), runs
+        ),
+        "export one indicator (CSV)": _timed(
+            lambda: export.to_csv_bytes(
+                export.frame(db, "observations", indicator="political_prisoners")
+            ),
+            max(5, runs // 5),
+        ),
+    }
+
+
+_APP_PROBE = """
+import json, os, resource, sys, time
+from streamlit.testing.v1 import AppTest
+pages = {"Overview": "app_pages/overview.py", "Trends": "app_pages/trends.py"}
+out = {}
+for name, page in pages.items():
+    walls = []
+    for run in range(int(sys.argv[1])):
+        at = AppTest.from_file("app.py", default_timeout=120)
+        at.run()
+        if page != "app_pages/overview.py":
+            at.switch_page(page)
+        began = time.perf_counter()
+        at.run()
+        walls.append(time.perf_counter() - began)
+        assert not at.exception, at.exception
+    out[name] = sorted(walls)
+out["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(json.dumps(out))
+"""
+
+
+def page_times(db: Path, runs: int = 3) -> dict[str, Any]:
+    """Overview and Trends through AppTest in a fresh process: wall times and peak RSS."""
+    root = Path(__file__).resolve().parent.parent
+    env = {**os.environ, "INDICATORS_DB": str(db)}
+    done = subprocess.run(
+        [sys.executable, "-c", _APP_PROBE, str(runs)],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode:
+        return {"error": " ".join(done.stderr.strip().splitlines()[-1:])}
+    return dict(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+def run_scale(
+    n_series: int, years: int, work: Path, *, simple_limit: int | None, runs: int, pages: bool
+) -> dict[str, Any]:
+    """Every figure for one corpus size."""
+    corpus = work / f"corpus-{n_series}x{years}"
+    began = time.perf_counter()
+    files = write_corpus(corpus, n_series, years)
+    generated = time.perf_counter() - began
+    megabytes = sum(path.stat().st_size for path in files) / 1e6
+    db = work / f"fast-{n_series}x{years}.duckdb"
+    began = time.perf_counter()
+    result = ingest.ingest(db, [corpus])
+    seconds = time.perf_counter() - began
+    assert not result.failed, result.failed[:3]
+    figures: dict[str, Any] = {
+        "reports": len(files),
+        "corpus MB": megabytes,
+        "generate s": generated,
+        "ingest s": seconds,
+        "reports/s": len(files) / seconds,
+        "MB/s": megabytes / seconds,
+        "peak RSS MB (main)": _peak_rss_mb(),
+        "peak RSS MB (largest worker)": _peak_rss_mb(resource.RUSAGE_CHILDREN),
+        "database MB": db.stat().st_size / 1e6,
+        "rows": store.row_counts(db),
+    }
+    subset = files if simple_limit is None else files[:simple_limit]
+    simple_db = work / f"simple-{n_series}x{years}.duckdb"
+    began = time.perf_counter()
+    simple_ingest(simple_db, subset)
+    simple_rate = len(subset) / (time.perf_counter() - began)
+    figures["simple reports/s"] = simple_rate
+    figures["simple measured on"] = len(subset)
+    figures["speed-up"] = figures["reports/s"] / simple_rate
+    figures["queries ms (p50, p95)"] = query_latencies(db, runs)
+    if pages:
+        figures["pages"] = page_times(db)
+    return figures
+
+
+def _markdown(figures: dict[str, Any], label: str) -> Iterator[str]:
+    yield f"### {label}"
+    yield ""
+    yield "| figure | value |"
+    yield "|---|---|"
+    for key, value in figures.items():
+        if key == "queries ms (p50, p95)":
+            for name, (p50, p95) in value.items():
+                yield f"| query: {name} | p50 {p50:.1f} ms, p95 {p95:.1f} ms |"
+        elif key == "pages":
+            for name, walls in value.items():
+                if isinstance(walls, list):
+                    shown = ", ".join(f"{wall:.2f}" for wall in walls)
+                    yield f"| AppTest {name} (s per run) | {shown} |"
+                elif isinstance(walls, float):
+                    yield f"| app {name} | {walls:.0f} |"
+                else:
+                    yield f"| app {name} | {walls} |"
+        elif isinstance(value, float):
+            yield f"| {key} | {value:,.2f} |"
+        else:
+            yield f"| {key} | {value} |"
+    yield ""
+
+
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="indicators bench", description=__doc__)
+    parser.add_argument(
+        "--scale",
+        action="append",
+        default=None,
+        metavar="NxY",
+        help="series x years, repeatable (default: 1x10 and 100x10)",
+    )
+    parser.add_argument("--runs", type=int, default=30, help="runs per query latency")
+    parser.add_argument("--no-pages", action="store_true", help="skip the AppTest page timings")
+    parser.add_argument("--keep", type=Path, default=None, help="work folder to keep")
+    args = parser.parse_args(argv)
+    scales = args.scale or ["1x10", "100x10"]
+    work = args.keep or Path(tempfile.mkdtemp(prefix="indicators-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    print(f"# Benchmark: {os.cpu_count()} cores, {_memory_gb():.0f} GB memory, {dt.date.today()}")
+    print()
+    try:
+        for scale in scales:
+            n_series, years = (int(part) for part in scale.lower().split("x"))
+            # The simple way takes minutes beyond a few thousand reports: measure its rate
+            # on the first 1,000 reports of a large corpus.
+            limit = None if n_series * years * 52 <= 1000 else 1000
+            figures = run_scale(
+                n_series, years, work, simple_limit=limit, runs=args.runs, pages=not args.no_pages
+            )
+            for line in _markdown(figures, f"{n_series} series x {years} years"):
+                print(line, flush=True)
+    finally:
+        if args.keep is None:
+            shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+def _memory_gb() -> float:
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 1e9
+    except (ValueError, OSError):
+        return float("nan")
