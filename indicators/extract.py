@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
@@ -242,12 +243,31 @@ def _qualifier(match: re.Match[str], definitions: Definitions) -> str:
     return "exact"
 
 
-def _country(text: str, definitions: Definitions, home: str | None) -> str | None:
-    for name in definitions.country_names.findall(text):
-        code = definitions.countries[name]
+def _country(
+    text: str, definitions: Definitions, home: str | None, masked: Sequence[tuple[int, int]] = ()
+) -> str | None:
+    """The first country named in ``text`` other than the report's own, outside ``masked``
+    spans (the currency word ロシア・ルーブル names no counterparty)."""
+    for match in definitions.country_names.finditer(text):
+        if any(start <= match.start() < end for start, end in masked):
+            continue
+        code = definitions.countries[match[0]]
         if code != home:
             return code
     return None
+
+
+def _clause(sentence: str, start: int, end: int) -> tuple[int, int]:
+    """The clause around ``start..end``: from the 、 before it to the 、 or 。 after it.
+
+    >>> sentence = "貿易高の拡大に向け、中国の企業と3,000万ドルの契約を締結。"
+    >>> begin, stop = _clause(sentence, 16, 22)
+    >>> sentence[begin:stop]
+    '中国の企業と3,000万ドルの契約を締結'
+    """
+    begin = sentence.rfind("、", 0, start) + 1
+    stops = [i for i in (sentence.find("、", end), sentence.find("。", end)) if i >= 0]
+    return begin, min(stops) if stops else len(sentence)
 
 
 def extract(report: Report, definitions: Definitions | None = None) -> Extraction:
@@ -281,7 +301,7 @@ def extract(report: Report, definitions: Definitions | None = None) -> Extractio
                         sentence=sentence,
                     )
                 )
-    return Extraction(_without_highlight_repeats(observations, report, definitions), quantities)
+    return Extraction(_without_repeats(observations, report, definitions), quantities)
 
 
 def _observe(
@@ -296,8 +316,6 @@ def _observe(
     cue = indicator.cue.search(sentence)
     if cue is None:
         return []
-    if indicator.exclude and indicator.exclude.search(sentence):
-        return []
     if indicator.require and not indicator.require.search(sentence):
         return []
     if indicator.counted is None:
@@ -306,19 +324,26 @@ def _observe(
         # The first number with one of the indicator's counters after the cue.
         first = indicator.counted.search(sentence, cue.end())
         matches = [first] if first else []
-    dimension: str | None = None
-    if indicator.dimension == "cue_country":
-        dimension = (
-            definitions.countries.get(cue["country"]) if "country" in cue.re.groupindex else None
-        )
-    elif indicator.dimension == "counterparty":
-        for text in (sentence, unit, event.headline):
-            dimension = _country(text, definitions, home)
-            if dimension:
-                break
+    currency_spans = [match.span("unit") for match in definitions.money.finditer(sentence)]
     as_of, start, end = _dates(indicator, sentence, event, report)
     found = []
     for match in matches:
+        # Excluding words count only in the clause that states the number (from the cue
+        # on): "政治犯の数は1,437人で、今週新たに9人が…" still states the total.
+        begin, stop = _clause(sentence, match.start(), match.end())
+        if indicator.counted is not None:
+            begin = min(begin, _clause(sentence, cue.start(), cue.end())[0])
+        if indicator.exclude and indicator.exclude.search(sentence, begin, stop):
+            continue
+        dimension: str | None = None
+        if indicator.dimension == "cue_country" and "country" in cue.re.groupindex:
+            dimension = definitions.countries.get(cue["country"])
+        elif indicator.dimension == "counterparty":
+            # Nearest first: the number's own clause, its sentence, its bullet, the headline.
+            masked = [(a - begin, b - begin) for a, b in currency_spans]
+            dimension = _country(sentence[begin:stop], definitions, home, masked)
+            for text, mask in ((sentence, currency_spans), (unit, ()), (event.headline, ())):
+                dimension = dimension or _country(text, definitions, home, mask)
         unit_word = match["unit"]
         unit_code = (
             definitions.currencies[unit_word]
@@ -357,20 +382,32 @@ def _dates(
     return first_cited or report.published, None, None
 
 
-def _without_highlight_repeats(
+def _without_repeats(
     observations: list[Observation], report: Report, definitions: Definitions
 ) -> list[Observation]:
-    """Drop an observation of a highlight item that the body states again."""
+    """One observation per fact: drop a headline that its body states again, and a
+    highlight (主な出来事) that the body of the report states again.
+
+    Highlights carry no citation, so their dates may differ: they match on what was
+    counted and its value alone.
+    """
     sections = {event.seq: event.section for event in report.events}
 
-    def key(o: Observation) -> tuple[object, ...]:
-        return (o.indicator, o.dimension, o.value, o.unit, o.as_of, o.period_start, o.period_end)
+    def fact(o: Observation) -> tuple[object, ...]:
+        return (o.indicator, o.dimension, o.value, o.unit)
 
-    in_body = {
-        key(o) for o in observations if sections[o.event_seq] not in definitions.highlight_sections
-    }
+    kept: list[Observation] = []
+    seen_in_event: set[tuple[object, ...]] = set()
+    # Walk backwards so that a body sentence is met before its headline.
+    for o in reversed(observations):
+        key = (o.event_seq, *fact(o))
+        if key not in seen_in_event:
+            seen_in_event.add(key)
+            kept.append(o)
+    kept.reverse()
+    in_body = {fact(o) for o in kept if sections[o.event_seq] not in definitions.highlight_sections}
     return [
         o
-        for o in observations
-        if sections[o.event_seq] not in definitions.highlight_sections or key(o) not in in_body
+        for o in kept
+        if sections[o.event_seq] not in definitions.highlight_sections or fact(o) not in in_body
     ]

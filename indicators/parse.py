@@ -183,6 +183,18 @@ def _join(previous: str, line: str) -> str:
     return previous + line
 
 
+def _opens_date_paren(line: str) -> bool:
+    """A line that starts a date parenthesis of its own (a period line or a citation).
+
+    A wrapped sentence can start with one too: "（11月27日～12月3日）に続き22人を阻止。"
+    goes on after the parenthesis closes, so it continues the line before.
+    """
+    if not _DATE_PAREN.match(line):
+        return False
+    closing = _closing_index(line)
+    return closing in (-1, len(line) - 1)
+
+
 def _is_date_paren(segment: str) -> bool:
     return bool(_DATE_PAREN.match(segment)) and _closing_index(segment) == len(segment) - 1
 
@@ -245,7 +257,7 @@ def parse_lines(lines: list[str]) -> Report:
             items.append(item)
         elif item is None:
             continue  # prose between a section heading and its first item: no event
-        elif line.startswith("・") or _SUBHEADING.match(line) or _DATE_PAREN.match(line):
+        elif line.startswith("・") or _SUBHEADING.match(line) or _opens_date_paren(line):
             item.segments.append(line)
         elif item.segments:
             item.segments[-1] = _join(item.segments[-1], line)

@@ -87,7 +87,6 @@ _PAGE_NUMBER = re.compile(
     r"""^(?:
         -\s*\d+\s*-           # - 2 -
       | \d+\s*/\s*\d+         # 2 / 5
-      | \d+                   # a bare number on its own line
       | (?:page|p\.)\s*\d+    # Page 2
     )$""",
     re.VERBOSE | re.IGNORECASE,

@@ -1,0 +1,127 @@
+"""Every report in tests/reports/ against its expected JSON, through the real CLI.
+
+Each ``NAME.txt`` sits beside ``NAME.expected.json`` (the ``parse --json`` contract of
+FORMAT.md). An expected file may hold a subset of the keys: the keys it has are compared
+recursively, lists by length and order. Crafted reports are named ``crafted-*`` after
+the case they pin down; a known miss of the library stays visible as a strict xfail.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from indicators.cli import main
+
+REPORTS = Path(__file__).parent / "reports"
+REAL_REPORT = REPORTS / "belarus-weekly-2023-11-30.txt"
+
+# Known misses of the library: file stem -> diagnosis. Remove an entry with its fix.
+# Reports whose expected parse the library does not reach yet, with the reason; each is
+# a strict xfail, so a fix shows up as a failure until its entry is removed.
+KNOWN_MISSES: dict[str, str] = {}
+
+
+def expected_path(report: Path) -> Path:
+    return report.with_name(f"{report.stem}.expected.json")
+
+
+def _cases() -> list[Any]:
+    cases = []
+    for report in sorted(REPORTS.glob("*.txt")):
+        marks = []
+        if report.stem in KNOWN_MISSES:
+            marks.append(pytest.mark.xfail(strict=True, reason=KNOWN_MISSES[report.stem]))
+        cases.append(pytest.param(report, id=report.stem, marks=marks))
+    return cases
+
+
+def mismatches(expected: Any, actual: Any, where: str = "$") -> list[str]:
+    """Where ``actual`` differs from ``expected`` on the keys ``expected`` has."""
+    if isinstance(expected, dict):
+        if not isinstance(actual, dict):
+            return [f"{where}: expected an object, got {actual!r}"]
+        found = []
+        for key, value in expected.items():
+            if key not in actual:
+                found.append(f"{where}.{key}: missing")
+            else:
+                found.extend(mismatches(value, actual[key], f"{where}.{key}"))
+        return found
+    if isinstance(expected, list):
+        if not isinstance(actual, list):
+            return [f"{where}: expected a list, got {actual!r}"]
+        if len(expected) != len(actual):
+            shown = json.dumps(actual, ensure_ascii=False)
+            return [f"{where}: expected {len(expected)} items, got {len(actual)}: {shown}"]
+        found = []
+        for i, (want, got) in enumerate(zip(expected, actual, strict=True)):
+            found.extend(mismatches(want, got, f"{where}[{i}]"))
+        return found
+    # bool is an int in Python; 1 must not pass for true, nor 1.0 for "1".
+    if type(expected) is not type(actual) or expected != actual:
+        return [f"{where}: expected {expected!r}, got {actual!r}"]
+    return []
+
+
+@pytest.mark.parametrize("report", _cases())
+def test_report_matches_expected(report: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    expected = json.loads(expected_path(report).read_text("utf-8"))
+
+    status = main(["parse", str(report), "--json"])
+    out = capsys.readouterr()
+
+    assert status == 0, out.err
+    problems = mismatches(expected, json.loads(out.out))
+    assert not problems, "\n".join(problems)
+
+
+def test_every_report_has_its_expected_json() -> None:
+    reports = sorted(REPORTS.glob("*.txt"))
+    assert REAL_REPORT in reports
+    assert [r.name for r in reports if not expected_path(r).exists()] == []
+
+
+def test_every_known_miss_names_a_report() -> None:
+    stems = {report.stem for report in REPORTS.glob("*.txt")}
+    assert set(KNOWN_MISSES) <= stems
+
+
+def test_real_report_expectation_covers_every_event_and_observation() -> None:
+    expected = json.loads(expected_path(REAL_REPORT).read_text("utf-8"))
+    assert len(expected["events"]) == 19
+    assert len(expected["observations"]) == 5
+
+
+def test_cp932_example_is_really_cp932() -> None:
+    data = (REPORTS / "crafted-cp932.txt").read_bytes()
+    with pytest.raises(UnicodeDecodeError):
+        data.decode("utf-8")
+    assert "政治犯" in data.decode("cp932")
+
+
+def test_bom_example_starts_with_the_bom() -> None:
+    assert (REPORTS / "crafted-bom.txt").read_bytes().startswith(b"\xef\xbb\xbf")
+
+
+@pytest.mark.parametrize(
+    ("expected", "actual"),
+    [
+        ({"a": 1}, {}),
+        ({"a": [1]}, {"a": [1, 2]}),
+        ({"a": [{"b": "x"}]}, {"a": [{"b": "y"}]}),
+        ({"value": 1450}, {"value": 1450.5}),
+        ({"value": 1}, {"value": True}),
+        ({"dimension": None}, {"dimension": "LT"}),
+        ([1, 2], [2, 1]),
+    ],
+)
+def test_comparison_catches_differences(expected: Any, actual: Any) -> None:
+    assert mismatches(expected, actual)
+
+
+def test_comparison_ignores_keys_the_expectation_leaves_out() -> None:
+    assert mismatches({"a": {"b": [1]}}, {"a": {"b": [1], "c": 2}, "d": 3}) == []

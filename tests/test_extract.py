@@ -1,0 +1,235 @@
+"""indicators.extract: events -> observations by definitions.toml, other numbers kept."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from importlib import resources
+from pathlib import Path
+
+import pytest
+
+from indicators.extract import Extraction, extract, load_definitions, parse_number
+from indicators.parse import parse_text
+
+D = dt.date
+
+
+def report_text(
+    *body: str, published: str = "2023年 11月 30日", period: str = "（11月 20日～11月 26日）"
+) -> str:
+    lines = [" ベラルーシ公開情報とりまとめ", period, published, "在ベラルーシ大使館", *body]
+    return "".join(f"{line} \n\n" for line in lines)
+
+
+def run(*body: str, definitions_path: Path | None = None, **header: str) -> Extraction:
+    definitions = load_definitions(definitions_path) if definitions_path else None
+    return extract(parse_text(report_text(*body, **header)), definitions)
+
+
+def plain(extraction: Extraction) -> list[tuple[object, ...]]:
+    return [
+        (o.indicator, o.dimension, o.value, o.unit, o.qualifier, o.as_of)
+        for o in extraction.observations
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("1,450", 1450),
+        ("22", 22),
+        ("700万", 7_000_000),
+        ("1億2,000万", 120_000_000),
+        ("15億", 1_500_000_000),
+        ("57億", 5_700_000_000),
+        ("2,500万", 25_000_000),
+        ("1,234億5,678万9,012", 123_456_789_012),
+        ("1.5億", 150_000_000),
+        ("1兆", 10**12),
+        ("0", 0),
+    ],
+)
+def test_parse_number(text: str, value: int) -> None:
+    assert parse_number(text) == Decimal(value)
+
+
+@pytest.mark.parametrize(
+    ("phrase", "qualifier"),
+    [("少なくとも 22人", "at_least"), ("約 22人", "approx"), ("22人", "exact")],
+)
+def test_count_qualifiers(phrase: str, qualifier: str) -> None:
+    found = run(
+        "【内政】", "●越境", f"・リトアニア国境警備局は{phrase}を阻止。", "（11月 21日 Pozirk）"
+    )
+    assert plain(found) == [
+        ("border_interceptions", "LT", Decimal(22), "persons", qualifier, D(2023, 11, 26))
+    ]
+
+
+@pytest.mark.parametrize(
+    ("phrase", "value", "unit", "qualifier"),
+    [
+        ("700万ドル", 7_000_000, "USD", "exact"),
+        ("約 15億ロシア・ルーブル", 1_500_000_000, "RUB", "approx"),
+        ("少なくとも 1億 2,000万ドル", 120_000_000, "USD", "at_least"),
+        ("350万ユーロ", 3_500_000, "EUR", "exact"),
+        ("2,500万ベラルーシ・ルーブル", 25_000_000, "BYN", "exact"),
+        ("2億人民元", 200_000_000, "CNY", "exact"),
+        ("5,000万元", 50_000_000, "CNY", "exact"),
+    ],
+)
+def test_deal_amounts_currencies_and_qualifiers(
+    phrase: str, value: int, unit: str, qualifier: str
+) -> None:
+    found = run(
+        "【経済】", "●契約", f"・中国の企業と{phrase}の契約を締結。", "（11月 22日 国営ベルタ通信）"
+    )
+    assert plain(found) == [
+        ("trade_deal_value", "CN", Decimal(value), unit, qualifier, D(2023, 11, 22))
+    ]
+
+
+def test_observation_keeps_its_provenance() -> None:
+    found = run(
+        "【経済】",
+        "●中国向けビジネス",
+        "・代表団は中国を訪問。主要顧客と 700万ドルを",
+        "販売する契約を締結。",
+        "（11月 22日 国営ベルタ通信）",
+    )
+    [observation] = found.observations
+    assert observation.evidence == "主要顧客と700万ドルを販売する契約を締結。"
+    assert observation.source == "国営ベルタ通信"
+    assert observation.event_seq == 0
+    # The country is named in another sentence of the bullet.
+    assert observation.dimension == "CN"
+
+
+def test_border_count_in_attempts_and_persons() -> None:
+    found = run(
+        "【内政】",
+        "●ベラルーシから欧州への不法越境の試み",
+        "・リトアニア国境警備局は 15件の越境の試みを阻止。",
+        "・ポーランド国境警備隊は 41名を阻止。",
+        "（11月 21日～11月 27日 Pozirk）",
+    )
+    assert [(o.dimension, o.value, o.unit) for o in found.observations] == [
+        ("LT", Decimal(15), "attempts"),
+        ("PL", Decimal(41), "persons"),
+    ]
+    # Dated by the week, not by the citation.
+    assert {(o.period_start, o.period_end, o.as_of) for o in found.observations} == {
+        (D(2023, 11, 20), D(2023, 11, 26), D(2023, 11, 26))
+    }
+
+
+def test_numbers_in_other_sentences_are_quantities_not_observations() -> None:
+    found = run(
+        "【内政】",
+        "●政治犯の状況",
+        "・今週新たに 9人が政治犯と認定された。",
+        "・6人が釈放された。",
+        "・11月 24日現在の政治犯の数は 1,450人。",
+        "（11月 24日 人権団体「ヴャスナ（春）」）",
+    )
+    assert plain(found) == [
+        ("political_prisoners", None, Decimal(1450), "persons", "exact", D(2023, 11, 24))
+    ]
+    assert [(q.value, q.unit, q.sentence) for q in found.quantities] == [
+        (Decimal(9), "人", "今週新たに9人が政治犯と認定された。"),
+        (Decimal(6), "人", "6人が釈放された。"),
+    ]
+
+
+def test_trade_statistics_and_non_money_counts_are_not_deals() -> None:
+    found = run(
+        "【経済】",
+        "●貿易",
+        "・対ロシア輸出額は約 57億ドルで、新たな契約の締結に向け協議。",
+        "・両国間の貿易高を 500億ドルに引き上げる議定書に署名。",
+        "・ウズベキスタンの企業とトラクター 600台を供給する契約を締結。",
+        "（11月 22日 国営ベルタ通信）",
+    )
+    assert found.observations == []
+    kept = {(q.value, q.unit, q.qualifier) for q in found.quantities}
+    assert kept == {
+        (Decimal(5_700_000_000), "USD", "approx"),
+        (Decimal(50_000_000_000), "USD", "exact"),
+        (Decimal(600), "台", "exact"),
+    }
+
+
+def test_dates_years_ordinals_and_shares_are_not_quantities() -> None:
+    found = run(
+        "【内政】",
+        "●選挙",
+        "・第 8 期国民議会選挙を 2024年 2月 25日に実施。約 3分の 1が離職。",
+        "（11月 20日 大統領府）",
+    )
+    assert found.observations == []
+    assert found.quantities == []
+
+
+def test_highlight_repeating_a_body_observation_is_one_observation() -> None:
+    found = run(
+        "【主な出来事】",
+        "●11月 24日現在の政治犯の数は 1,450人",
+        "【内政】",
+        "●11月 24日現在の政治犯の数は 1,450人",
+        "（11月 24日 人権団体「ヴャスナ（春）」）",
+    )
+    [observation] = found.observations
+    assert observation.event_seq == 1
+    assert observation.source == "人権団体「ヴャスナ（春）」"
+
+
+def test_as_of_across_new_year() -> None:
+    found = run(
+        "【内政】",
+        "●12月 29日時点の政治犯の数は 1,420人",
+        "（1月 2日 人権団体「ヴャスナ（春）」）",
+        published="2024年 1月 4日",
+        period="（12月 25日～12月 31日）",
+    )
+    assert [o.as_of for o in found.observations] == [D(2023, 12, 29)]
+
+
+NEW_INDICATOR = """
+[[indicator]]
+id = "detained_journalists"
+shape = "count"
+kind = "stock"
+name = { ja = "拘束中のジャーナリスト", en = "Journalists in detention" }
+units = { "人" = "persons", "名" = "persons" }
+cue = '拘束中のジャーナリストは'
+dimension = "none"
+dated_by = "event"
+"""
+
+
+def test_a_new_count_indicator_needs_only_definitions(tmp_path: Path) -> None:
+    packaged = resources.files("indicators").joinpath("definitions.toml").read_text("utf-8")
+    path = tmp_path / "definitions.toml"
+    path.write_text(packaged + NEW_INDICATOR, "utf-8")
+    body = (
+        "【内政】",
+        "●ジャーナリストの状況",
+        "・ベラルーシ・ジャーナリスト協会によれば、拘束中のジャーナリストは少なくとも 35人。",
+        "（11月 23日 Pozirk）",
+    )
+
+    assert run(*body).observations == []
+    found = run(*body, definitions_path=path)
+
+    assert plain(found) == [
+        ("detained_journalists", None, Decimal(35), "persons", "at_least", D(2023, 11, 23))
+    ]
+    assert found.observations[0].source == "Pozirk"
+    # The number became an observation, so it is no longer only a quantity for review.
+    assert all(q.value != 35 for q in found.quantities)
+
+
+def test_default_definitions_name_the_three_indicators() -> None:
+    ids = [indicator.id for indicator in load_definitions().indicators]
+    assert ids == ["political_prisoners", "border_interceptions", "trade_deal_value"]

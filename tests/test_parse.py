@@ -1,0 +1,287 @@
+"""indicators.parse: clean lines -> Report(header, events with dates and sources)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from indicators.errors import InputError
+from indicators.parse import infer_date, parse_citation, parse_text, split_top_level
+from indicators.read import decode
+
+REPORTS = Path(__file__).parent / "reports"
+D = dt.date
+
+
+def report_text(
+    *body: str, published: str = "2023年 11月 30日", period: str = "（11月 20日～11月 26日）"
+) -> str:
+    """A report in the PDF-extracted shape: every line followed by a blank line."""
+    lines = [" ベラルーシ公開情報とりまとめ", period, published, "在ベラルーシ大使館", *body]
+    return "".join(f"{line} \n\n" for line in lines)
+
+
+@pytest.mark.parametrize(
+    ("month", "day", "anchor", "expected"),
+    [
+        pytest.param(12, 29, D(2024, 1, 4), D(2023, 12, 29), id="december-before-new-year"),
+        pytest.param(1, 2, D(2024, 1, 4), D(2024, 1, 2), id="january-after-new-year"),
+        pytest.param(12, 31, D(2024, 1, 1), D(2023, 12, 31), id="new-year-day"),
+        pytest.param(11, 24, D(2023, 11, 30), D(2023, 11, 24), id="same-month"),
+        pytest.param(10, 30, D(2023, 11, 2), D(2023, 10, 30), id="previous-month"),
+        pytest.param(2, 29, D(2024, 3, 7), D(2024, 2, 29), id="leap-day"),
+        pytest.param(2, 30, D(2024, 1, 4), None, id="no-such-day"),
+    ],
+)
+def test_infer_date(month: int, day: int, anchor: dt.date, expected: dt.date | None) -> None:
+    assert infer_date(month, day, anchor) == expected
+
+
+@pytest.mark.parametrize(
+    ("content", "anchor", "dates", "sources"),
+    [
+        pytest.param(
+            "11月21日大統領府", D(2023, 11, 30), [D(2023, 11, 21)], ["大統領府"], id="date-source"
+        ),
+        pytest.param(
+            "11月23日国営ベルタ通信、24日「ゼルカロ（鏡）」",
+            D(2023, 11, 30),
+            [D(2023, 11, 23), D(2023, 11, 24)],
+            ["国営ベルタ通信", "ゼルカロ（鏡）"],
+            id="second-date-day-only",
+        ),
+        pytest.param(
+            "11月22日ベラルーシ外務省、スプートニク・ベラルーシ、スプートニク・アルメニア",
+            D(2023, 11, 30),
+            [D(2023, 11, 22)],
+            ["ベラルーシ外務省", "スプートニク・ベラルーシ", "スプートニク・アルメニア"],
+            id="several-sources",
+        ),
+        pytest.param(
+            "11月21日～11月27日Pozirk",
+            D(2023, 11, 30),
+            [D(2023, 11, 21), D(2023, 11, 27)],
+            ["Pozirk"],
+            id="range",
+        ),
+        pytest.param(
+            "11月24日人権団体「ヴャスナ（春）」",
+            D(2023, 11, 30),
+            [D(2023, 11, 24)],
+            ["人権団体「ヴャスナ（春）」"],
+            id="quotes-inside-a-source-kept",
+        ),
+        pytest.param(
+            "12月29日大統領府、1月2日国営ベルタ通信",
+            D(2024, 1, 4),
+            [D(2023, 12, 29), D(2024, 1, 2)],
+            ["大統領府", "国営ベルタ通信"],
+            id="across-new-year",
+        ),
+        pytest.param(
+            "12月26日～1月1日Pozirk",
+            D(2024, 1, 4),
+            [D(2023, 12, 26), D(2024, 1, 1)],
+            ["Pozirk"],
+            id="range-across-new-year",
+        ),
+        pytest.param(
+            "11月20日～26日Pozirk",
+            D(2023, 11, 30),
+            [D(2023, 11, 20), D(2023, 11, 26)],
+            ["Pozirk"],
+            id="range-end-day-only",
+        ),
+        pytest.param(
+            "11月30日大統領府、1日Pozirk",
+            D(2023, 12, 7),
+            [D(2023, 11, 30), D(2023, 12, 1)],
+            ["大統領府", "Pozirk"],
+            id="day-only-in-the-next-month",
+        ),
+        pytest.param("11月20日", D(2023, 11, 30), [D(2023, 11, 20)], [], id="date-only"),
+    ],
+)
+def test_parse_citation_shapes(
+    content: str, anchor: dt.date, dates: list[dt.date], sources: list[str]
+) -> None:
+    assert parse_citation(content, anchor) == (dates, sources)
+
+
+def test_split_top_level_ignores_separators_inside_brackets() -> None:
+    assert split_top_level("A、「B（C、D）」、E") == ["A", "「B（C、D）」", "E"]
+
+
+def test_header_of_the_real_report() -> None:
+    report = parse_text(decode((REPORTS / "belarus-weekly-2023-11-30.txt").read_bytes()))
+    assert (report.title, report.issuer) == ("ベラルーシ公開情報とりまとめ", "在ベラルーシ大使館")
+    assert (report.published, report.period_start, report.period_end) == (
+        D(2023, 11, 30),
+        D(2023, 11, 20),
+        D(2023, 11, 26),
+    )
+    assert report.sections == [
+        "主な出来事",
+        "ルカシェンコ大統領動静",
+        "外交",
+        "内政",
+        "経済",
+        "抗議勢力の動き",
+        "その他",
+        "統計等",
+    ]
+    assert [event.seq for event in report.events] == list(range(19))
+
+
+def test_header_period_across_new_year() -> None:
+    report = parse_text(
+        report_text(
+            "【内政】", "●見出し", published="2024年 1月 11日", period="（12月 30日～1月 5日）"
+        )
+    )
+    assert (report.period_start, report.period_end) == (D(2023, 12, 30), D(2024, 1, 5))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param(
+            report_text("【内政】", "●見出し", published="在ベラルーシ大使館"), id="no-date-line"
+        ),
+        pytest.param(
+            report_text("【内政】", "●見出し", published="2023年 2月 30日"), id="impossible-date"
+        ),
+        pytest.param("ベラルーシ公開情報とりまとめ\n\n●見出し\n", id="title-then-item"),
+    ],
+)
+def test_header_without_publication_date_is_refused(text: str) -> None:
+    with pytest.raises(InputError, match="no publication date"):
+        parse_text(text)
+
+
+def test_a_text_without_items_is_refused() -> None:
+    text = report_text("【内政】", "・箇条書きだけ。", "（11月 24日 大統領府）")
+    with pytest.raises(InputError, match="●"):
+        parse_text(text)
+
+
+@pytest.mark.parametrize("text", ["", " \n\n- 1 -\n\n"])
+def test_an_empty_text_is_refused(text: str) -> None:
+    with pytest.raises(InputError):
+        parse_text(text)
+
+
+def test_wrapped_lines_are_joined_and_citation_closes_the_item() -> None:
+    report = parse_text(
+        report_text(
+            "【内政】",
+            "●議会選挙に関するカルペンコ中央選挙管理委員会",
+            "委員長の発言",
+            "・11 月 24 日、カルペンコ委員長は、来年 2 月 25 日に",
+            "選挙が行われる旨発言。",
+            "（11 月 24 日 国営ベルタ通信、26 日 「全国テレビ",
+            "（ONT）」）",
+        )
+    )
+    [event] = report.events
+    assert event.section == "内政"
+    assert event.headline == "議会選挙に関するカルペンコ中央選挙管理委員会委員長の発言"
+    assert event.body == ["・11月24日、カルペンコ委員長は、来年2月25日に選挙が行われる旨発言。"]
+    assert event.dates == [D(2023, 11, 24), D(2023, 11, 26)]
+    assert event.sources == ["国営ベルタ通信", "全国テレビ（ONT）"]
+
+
+def test_latin_words_split_over_lines_keep_their_space() -> None:
+    report = parse_text(
+        report_text(
+            "【統計等】",
+            "●調査",
+            "・「Justice for",
+            "Journalist」財団の調査。",
+            "（11月 23日 Pozirk）",
+        )
+    )
+    assert report.events[0].body == ["・「Justice for Journalist」財団の調査。"]
+
+
+def test_item_without_bullets_has_headline_and_citation_only() -> None:
+    report = parse_text(
+        report_text(
+            "【外交】",
+            "●ウクライナは、モロゾフ「ベラルーシ鉄道」代表に対し、",
+            "制裁を導入",
+            "（11月 22日 Pozirk）",
+        )
+    )
+    [event] = report.events
+    assert event.headline == "ウクライナは、モロゾフ「ベラルーシ鉄道」代表に対し、制裁を導入"
+    assert (event.body, event.dates, event.sources) == ([], [D(2023, 11, 22)], ["Pozirk"])
+
+
+def test_highlight_without_citation_is_dated_by_its_headline() -> None:
+    report = parse_text(
+        report_text(
+            "【主な出来事】",
+            "●議会選挙の実施日の決定（11月 20日）",
+            "●首脳会合及び合同会合の開催（11",
+            "月 22日、23日）",
+            "【外交】",
+            "●会談",
+            "（11月 24日 外務省）",
+        )
+    )
+    highlight, wrapped, body = report.events
+    assert (highlight.section, highlight.dates, highlight.sources) == (
+        "主な出来事",
+        [D(2023, 11, 20)],
+        [],
+    )
+    assert wrapped.headline == "首脳会合及び合同会合の開催（11月22日、23日）"
+    assert wrapped.dates == [D(2023, 11, 22), D(2023, 11, 23)]
+    assert body.section == "外交"
+
+
+def test_period_printed_in_an_item_is_its_period() -> None:
+    report = parse_text(
+        report_text(
+            "【内政】",
+            "●ベラルーシから欧州への不法越境の試み",
+            "（11月 13日～11月 19日）",
+            "・リトアニア国境警備局は少なくとも 22人を阻止。",
+            "（11月 21日～11月 27日 Pozirk）",
+        )
+    )
+    [event] = report.events
+    assert event.period == (D(2023, 11, 13), D(2023, 11, 19))
+    assert event.dates == [D(2023, 11, 21), D(2023, 11, 27)]
+
+
+def test_subheadings_stay_in_the_body() -> None:
+    report = parse_text(
+        report_text(
+            "【動静】",
+            "●首脳会合",
+            "（1）大統領の発言",
+            "・発言。",
+            "（2）二国間会談",
+            "・会談。",
+            "（11月 23日 国営ベルタ通信）",
+        )
+    )
+    assert report.events[0].body == ["（1）大統領の発言", "・発言。", "（2）二国間会談", "・会談。"]
+
+
+def test_text_after_the_end_mark_and_before_the_first_item_is_no_event() -> None:
+    report = parse_text(
+        report_text(
+            "【内政】",
+            "前置きの文章。",
+            "●見出し",
+            "（11月 24日 大統領府）",
+            "（了）",
+            "●了の後の項目",
+        )
+    )
+    assert [event.headline for event in report.events] == ["見出し"]
