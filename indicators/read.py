@@ -9,6 +9,7 @@ is left to :mod:`indicators.parse`; this module keeps one physical line per line
 from __future__ import annotations
 
 import re
+import stat
 import unicodedata
 from pathlib import Path
 
@@ -177,7 +178,12 @@ def read_text(data: bytes, *, name: str = "") -> str:
 def read_file(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
     """The bytes of a report file; refuses what is too large or cannot be read."""
     try:
-        size = path.stat().st_size
+        info = path.stat()
+        if stat.S_ISDIR(info.st_mode):
+            raise InputError("is a folder, not a file")
+        if not stat.S_ISREG(info.st_mode):  # a pipe or a device would block or never end
+            raise InputError("not a regular file")
+        size = info.st_size
         if size > max_bytes:
             raise InputError(
                 f"file too large ({size / 1e6:.1f} MB; the limit is {max_bytes / 1e6:.0f} MB)"
