@@ -30,7 +30,6 @@ CASES: list[tuple[str, str, Callable[[Path], bytes] | bytes, str]] = [
         "cut.pdf",
         lambda _: pdfmaker.truncated_pdf(),
         "damaged or truncated PDF",
-        False,
     ),
     ("encrypted-pdf", "locked.pdf", lambda _: pdfmaker.encrypted_pdf(), "encrypted PDF"),
     ("scanned-pdf", "scanned.pdf", lambda _: pdfmaker.scanned_pdf(), "needs OCR"),
