@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 import tomllib
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
@@ -243,13 +242,12 @@ def _qualifier(match: re.Match[str], definitions: Definitions) -> str:
     return "exact"
 
 
-def _country(
-    text: str, definitions: Definitions, home: str | None, masked: Sequence[tuple[int, int]] = ()
-) -> str | None:
-    """The first country named in ``text`` other than the report's own, outside ``masked``
-    spans (the currency word ロシア・ルーブル names no counterparty)."""
+def _country(text: str, definitions: Definitions, home: str | None) -> str | None:
+    """The first country named in ``text`` other than the report's own; a currency word
+    (ロシア・ルーブル, ベラルーシ・ルーブル) names no counterparty."""
+    currencies = [match.span("unit") for match in definitions.money.finditer(text)]
     for match in definitions.country_names.finditer(text):
-        if any(start <= match.start() < end for start, end in masked):
+        if any(start <= match.start() < end for start, end in currencies):
             continue
         code = definitions.countries[match[0]]
         if code != home:
@@ -324,7 +322,6 @@ def _observe(
         # The first number with one of the indicator's counters after the cue.
         first = indicator.counted.search(sentence, cue.end())
         matches = [first] if first else []
-    currency_spans = [match.span("unit") for match in definitions.money.finditer(sentence)]
     as_of, start, end = _dates(indicator, sentence, event, report)
     found = []
     for match in matches:
@@ -340,10 +337,10 @@ def _observe(
             dimension = definitions.countries.get(cue["country"])
         elif indicator.dimension == "counterparty":
             # Nearest first: the number's own clause, its sentence, its bullet, the headline.
-            masked = [(a - begin, b - begin) for a, b in currency_spans]
-            dimension = _country(sentence[begin:stop], definitions, home, masked)
-            for text, mask in ((sentence, currency_spans), (unit, ()), (event.headline, ())):
-                dimension = dimension or _country(text, definitions, home, mask)
+            for text in (sentence[begin:stop], sentence, unit, event.headline):
+                dimension = _country(text, definitions, home)
+                if dimension:
+                    break
         unit_word = match["unit"]
         unit_code = (
             definitions.currencies[unit_word]
