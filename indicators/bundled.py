@@ -43,12 +43,13 @@ def build(
 
 
 def ensure(db: Path, on_progress: Callable[[int, int], None] | None = None) -> bool:
-    """Build the bundled database unless ``db`` already holds reports; True if built."""
+    """Build the bundled database unless ``db`` already holds reports; True if built.
+
+    An existing file is migrated to the current schema first.
+    """
     if db.exists():
-        try:
-            if store.query(db, "SELECT count(*) AS n FROM reports")["n"][0] > 0:
-                return False
-        except Exception:  # an empty or half-made file: build over it
-            pass
+        store.ensure_db(db)
+        if int(store.query(db, "SELECT count(*) AS n FROM reports")["n"][0]) > 0:
+            return False
     build(db, on_progress=on_progress)
     return True

@@ -200,8 +200,10 @@ def connect(
                 try:
                     con.execute(f"ATTACH '{path}' AS report_db{mode}")
                     break
-                except (duckdb.IOException, duckdb.ConnectionException) as error:
-                    if not _is_lock_error(error) or time.monotonic() > deadline:
+                except duckdb.Error as error:
+                    if not _is_lock_error(error):
+                        raise StoreError(f"{db}: cannot open the database ({error})") from error
+                    if time.monotonic() > deadline:
                         raise StoreError(
                             f"{db}: the database is in use by another process "
                             f"(gave up after {timeout:.0f} s; is an ingest still running?)"
