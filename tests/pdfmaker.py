@@ -11,7 +11,7 @@ import functools
 import io
 import os
 import random
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -81,6 +81,11 @@ def _register_font() -> str:
         raise RuntimeError("no Japanese TrueType font (install fonts-ipafont-gothic)")
     pdfmetrics.registerFont(TTFont(FONT_NAME, str(path), subfontIndex=0))
     return FONT_NAME
+
+
+def text_width(text: str, size: float) -> float:
+    """Width in points of a string in the Japanese font, to place hand-made layouts."""
+    return float(pdfmetrics.stringWidth(text, _register_font(), size))
 
 
 @dataclass(frozen=True)
@@ -171,8 +176,12 @@ def _fitting_size(line: str, width: float, font: str) -> float:
 
 def _title_block(header: list[str], font: str) -> Iterable[_Draw]:
     """Title and period centred, publication date and issuer right-aligned."""
-    places = [(PAGE_HEIGHT - 70, 14.0, "centre"), (PAGE_HEIGHT - 94, 10.5, "centre"),
-              (PAGE_HEIGHT - 116, 10.5, "right"), (PAGE_HEIGHT - 132, 10.5, "right")]
+    places = [
+        (PAGE_HEIGHT - 70, 14.0, "centre"),
+        (PAGE_HEIGHT - 94, 10.5, "centre"),
+        (PAGE_HEIGHT - 116, 10.5, "right"),
+        (PAGE_HEIGHT - 132, 10.5, "right"),
+    ]
     for line, (y, size, align) in zip(header, places, strict=False):
         if align == "centre":
             yield _centred(line, y, size, font)
@@ -198,6 +207,41 @@ def _stream_order(page: list[_Draw], order: Order, rng: random.Random) -> list[_
     shuffled = list(page)
     rng.shuffle(shuffled)
     return shuffled
+
+
+@dataclass(frozen=True)
+class Text:
+    """A string drawn at (x, y) in points from the bottom left, for hand-made layouts.
+
+    ``word_space`` widens every space (the PDF ``Tw`` operator), so one text object can
+    reach across a gutter as some generators' justified rows do; ``char_space`` spaces
+    out every character (``Tc``), as letter-spaced or justified Japanese lines are.
+    """
+
+    x: float
+    y: float
+    text: str
+    size: float = MAX_BODY_SIZE
+    word_space: float = 0.0
+    char_space: float = 0.0
+
+
+def draw_pdf(pages: Sequence[Sequence[Text]], *, font: str | None = None) -> bytes:
+    """An A4 PDF drawing exactly the given strings, page by page, in the given order."""
+    name = font or _register_font()
+    buffer = io.BytesIO()
+    pdf = canvas.Canvas(buffer, pagesize=A4, invariant=1)
+    for page in pages:
+        for item in page:
+            text = pdf.beginText(item.x, item.y)
+            text.setFont(name, item.size)
+            text.setWordSpace(item.word_space)
+            text.setCharSpace(item.char_space)
+            text.textOut(item.text)
+            pdf.drawText(text)
+        pdf.showPage()
+    pdf.save()
+    return buffer.getvalue()
 
 
 def latin_pdf(lines: Iterable[str] = (), *, pages: int = 3) -> bytes:
