@@ -79,7 +79,7 @@ def test_readers_never_fail_nor_see_half_a_report_during_an_ingest(tmp_path: Pat
     readers = [threading.Thread(target=read, args=(slot,)) for slot in range(4)]
     for reader in readers:
         reader.start()
-    out, err = writer.communicate(timeout=300)
+    _, err = writer.communicate(timeout=300)
     for reader in readers:
         reader.join()
     assert writer.returncode == 0, err

@@ -1,0 +1,447 @@
+"""The dashboard's words in Japanese and English; report content itself stays Japanese.
+
+Labels live in one table (:data:`TEXT`), keyed by a short id, so a page never holds a
+literal in one language only. Indicator names come from ``definitions.toml``; country
+names are the definitions' Japanese names and an English table here.
+"""
+
+from __future__ import annotations
+
+import math
+
+from indicators.extract import default_definitions
+
+LANGS = ("ja", "en")
+DEFAULT_LANG = "ja"
+
+TEXT: dict[str, dict[str, str]] = {
+    # app and sidebar
+    "app_title": {"ja": "ベラルーシ週報インジケーター", "en": "Belarus weekly indicators"},
+    "language": {"ja": "言語 / Language", "en": "Language / 言語"},
+    "series": {"ja": "報告書シリーズ", "en": "Report series"},
+    "series_help": {
+        "ja": "国｜発行者。サンプル（合成）シリーズは実データと混ざりません。",
+        "en": "Country｜issuer. Sample (synthetic) series never mix with real ones.",
+    },
+    "include_sample": {"ja": "サンプルデータを含める", "en": "Include sample data"},
+    "sample_caption": {
+        "ja": "サンプル（合成データ）は淡色・破線で表示し、「サンプル」と明記しています。",
+        "en": "Sample (synthetic) data is drawn lighter and dashed and labelled 'sample'.",
+    },
+    "no_series": {
+        "ja": "シリーズが選択されていません。サイドバーで選んでください。",
+        "en": "No report series selected; choose one in the sidebar.",
+    },
+    "building_db": {
+        "ja": "初回起動: 同梱の報告書からデータベースを作成しています…",
+        "en": "First start: building the database from the bundled reports…",
+    },
+    "built_db": {"ja": "データベースを作成しました", "en": "Database built"},
+    "build_failed": {
+        "ja": "データベースを作成できませんでした",
+        "en": "The database could not be built",
+    },
+    "db_unavailable": {"ja": "データベースを読めません", "en": "The database cannot be read"},
+    "page_overview": {"ja": "概要", "en": "Overview"},
+    "page_trends": {"ja": "推移", "en": "Trends"},
+    "page_events": {"ja": "出来事", "en": "Events"},
+    "page_reports": {"ja": "報告書", "en": "Reports"},
+    "share_link": {
+        "ja": "このページのURLで同じ表示を再現できます。",
+        "en": "This page's URL reproduces the view.",
+    },
+    # common words
+    "sample": {"ja": "サンプル", "en": "sample"},
+    "real": {"ja": "実データ", "en": "real"},
+    "data_kind": {"ja": "データ", "en": "Data"},
+    "week": {"ja": "週（月曜）", "en": "Week (Monday)"},
+    "value": {"ja": "値", "en": "Value"},
+    "qualifier": {"ja": "限定詞", "en": "Qualifier"},
+    "country": {"ja": "国", "en": "Country"},
+    "counterparty": {"ja": "相手国", "en": "Counterparty"},
+    "currency": {"ja": "通貨", "en": "Currency"},
+    "unit": {"ja": "単位", "en": "Unit"},
+    "report": {"ja": "報告書", "en": "Report"},
+    "report_date": {"ja": "報告書の日付", "en": "Report date"},
+    "source": {"ja": "情報源", "en": "Source"},
+    "evidence": {"ja": "根拠の文", "en": "Evidence"},
+    "as_of": {"ja": "時点", "en": "As of"},
+    "n_obs": {"ja": "件数", "en": "Count"},
+    "no_report": {"ja": "報告書なし", "en": "no report"},
+    "not_stated": {"ja": "記載なし", "en": "not stated"},
+    "date_range": {"ja": "期間", "en": "Date range"},
+    "download_csv": {"ja": "CSV", "en": "CSV"},
+    "download_csv_help": {
+        "ja": "表示中の行を出典付きで CSV に（UTF-8 BOM 付き、Excel で開けます）",
+        "en": "The rows shown, with provenance, as CSV (UTF-8 with BOM, opens in Excel)",
+    },
+    "download_png": {"ja": "PNG", "en": "PNG"},
+    "download_png_help": {"ja": "グラフを PNG 画像で保存", "en": "Save the chart as a PNG image"},
+    "rows": {"ja": "{n:,} 行", "en": "{n:,} rows"},
+    "page_n": {"ja": "ページ", "en": "Page"},
+    "of_pages": {
+        "ja": "{total:,} 件中 {first:,}–{last:,} 件",
+        "en": "{first:,}–{last:,} of {total:,}",
+    },
+    "chart_series_cap": {
+        "ja": "グラフには選択中の {total} シリーズのうち最初の {n} シリーズを表示しています。",
+        "en": "The chart shows the first {n} of the {total} series selected.",
+    },
+    "nothing": {"ja": "該当するデータがありません。", "en": "No data for this selection."},
+    # overview
+    "overview_title": {
+        "ja": "概要：最新の値と週ごとの推移",
+        "en": "Overview: latest values and weekly trends",
+    },
+    "overview_range": {
+        "ja": "{start} から {end} までの週（選択中のシリーズの直近 52 週）",
+        "en": "Weeks from {start} to {end} (the latest 52 weeks of the selected series)",
+    },
+    "latest_report": {
+        "ja": "最新の報告書: {date}（{series}）",
+        "en": "Latest report: {date} ({series})",
+    },
+    "stated_latest": {"ja": "最新の報告書に記載", "en": "stated in the latest report"},
+    "stated_weeks_ago": {
+        "ja": "最終記載は {n} 週間前（{date}）",
+        "en": "last stated {n} weeks ago ({date})",
+    },
+    "stated_week_ago": {
+        "ja": "最終記載は 1 週間前（{date}）",
+        "en": "last stated 1 week ago ({date})",
+    },
+    "change_from_previous": {"ja": "前回の報告から", "en": "from the previous report"},
+    "tile_help": {
+        "ja": "{date} 時点。変化は前回記載（{prev}）との差。",
+        "en": "As of {date}. Change against the previous statement ({prev}).",
+    },
+    "tiles_more": {
+        "ja": "ほか {n} 系列は「推移」ページで表示できます。",
+        "en": "{n} more series are on the Trends page.",
+    },
+    "chart_prisoners": {"ja": "政治犯の数（週ごと）", "en": "Political prisoners (weekly)"},
+    "chart_border": {
+        "ja": "国境での越境阻止（国別・週ごと）",
+        "en": "Border interceptions by country (weekly)",
+    },
+    "chart_border_note": {
+        "ja": "人数と件数は別の単位なので別のグラフに描き、合算しません。",
+        "en": "Persons and attempts are different units: separate panels, never summed.",
+    },
+    "chart_deals": {
+        "ja": "貿易取引・契約の金額（週・通貨別）",
+        "en": "Value of trade deals (by week and currency)",
+    },
+    "chart_deals_note": {
+        "ja": "通貨ごとに別のグラフです（換算しません）。相手国はツールチップに表示。",
+        "en": "One panel per currency (no conversion); counterparties in the tooltip.",
+    },
+    # trends
+    "trends_title": {"ja": "推移（分析）", "en": "Trends (analysis)"},
+    "indicator": {"ja": "指標", "en": "Indicator"},
+    "countries": {"ja": "国", "en": "Countries"},
+    "transform": {"ja": "変換", "en": "Transform"},
+    "transform_level": {"ja": "水準", "en": "Level"},
+    "transform_diff": {"ja": "前週差", "en": "Change from previous week"},
+    "transform_pct": {"ja": "前週比（%）", "en": "% change"},
+    "transform_rolling4": {"ja": "4週移動平均", "en": "4-week rolling mean"},
+    "annotations": {"ja": "注記する出来事", "en": "Events to annotate"},
+    "annotations_help": {
+        "ja": "出来事ログから選択（既定は期間中の「主な出来事」から均等に数件）。",
+        "en": "Chosen from the event log (default: a few highlights spread over the range).",
+    },
+    "annotation_search": {"ja": "注記する出来事を検索", "en": "Find events to annotate"},
+    "trend_help": {
+        "ja": "点をクリックすると根拠の文と、その週の出来事を表示します。"
+        " ● は正確な値、▲ は「少なくとも」、◆ は「約」。報告書のない週は線が途切れます。",
+        "en": "Click a point for its evidence sentence and the week's events."
+        " ● exact, ▲ 'at least', ◆ 'about'. A week without a report is a gap in the line.",
+    },
+    "selected_point": {"ja": "選択した点の根拠", "en": "Evidence for the selected point"},
+    "week_events": {"ja": "この週の出来事", "en": "Events of this week"},
+    "open_week_events": {
+        "ja": "この週の出来事を「出来事」ページで開く",
+        "en": "Open this week in Events",
+    },
+    "open_report": {"ja": "報告書を開く", "en": "Open the report"},
+    "select_hint": {
+        "ja": "グラフの点をクリックすると、ここに根拠が表示されます。",
+        "en": "Click a point in the chart to see its evidence here.",
+    },
+    # events
+    "events_title": {"ja": "出来事ログ", "en": "Event log"},
+    "sections": {"ja": "セクション", "en": "Sections"},
+    "search": {"ja": "検索（部分一致）", "en": "Search (substring)"},
+    "events_chart": {"ja": "週ごとの出来事の数", "en": "Events per week"},
+    "events_brush": {
+        "ja": "グラフをドラッグすると期間で絞り込めます。",
+        "en": "Drag across the chart to filter by period.",
+    },
+    "events_brushed": {
+        "ja": "グラフで選んだ期間 {start} – {end} で絞り込み中",
+        "en": "Filtered by the chart selection {start} – {end}",
+    },
+    "headline": {"ja": "見出し", "en": "Headline"},
+    "body": {"ja": "本文", "en": "Body"},
+    "section": {"ja": "セクション", "en": "Section"},
+    "date": {"ja": "日付", "en": "Date"},
+    "sources": {"ja": "情報源", "en": "Sources"},
+    "published": {"ja": "発行日", "en": "Published"},
+    "link": {"ja": "報告書", "en": "Report"},
+    # reports
+    "reports_title": {"ja": "報告書と取り込み", "en": "Reports and ingest"},
+    "coverage": {"ja": "報告書のある週", "en": "Weeks with a report"},
+    "coverage_note": {
+        "ja": "色付きの週に報告書があり、灰色の週にはありません。",
+        "en": "Coloured weeks have a report; grey weeks have none.",
+    },
+    "reports_table": {"ja": "報告書ごとの内容", "en": "What each report contributed"},
+    "ingest_log": {"ja": "取り込みログ", "en": "Ingest log"},
+    "upload": {"ja": "報告書ファイルを追加（.txt / .pdf）", "en": "Add report files (.txt / .pdf)"},
+    "upload_help": {
+        "ja": "1ファイル {mb} MB まで。同じファイルの再取り込みは何も変えません。",
+        "en": "Up to {mb} MB per file. The same file again changes nothing.",
+    },
+    "ingest_button": {"ja": "取り込む", "en": "Ingest"},
+    "ingest_done": {
+        "ja": "取り込み完了: 追加 {added}・置換 {replaced}・変更なし {unchanged}・失敗 {failed}",
+        "en": "Ingest done: {added} added, {replaced} replaced, {unchanged} unchanged,"
+        " {failed} failed",
+    },
+    "file": {"ja": "ファイル", "en": "File"},
+    "result": {"ja": "結果", "en": "Result"},
+    "message": {"ja": "理由", "en": "Reason"},
+    "report_detail": {"ja": "報告書の詳細", "en": "Report detail"},
+    "report_missing": {"ja": "この報告書は見つかりません。", "en": "This report was not found."},
+    "observations": {"ja": "抽出された数値", "en": "Extracted numbers"},
+    "events": {"ja": "出来事", "en": "Events"},
+}
+
+#: Table column names (query result columns) in both languages.
+COLUMNS: dict[str, dict[str, str]] = {
+    "data": {"ja": "データ", "en": "Data"},
+    "date": {"ja": "日付", "en": "Date"},
+    "dates": {"ja": "日付（全て）", "en": "Dates"},
+    "week": {"ja": "週（月曜）", "en": "Week (Monday)"},
+    "section": {"ja": "セクション", "en": "Section"},
+    "headline": {"ja": "見出し", "en": "Headline"},
+    "body": {"ja": "本文", "en": "Body"},
+    "sources": {"ja": "情報源", "en": "Sources"},
+    "source": {"ja": "情報源", "en": "Source"},
+    "series": {"ja": "報告書シリーズ", "en": "Report series"},
+    "link": {"ja": "報告書", "en": "Report"},
+    "report_published": {"ja": "報告書の日付", "en": "Report date"},
+    "report_title": {"ja": "報告書", "en": "Report"},
+    "report_file": {"ja": "ファイル", "en": "File"},
+    "published": {"ja": "発行日", "en": "Published"},
+    "period_start": {"ja": "期間（始）", "en": "Period from"},
+    "period_end": {"ja": "期間（終）", "en": "Period to"},
+    "title": {"ja": "表題", "en": "Title"},
+    "issuer": {"ja": "発行者", "en": "Issuer"},
+    "n_events": {"ja": "出来事", "en": "Events"},
+    "n_observations": {"ja": "数値", "en": "Numbers"},
+    "n_reports": {"ja": "報告書", "en": "Reports"},
+    "n_obs": {"ja": "件数", "en": "Count"},
+    "indicators": {"ja": "記載された指標", "en": "Indicators stated"},
+    "indicator": {"ja": "指標", "en": "Indicator"},
+    "dimension": {"ja": "国", "en": "Country"},
+    "value": {"ja": "値", "en": "Value"},
+    "unit": {"ja": "単位", "en": "Unit"},
+    "qualifier": {"ja": "限定詞", "en": "Qualifier"},
+    "as_of": {"ja": "時点", "en": "As of"},
+    "evidence": {"ja": "根拠の文", "en": "Evidence"},
+    "file_name": {"ja": "ファイル", "en": "File"},
+    "file": {"ja": "ファイル", "en": "File"},
+    "file_bytes": {"ja": "バイト数", "en": "Bytes"},
+    "file_sha256": {"ja": "SHA-256", "en": "SHA-256"},
+    "ingested_at": {"ja": "取り込み日時", "en": "Ingested at"},
+    "logged_at": {"ja": "日時", "en": "Logged at"},
+    "action": {"ja": "結果", "en": "Result"},
+    "message": {"ja": "理由", "en": "Reason"},
+    "report_id": {"ja": "報告書ID", "en": "Report id"},
+    "event_seq": {"ja": "項目番号", "en": "Item"},
+}
+
+
+def column_label(column: str, lang: str) -> str:
+    """A table column's name in ``lang`` (the column name itself if not translated).
+
+    >>> column_label("report_published", "en"), column_label("unknown", "ja")
+    ('Report date', 'unknown')
+    """
+    return COLUMNS.get(column, {}).get(lang, column)
+
+
+_QUALIFIER = {
+    "exact": {"ja": "正確", "en": "exact"},
+    "at_least": {"ja": "少なくとも", "en": "at least"},
+    "approx": {"ja": "約", "en": "about"},
+}
+#: How a qualified number is written in a tile or tooltip.
+_QUALIFIER_SIGN = {"exact": "", "at_least": "≥", "approx": "≈"}
+
+_UNIT = {
+    "persons": {"ja": "人", "en": "persons"},
+    "attempts": {"ja": "件", "en": "attempts"},
+}
+
+# English names of the ISO codes the definitions map to; Japanese names are read from
+# the definitions themselves.
+_COUNTRY_EN = {
+    "LT": "Lithuania", "LV": "Latvia", "PL": "Poland", "UA": "Ukraine", "RU": "Russia",
+    "CN": "China", "KZ": "Kazakhstan", "UZ": "Uzbekistan", "KG": "Kyrgyzstan",
+    "TJ": "Tajikistan", "TM": "Turkmenistan", "AZ": "Azerbaijan", "AM": "Armenia",
+    "GE": "Georgia", "MD": "Moldova", "IN": "India", "IR": "Iran", "TR": "Turkey",
+    "VN": "Vietnam", "ID": "Indonesia", "PK": "Pakistan", "EG": "Egypt",
+    "AE": "United Arab Emirates", "SA": "Saudi Arabia", "BR": "Brazil", "VE": "Venezuela",
+    "CU": "Cuba", "NI": "Nicaragua", "ZW": "Zimbabwe", "KE": "Kenya", "NG": "Nigeria",
+    "MN": "Mongolia", "KP": "North Korea", "DE": "Germany", "FR": "France", "EE": "Estonia",
+    "RS": "Serbia", "HU": "Hungary", "BY": "Belarus",
+}  # fmt: skip
+
+TRANSFORMS = ("level", "diff", "pct", "rolling4")
+
+
+def lang_or_default(lang: str | None) -> str:
+    """A supported language code.
+
+    >>> lang_or_default("EN"), lang_or_default("fr"), lang_or_default(None)
+    ('en', 'ja', 'ja')
+    """
+    lang = (lang or "").lower()
+    return lang if lang in LANGS else DEFAULT_LANG
+
+
+def t(key: str, lang: str, **values: object) -> str:
+    """The label ``key`` in ``lang``, with ``{placeholders}`` filled in.
+
+    >>> t("rows", "en", n=1234)
+    '1,234 rows'
+    >>> t("page_trends", "ja")
+    '推移'
+    """
+    entry = TEXT[key]
+    text = entry.get(lang) or entry[DEFAULT_LANG]
+    return text.format(**values) if values else text
+
+
+def indicator_name(indicator_id: str, lang: str) -> str:
+    """The indicator's name from ``definitions.toml``; the id if it is not defined.
+
+    >>> indicator_name("political_prisoners", "en")
+    'Political prisoners (Viasna)'
+    """
+    try:
+        ind = default_definitions().indicator(indicator_id)
+    except KeyError:
+        return indicator_id
+    return ind.name_en if lang == "en" else ind.name_ja
+
+
+def country_name(code: str | None, lang: str) -> str:
+    """A country's name and ISO code; a dash for "no country".
+
+    >>> country_name("LT", "ja"), country_name("LT", "en"), country_name(None, "en")
+    ('リトアニア (LT)', 'Lithuania (LT)', '—')
+    """
+    if not code:
+        return "—"
+    if lang == "en":
+        name = _COUNTRY_EN.get(code)
+    else:
+        names = [ja for ja, iso in default_definitions().countries.items() if iso == code]
+        # Prefer the Japanese spelling over an abbreviation such as UAE.
+        name = max(names, key=lambda n: (not n.isascii(), len(n))) if names else None
+    return f"{name} ({code})" if name else code
+
+
+def unit_label(unit: str, lang: str) -> str:
+    """Persons/attempts in words; currencies keep their ISO code.
+
+    >>> unit_label("attempts", "ja"), unit_label("USD", "ja")
+    ('件', 'USD')
+    """
+    return _UNIT.get(unit, {}).get(lang, unit)
+
+
+def qualifier_label(qualifier: str, lang: str) -> str:
+    """>>> qualifier_label("at_least", "en")
+    'at least'
+    """
+    return _QUALIFIER.get(qualifier, {}).get(lang, qualifier)
+
+
+def transform_label(transform: str, lang: str) -> str:
+    return t(f"transform_{transform}", lang)
+
+
+def format_number(value: float, unit: str, lang: str, *, compact: bool = False) -> str:
+    """A value in its unit, money in 万/億 (ja) or millions (en).
+
+    ``compact`` (a tile, where the label names the unit): English counts without their
+    unit, English money as M/B.
+
+    >>> format_number(1450, "persons", "ja"), format_number(1450, "persons", "en")
+    ('1,450人', '1,450 persons')
+    >>> format_number(7_000_000, "USD", "ja"), format_number(120_000_000, "USD", "en")
+    ('700万 USD', '120 million USD')
+    >>> format_number(1.5e9, "RUB", "ja"), format_number(12.5, "pct", "en")
+    ('15億 RUB', '12.5 pct')
+    >>> format_number(1450, "persons", "en", compact=True)
+    '1,450'
+    >>> format_number(107_600_000, "USD", "en", compact=True)
+    '107.6M USD'
+    """
+    if unit in _UNIT:
+        number = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
+        if lang == "ja":
+            return f"{number}{unit_label(unit, lang)}"
+        return number if compact else f"{number} {unit}"
+    if abs(value) >= 10_000 and lang == "ja":
+        for sign, factor in (("兆", 1e12), ("億", 1e8), ("万", 1e4)):
+            if abs(value) >= factor:
+                return f"{_trim(value / factor)}{sign} {unit}"
+    if abs(value) >= 1_000_000 and lang == "en":
+        words = (("B", 1e9), ("M", 1e6)) if compact else (("billion", 1e9), ("million", 1e6))
+        for word, factor in words:
+            if abs(value) >= factor:
+                space = "" if compact else " "
+                return f"{_trim(value / factor)}{space}{word} {unit}"
+    return f"{_trim(value)} {unit}"
+
+
+def _trim(value: float) -> str:
+    """>>> _trim(1200.0), _trim(2.25), _trim(0.125)
+    ('1,200', '2.25', '0.12')
+    """
+    if float(value).is_integer():
+        return f"{value:,.0f}"
+    return f"{value:,.2f}".rstrip("0").rstrip(".")
+
+
+def format_value(
+    value: float | None, unit: str, qualifier: str, lang: str, *, compact: bool = False
+) -> str:
+    """A value with its qualifier visible: ≥ for "at least", ≈ for "about".
+
+    >>> format_value(22, "persons", "at_least", "en"), format_value(None, "USD", "exact", "en")
+    ('≥22 persons', '—')
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    return _QUALIFIER_SIGN.get(qualifier, "") + format_number(value, unit, lang, compact=compact)
+
+
+def freshness(weeks: int, date: str, lang: str) -> str:
+    """How long ago a series was last stated, counted in its own reports' weeks.
+
+    >>> freshness(0, "2023-11-24", "en")
+    'stated in the latest report'
+    >>> freshness(3, "2023-11-24", "en")
+    'last stated 3 weeks ago (2023-11-24)'
+    """
+    if weeks <= 0:
+        return t("stated_latest", lang)
+    if weeks == 1:
+        return t("stated_week_ago", lang, date=date)
+    return t("stated_weeks_ago", lang, n=weeks, date=date)

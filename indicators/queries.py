@@ -1,0 +1,757 @@
+"""The dashboard's questions to the store, answered in DuckDB: ``(db, filters) -> DataFrame``.
+
+Every function aggregates, filters and pages inside DuckDB and returns only what a page
+shows (a weekly series, one tile per series, one page of events), so the dashboard stays
+quick on 100 report series x 10 years. User input reaches SQL only as parameters; the
+SQL text is assembled from the constant fragments below and nothing else.
+
+Every function takes the same *scope*: ``series`` (report series to include; ``None``
+for all) and ``include_sample`` (whether reports marked as sample data count).
+
+Weekly values follow the indicator's kind (``definitions.toml``):
+
+- ``stock`` (a count "as of" a day) and ``flow`` (a count for a printed period): the
+  latest statement for the week, by the date it is as of, then the latest report, so a
+  corrected or repeated figure is not counted twice.
+- ``event`` (a deal signed): the sum of the week's statements, per currency; qualified
+  as "at least" if any part is, else "about" if any part is, else exact.
+
+A line (series x indicator x dimension x unit) has a row for every week from its first
+to its last statement; a week without a statement has no value (a gap, never a zero),
+and ``reported`` says whether the series had a report that week at all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from indicators import store
+from indicators.extract import default_definitions
+
+Scope = dict[str, Any]
+
+#: Transforms of a weekly series (the Trends page's choice).
+TRANSFORMS = ("level", "diff", "pct", "rolling4")
+#: Events and reports are paged; a page is at most this many rows.
+PAGE_SIZE = 50
+
+# --- SQL fragments (constants only) ----------------------------------------------------
+
+# Reports in scope. $series NULL means every series.
+_SCOPE = """
+scope AS (
+    SELECT report_id, series, is_sample, published, period_start, period_end,
+           title, issuer, file_name, n_events, n_observations
+    FROM reports
+    WHERE ($series IS NULL OR list_contains($series, series))
+      AND ($include_sample OR NOT is_sample)
+)"""
+
+# The week (its Monday) an observation belongs to: the period it counts (flows), else the
+# day it is as of, else the report's own period.
+_OBS_WEEK = (
+    "date_trunc('week', coalesce(o.period_start, o.as_of, s.period_start, s.published))::DATE"
+)
+_REPORT_WEEK = "date_trunc('week', coalesce(period_start, published))::DATE"
+
+# Observations in scope with their week. "dim" is the dimension as a key ('' for none);
+# summed (event-kind) indicators lose their dimension unless $by_dimension, so a week's
+# deals add up per currency, their counterparties kept as a list.
+_OBS = f"""
+obs AS (
+    SELECT s.series, s.is_sample, s.report_id, s.published AS report_published,
+           o.indicator, o.dimension, o.unit, o.value, o.qualifier, o.as_of,
+           o.period_start, o.period_end, o.source, o.evidence, o.obs_seq,
+           {_OBS_WEEK} AS week,
+           list_contains($summed, o.indicator) AS summed,
+           CASE WHEN $by_dimension OR NOT list_contains($summed, o.indicator)
+                THEN coalesce(o.dimension, '') ELSE '' END AS dim
+    FROM observations o JOIN scope s USING (report_id)
+    WHERE ($indicators IS NULL OR list_contains($indicators, o.indicator))
+      AND ($units IS NULL OR list_contains($units, o.unit))
+      AND ($dimensions IS NULL OR list_contains($dimensions, coalesce(o.dimension, '')))
+)"""
+
+# One value per line and week (see the module docstring for the rules).
+_STATED = f"""
+{_OBS},
+latest AS (
+    SELECT series, is_sample, indicator, dim, unit, week, value, qualifier,
+           1 AS n_obs, report_published, source, evidence,
+           dimension AS counterparties, as_of
+    FROM obs WHERE NOT summed
+    QUALIFY row_number() OVER (
+        PARTITION BY series, indicator, dim, unit, week
+        ORDER BY coalesce(as_of, period_end) DESC, report_published DESC, obs_seq DESC) = 1
+),
+summed AS (
+    SELECT series, bool_or(is_sample) AS is_sample, indicator, dim, unit, week,
+           sum(value) AS value,
+           CASE WHEN bool_or(qualifier = 'at_least') THEN 'at_least'
+                WHEN bool_or(qualifier = 'approx') THEN 'approx'
+                ELSE 'exact' END AS qualifier,
+           count(*) AS n_obs, max(report_published) AS report_published,
+           string_agg(DISTINCT source, '、') AS source,
+           string_agg(evidence, ' / ' ORDER BY as_of, obs_seq) AS evidence,
+           string_agg(DISTINCT dimension, ', ' ORDER BY dimension) AS counterparties,
+           max(as_of) AS as_of
+    FROM obs WHERE summed
+    GROUP BY series, indicator, dim, unit, week
+),
+stated AS (SELECT * FROM latest UNION ALL SELECT * FROM summed)"""
+
+# Every week of every line from its first to its last statement, with the transforms.
+_FILLED = f"""
+{_STATED},
+lines AS (
+    SELECT series, indicator, dim, unit, bool_or(is_sample) AS is_sample,
+           min(week) AS first_week, max(week) AS last_week
+    FROM stated GROUP BY series, indicator, dim, unit
+),
+grid AS (
+    SELECT series, indicator, dim, unit, is_sample, last_week,
+           unnest(generate_series(first_week, last_week, INTERVAL 7 DAY))::DATE AS week
+    FROM lines
+),
+reported AS (SELECT DISTINCT series, {_REPORT_WEEK} AS week FROM scope),
+filled AS (
+    SELECT g.series, g.is_sample, g.indicator, g.dim, g.unit, g.week, g.last_week,
+           st.value, st.qualifier, st.n_obs, st.report_published, st.source, st.evidence,
+           st.counterparties, st.as_of, r.week IS NOT NULL AS reported
+    FROM grid g
+    LEFT JOIN stated st USING (series, indicator, dim, unit, week)
+    LEFT JOIN reported r USING (series, week)
+),
+transformed AS (
+    SELECT *,
+        lag(value) OVER w AS prev_value,
+        lag(qualifier) OVER w AS prev_qualifier,
+        avg(value) OVER w4 AS mean4,
+        count(value) OVER w4 AS n4,
+        count_if(qualifier = 'approx') OVER w4 AS approx4,
+        count_if(qualifier = 'at_least') OVER w4 AS at_least4
+    FROM filled
+    WINDOW w AS (PARTITION BY series, indicator, dim, unit ORDER BY week),
+           w4 AS (PARTITION BY series, indicator, dim, unit ORDER BY week
+                  ROWS BETWEEN 3 PRECEDING AND CURRENT ROW)
+)"""
+
+# The transformed value and its qualifier. A difference of qualified numbers is only
+# "about"; a mean of lower bounds is still a lower bound.
+_Y = """
+    CASE $transform
+        WHEN 'level' THEN value
+        WHEN 'diff' THEN value - prev_value
+        WHEN 'pct' THEN CASE WHEN prev_value <> 0
+                             THEN 100 * (value - prev_value) / abs(prev_value) END
+        WHEN 'rolling4' THEN CASE WHEN value IS NOT NULL THEN mean4 END
+    END"""
+_Y_QUALIFIER = """
+    CASE WHEN value IS NULL THEN NULL
+         WHEN $transform = 'level' THEN qualifier
+         WHEN $transform = 'rolling4' THEN
+              CASE WHEN approx4 > 0 THEN 'approx' WHEN at_least4 > 0 THEN 'at_least'
+                   ELSE 'exact' END
+         WHEN prev_value IS NULL THEN NULL
+         WHEN qualifier = 'exact' AND prev_qualifier = 'exact' THEN 'exact'
+         ELSE 'approx' END"""
+
+_WEEKLY_COLUMNS = f"""
+    week, strftime(week, '%Y-%m-%d') AS week_iso, series, is_sample, indicator,
+    nullif(dim, '') AS dimension, unit, $transform AS transform,
+    {_Y} AS value, {_Y_QUALIFIER} AS qualifier,
+    value AS level, qualifier AS level_qualifier, reported, n_obs,
+    report_published, as_of, source, evidence, counterparties"""
+
+
+def _kinds() -> dict[str, str]:
+    return {ind.id: ind.kind for ind in default_definitions().indicators}
+
+
+def summed_indicators() -> list[str]:
+    """Indicators whose weekly value is a sum of the week's statements (kind ``event``)."""
+    return [ind for ind, kind in _kinds().items() if kind == "event"]
+
+
+def indicator_ids() -> list[str]:
+    """The defined indicators, in the order of ``definitions.toml``."""
+    return list(_kinds())
+
+
+def _scope(series: Sequence[str] | None, include_sample: bool) -> Scope:
+    return {"series": None if series is None else list(series), "include_sample": include_sample}
+
+
+def _obs_params(
+    indicators: Sequence[str] | None,
+    units: Sequence[str] | None,
+    dimensions: Sequence[str] | None,
+    by_dimension: bool,
+) -> dict[str, Any]:
+    return {
+        "indicators": None if indicators is None else list(indicators),
+        "units": None if units is None else list(units),
+        "dimensions": None if dimensions is None else list(dimensions),
+        "by_dimension": by_dimension,
+        "summed": summed_indicators(),
+    }
+
+
+def _run(db: Path, sql: str, params: dict[str, Any]) -> pd.DataFrame:
+    # DuckDB refuses named parameters the statement does not use; pass only those used.
+    used = set(re.findall(r"\$([a-z_]+)", sql))
+    return store.query(db, sql, {k: v for k, v in params.items() if k in used})
+
+
+# --- the database file ---------------------------------------------------------------
+
+
+def signature(db: Path) -> tuple[int, ...]:
+    """What changes when the database does: (inode, mtime_ns, size) of the file and its WAL.
+
+    Cached results are keyed by it, so an ingest by any process shows up on the next
+    rerun, and nothing is re-queried while the file stays the same.
+    """
+    parts: list[int] = []
+    for path in (db, db.with_name(db.name + ".wal")):
+        try:
+            stat = path.stat()
+        except FileNotFoundError:
+            parts += [0, 0, 0]
+        else:
+            parts += [stat.st_ino, stat.st_mtime_ns, stat.st_size]
+    return tuple(parts)
+
+
+# --- scope ---------------------------------------------------------------------------
+
+
+def series(db: Path) -> pd.DataFrame:
+    """Every report series: real ones first (most reports first), then sample ones."""
+    return store.query(
+        db,
+        """
+        SELECT series, any_value(country) AS country, any_value(issuer) AS issuer,
+               bool_and(is_sample) AS is_sample, count(*) AS n_reports,
+               min(published) AS first_published, max(published) AS last_published
+        FROM reports GROUP BY series
+        ORDER BY is_sample, n_reports DESC, series
+        """,
+    )
+
+
+def default_scope(all_series: pd.DataFrame) -> tuple[list[str], bool]:
+    """The sidebar's defaults: (series selected, include sample data).
+
+    Sample data is included while it outnumbers the real reports (the bundled set: one
+    real report beside a year of sample weeks); once real reports are the bulk, it is
+    left out. The series are those of the first country (real series first, then by
+    number of reports; see :func:`series`): all of them when there is one country, the
+    first one's otherwise.
+
+    >>> rows = pd.DataFrame({"series": ["BY｜embassy", "BY｜sample", "MD｜sample"],
+    ...                      "country": ["BY", "BY", "MD"], "is_sample": [False, True, True],
+    ...                      "n_reports": [1, 76, 76]})
+    >>> default_scope(rows)
+    (['BY｜embassy', 'BY｜sample'], True)
+    >>> default_scope(rows.assign(n_reports=[500, 76, 76]))
+    (['BY｜embassy'], False)
+    """
+    if all_series.empty:
+        return [], False
+    sample = all_series["is_sample"].astype(bool)
+    include_sample = bool(
+        all_series["n_reports"][sample].sum() > all_series["n_reports"][~sample].sum()
+    )
+    shown = all_series if include_sample else all_series[~sample]
+    first_country = shown["country"].iloc[0]
+    return list(shown[shown["country"] == first_country]["series"]), include_sample
+
+
+def summary(db: Path, *, series: Sequence[str] | None, include_sample: bool) -> pd.DataFrame:
+    """One row: reports (and sample reports), events, observations, first/last report,
+    first/last event date."""
+    sql = f"""
+        WITH {_SCOPE}
+        SELECT count(*) AS n_reports, count_if(is_sample)::BIGINT AS n_sample_reports,
+               min(published) AS first_published, max(published) AS last_published,
+               arg_max(series, published) AS last_series,
+               (SELECT count(*) FROM events JOIN scope USING (report_id)) AS n_events,
+               (SELECT min(first_date) FROM events JOIN scope USING (report_id)) AS first_event,
+               (SELECT max(first_date) FROM events JOIN scope USING (report_id)) AS last_event,
+               (SELECT count(*) FROM observations JOIN scope USING (report_id))
+                   AS n_observations
+        FROM scope
+    """
+    return _run(db, sql, _scope(series, include_sample))
+
+
+# --- indicators ----------------------------------------------------------------------
+
+
+def catalog(db: Path, *, series: Sequence[str] | None, include_sample: bool) -> pd.DataFrame:
+    """What is stated: indicator x dimension x unit, with counts and first/last week."""
+    sql = f"""
+        WITH {_SCOPE}, {_OBS}
+        SELECT indicator, nullif(dim, '') AS dimension, unit, count(*) AS n,
+               min(week) AS first_week, max(week) AS last_week
+        FROM obs GROUP BY indicator, dim, unit
+        ORDER BY list_position($order, indicator), unit, n DESC, dim
+    """
+    params = {
+        **_scope(series, include_sample),
+        **_obs_params(None, None, None, True),
+        "order": indicator_ids(),
+    }
+    return _run(db, sql, params)
+
+
+def weekly(
+    db: Path,
+    indicator: str,
+    *,
+    series: Sequence[str] | None,
+    include_sample: bool,
+    units: Sequence[str] | None = None,
+    dimensions: Sequence[str] | None = None,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    transform: str = "level",
+    by_dimension: bool = True,
+) -> pd.DataFrame:
+    """One indicator's weekly series: a row per line and week, with provenance.
+
+    ``dimensions`` are ISO codes (``''`` for "no country"); ``start``/``end`` bound the
+    weeks shown (transforms still see the weeks before ``start``).
+    """
+    if transform not in TRANSFORMS:
+        raise ValueError(f"unknown transform {transform!r}; choose one of {TRANSFORMS}")
+    sql = f"""
+        WITH {_SCOPE}, {_FILLED}
+        SELECT {_WEEKLY_COLUMNS}
+        FROM transformed
+        WHERE ($start IS NULL OR week >= date_trunc('week', $start::DATE))
+          AND ($end IS NULL OR week <= $end::DATE)
+        ORDER BY is_sample, series, dim, unit, week
+    """
+    params = {
+        **_scope(series, include_sample),
+        **_obs_params([indicator], units, dimensions, by_dimension),
+        "start": start,
+        "end": end,
+        "transform": transform,
+    }
+    return _run(db, sql, params)
+
+
+def latest(db: Path, *, series: Sequence[str] | None, include_sample: bool) -> pd.DataFrame:
+    """One row per indicator series (tile): latest weekly value, the one before, freshness.
+
+    ``weeks_since`` counts the weeks from the latest statement to the series' latest
+    report: 0 when the latest report states it, 3 when it stopped appearing 3 weeks ago.
+    Deals are one series per currency (the week's sum).
+    """
+    sql = f"""
+        WITH {_SCOPE}, {_STATED},
+        ranked AS (
+            SELECT *, row_number() OVER (
+                PARTITION BY series, indicator, dim, unit ORDER BY week DESC) AS rank
+            FROM stated
+        ),
+        last_report AS (
+            SELECT series, max({_REPORT_WEEK}) AS last_report_week,
+                   max(published) AS last_published
+            FROM scope GROUP BY series
+        )
+        SELECT cur.series, cur.is_sample, cur.indicator, nullif(cur.dim, '') AS dimension,
+               cur.unit, cur.week, strftime(cur.week, '%Y-%m-%d') AS week_iso,
+               cur.as_of, cur.value, cur.qualifier, cur.n_obs, cur.report_published,
+               cur.source, cur.evidence, cur.counterparties,
+               prev.week AS prev_week, prev.value AS prev_value,
+               prev.qualifier AS prev_qualifier, cur.value - prev.value AS change,
+               lr.last_report_week, lr.last_published,
+               (datediff('day', cur.week, lr.last_report_week) // 7)::INTEGER AS weeks_since
+        FROM ranked cur
+        LEFT JOIN ranked prev ON prev.series = cur.series AND prev.indicator = cur.indicator
+             AND prev.dim = cur.dim AND prev.unit = cur.unit AND prev.rank = 2
+        JOIN last_report lr ON lr.series = cur.series
+        WHERE cur.rank = 1
+        ORDER BY cur.is_sample, cur.series, list_position($order, cur.indicator),
+                 cur.dim, cur.unit DESC
+    """
+    params = {
+        **_scope(series, include_sample),
+        **_obs_params(None, None, None, False),
+        "order": indicator_ids(),
+    }
+    return _run(db, sql, params)
+
+
+def sparklines(
+    db: Path, *, series: Sequence[str] | None, include_sample: bool, weeks: int = 12
+) -> pd.DataFrame:
+    """The last ``weeks`` weeks of every tile's line (level; gaps as missing values)."""
+    sql = f"""
+        WITH {_SCOPE}, {_FILLED}
+        SELECT week, series, is_sample, indicator, nullif(dim, '') AS dimension, unit,
+               value, qualifier, reported
+        FROM transformed
+        WHERE week > last_week - to_days(7 * $weeks::INTEGER)
+        ORDER BY series, indicator, dim, unit, week
+    """
+    params = {
+        **_scope(series, include_sample),
+        **_obs_params(None, None, None, False),
+        "weeks": weeks,
+    }
+    return _run(db, sql, params)
+
+
+def evidence(
+    db: Path,
+    indicator: str,
+    week: dt.date,
+    *,
+    series: Sequence[str] | None,
+    include_sample: bool,
+    dimension: str | None = None,
+    unit: str | None = None,
+) -> pd.DataFrame:
+    """Every statement behind one point: sentence, source, report and item.
+
+    ``dimension`` ``None`` means any (a week's deals of all counterparties); ``''``
+    means "no country".
+    """
+    sql = f"""
+        WITH {_SCOPE}
+        SELECT s.published AS report_published, s.title AS report_title, s.issuer,
+               s.series, s.is_sample, s.report_id, s.file_name AS report_file,
+               e.section, e.headline, o.indicator, o.dimension, o.value, o.unit,
+               o.qualifier, o.as_of, o.period_start, o.period_end, o.source, o.evidence
+        FROM observations o JOIN scope s USING (report_id)
+        JOIN events e ON e.report_id = o.report_id AND e.event_seq = o.event_seq
+        WHERE o.indicator = $indicator AND {_OBS_WEEK} = date_trunc('week', $week::DATE)
+          AND ($dimension IS NULL OR coalesce(o.dimension, '') = $dimension)
+          AND ($unit IS NULL OR o.unit = $unit)
+        ORDER BY s.published DESC, o.as_of DESC, o.obs_seq
+    """
+    params = {
+        **_scope(series, include_sample),
+        "indicator": indicator,
+        "week": week,
+        "dimension": dimension,
+        "unit": unit,
+    }
+    return _run(db, sql, params)
+
+
+# --- events --------------------------------------------------------------------------
+
+_SEARCH_WIDTH = str.maketrans({"(": "（", ")": "）", "~": "～", "〜": "～"})
+_SPACE_NEXT_TO_WIDE = re.compile(r"(?<=[^\x00-\x7f])\s+|\s+(?=[^\x00-\x7f])")
+
+
+def normalise_search(text: str | None) -> str | None:
+    """Search text as stored text is cleaned (NFKC, full-width brackets, no spaces near
+    Japanese), lower-cased; ``None`` for an empty search.
+
+    >>> normalise_search(" 政治犯の数は １，４５０人 ")
+    '政治犯の数は1,450人'
+    >>> normalise_search("CSTO (Minsk)"), normalise_search("  ")
+    ('csto（minsk）', None)
+    """
+    if not text or not text.strip():
+        return None
+    text = unicodedata.normalize("NFKC", text).translate(_SEARCH_WIDTH)
+    return _SPACE_NEXT_TO_WIDE.sub("", text.strip()).lower()
+
+
+_EVENTS_WHERE = """
+    WHERE ($start IS NULL OR e.first_date >= $start::DATE)
+      AND ($end IS NULL OR e.first_date <= $end::DATE)
+      AND ($sections IS NULL OR list_contains($sections, e.section))
+      AND ($text IS NULL OR contains(
+            lower(e.headline || chr(10) || e.body || chr(10) || array_to_string(e.sources, ' ')),
+            $text))"""
+
+
+def _event_params(
+    series: Sequence[str] | None,
+    include_sample: bool,
+    start: dt.date | None,
+    end: dt.date | None,
+    sections: Sequence[str] | None,
+    text: str | None,
+) -> dict[str, Any]:
+    return {
+        **_scope(series, include_sample),
+        "start": start,
+        "end": end,
+        "sections": None if sections is None else list(sections),
+        "text": normalise_search(text),
+    }
+
+
+def events(
+    db: Path,
+    *,
+    series: Sequence[str] | None,
+    include_sample: bool,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    sections: Sequence[str] | None = None,
+    text: str | None = None,
+    limit: int | None = PAGE_SIZE,
+    offset: int = 0,
+) -> pd.DataFrame:
+    """The event log, newest first, one page (``limit`` ``None``: every matching row).
+
+    ``text`` is a case-insensitive substring of the headline, body or sources.
+    """
+    sql = f"""
+        WITH {_SCOPE}
+        SELECT e.first_date AS date, e.section, e.headline, e.body,
+               array_to_string(e.sources, '、') AS sources,
+               array_to_string(list_transform(e.dates, lambda d: strftime(d, '%Y-%m-%d')), ' ')
+                   AS dates,
+               s.published AS report_published, s.series, s.is_sample,
+               s.report_id, e.event_seq, s.file_name AS report_file
+        FROM events e JOIN scope s USING (report_id)
+        {_EVENTS_WHERE}
+        ORDER BY e.first_date DESC, s.published DESC, s.report_id, e.event_seq
+        LIMIT $limit OFFSET $offset
+    """
+    params = {
+        **_event_params(series, include_sample, start, end, sections, text),
+        "limit": limit,
+        "offset": offset,
+    }
+    return _run(db, sql, params)
+
+
+def events_count(
+    db: Path,
+    *,
+    series: Sequence[str] | None,
+    include_sample: bool,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    sections: Sequence[str] | None = None,
+    text: str | None = None,
+) -> int:
+    """How many events match (for paging)."""
+    sql = f"""
+        WITH {_SCOPE}
+        SELECT count(*) AS n FROM events e JOIN scope s USING (report_id)
+        {_EVENTS_WHERE}
+    """
+    params = _event_params(series, include_sample, start, end, sections, text)
+    return int(_run(db, sql, params)["n"].iloc[0])
+
+
+def events_weekly(
+    db: Path,
+    *,
+    series: Sequence[str] | None,
+    include_sample: bool,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    sections: Sequence[str] | None = None,
+    text: str | None = None,
+) -> pd.DataFrame:
+    """Matching events per week (and sample or not): the Events page's brushable chart."""
+    sql = f"""
+        WITH {_SCOPE}
+        SELECT date_trunc('week', e.first_date)::DATE AS week, s.is_sample, count(*) AS n
+        FROM events e JOIN scope s USING (report_id)
+        {_EVENTS_WHERE}
+        GROUP BY ALL ORDER BY week, s.is_sample
+    """
+    return _run(db, sql, _event_params(series, include_sample, start, end, sections, text))
+
+
+def sections(db: Path, *, series: Sequence[str] | None, include_sample: bool) -> pd.DataFrame:
+    """Sections with their number of events, most used first."""
+    sql = f"""
+        WITH {_SCOPE}
+        SELECT e.section, count(*) AS n FROM events e JOIN scope s USING (report_id)
+        GROUP BY e.section ORDER BY n DESC, e.section
+    """
+    return _run(db, sql, _scope(series, include_sample))
+
+
+def highlights(
+    db: Path,
+    *,
+    series: Sequence[str] | None,
+    include_sample: bool,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    text: str | None = None,
+    limit: int = 200,
+) -> pd.DataFrame:
+    """Candidates for chart annotations, newest first: the week's highlights
+    (``highlight_sections``), or with ``text`` any event that matches it."""
+    sections = None if text else sorted(default_definitions().highlight_sections)
+    return events(
+        db,
+        series=series,
+        include_sample=include_sample,
+        start=start,
+        end=end,
+        sections=sections,
+        text=text,
+        limit=limit,
+    )
+
+
+# --- reports -------------------------------------------------------------------------
+
+
+def coverage(
+    db: Path,
+    *,
+    series: Sequence[str] | None,
+    include_sample: bool,
+    by_series: bool = True,
+) -> pd.DataFrame:
+    """Every week from the first report to the last, per series (or all series together,
+    real and sample apart): how many reports, events and observations it has (0 for a
+    week without a report)."""
+    sql = f"""
+        WITH {_SCOPE},
+        weekly AS (
+            SELECT {_REPORT_WEEK} AS week,
+                   CASE WHEN $by_series THEN series ELSE '' END AS series,
+                   bool_or(is_sample) AS is_sample, count(*) AS n_reports,
+                   sum(n_events)::BIGINT AS n_events, sum(n_observations)::BIGINT AS n_observations
+            FROM scope
+            GROUP BY ALL
+        ),
+        lines AS (SELECT DISTINCT series, is_sample FROM weekly),
+        span AS (SELECT min(week) AS first_week, max(week) AS last_week FROM weekly),
+        grid AS (
+            SELECT l.series, l.is_sample,
+                   unnest(generate_series(first_week, last_week, INTERVAL 7 DAY))::DATE AS week
+            FROM lines l, span
+        )
+        SELECT g.week, nullif(g.series, '') AS series, g.is_sample,
+               coalesce(w.n_reports, 0) AS n_reports, coalesce(w.n_events, 0) AS n_events,
+               coalesce(w.n_observations, 0) AS n_observations
+        FROM grid g LEFT JOIN weekly w USING (series, is_sample, week)
+        ORDER BY g.is_sample, g.series, g.week
+    """
+    return _run(db, sql, {**_scope(series, include_sample), "by_series": by_series})
+
+
+def reports(
+    db: Path,
+    *,
+    series: Sequence[str] | None,
+    include_sample: bool,
+    limit: int | None = PAGE_SIZE,
+    offset: int = 0,
+    report_id: int | None = None,
+) -> pd.DataFrame:
+    """Reports, newest first, with what each contributed (events, observations and the
+    indicators stated)."""
+    sql = f"""
+        WITH {_SCOPE},
+        stated AS (
+            SELECT report_id, string_agg(DISTINCT indicator, ', ' ORDER BY indicator)
+                       AS indicators
+            FROM observations WHERE report_id IN (SELECT report_id FROM scope)
+            GROUP BY report_id
+        )
+        SELECT r.published, r.period_start, r.period_end, r.title, r.issuer, r.series,
+               r.is_sample, r.n_events, r.n_observations, st.indicators, r.file_name,
+               r.file_bytes, r.ingested_at, r.report_id
+        FROM reports r JOIN scope USING (report_id) LEFT JOIN stated st USING (report_id)
+        WHERE ($report_id IS NULL OR r.report_id = $report_id)
+        ORDER BY r.published DESC, r.series
+        LIMIT $limit OFFSET $offset
+    """
+    params = {
+        **_scope(series, include_sample),
+        "limit": limit,
+        "offset": offset,
+        "report_id": report_id,
+    }
+    return _run(db, sql, params)
+
+
+def reports_count(db: Path, *, series: Sequence[str] | None, include_sample: bool) -> int:
+    sql = f"WITH {_SCOPE} SELECT count(*) AS n FROM scope"
+    return int(_run(db, sql, _scope(series, include_sample))["n"].iloc[0])
+
+
+def report_observations(db: Path, report_id: int) -> pd.DataFrame:
+    """The numbers one report contributed, in document order, with their items."""
+    return store.query(
+        db,
+        """
+        SELECT o.indicator, o.dimension, o.value, o.unit, o.qualifier, o.as_of,
+               o.period_start, o.period_end, o.source, o.evidence, e.section, e.headline
+        FROM observations o
+        JOIN events e ON e.report_id = o.report_id AND e.event_seq = o.event_seq
+        WHERE o.report_id = $report_id ORDER BY o.obs_seq
+        """,
+        {"report_id": report_id},
+    )
+
+
+def report_events(db: Path, report_id: int) -> pd.DataFrame:
+    """One report's events in document order."""
+    return store.query(
+        db,
+        """
+        SELECT event_seq, section, headline, body, first_date AS date,
+               array_to_string(sources, '、') AS sources
+        FROM events WHERE report_id = $report_id ORDER BY event_seq
+        """,
+        {"report_id": report_id},
+    )
+
+
+def ingest_log(db: Path, *, limit: int | None = PAGE_SIZE, offset: int = 0) -> pd.DataFrame:
+    """The ingest log, newest first."""
+    return store.query(
+        db,
+        """
+        SELECT logged_at, file_name, action, message, report_id, file_sha256
+        FROM ingest_log ORDER BY logged_at DESC, file_name
+        LIMIT $limit OFFSET $offset
+        """,
+        {"limit": limit, "offset": offset},
+    )
+
+
+def ingest_log_count(db: Path) -> int:
+    return int(store.query(db, "SELECT count(*) AS n FROM ingest_log")["n"].iloc[0])
+
+
+# --- names of exports ----------------------------------------------------------------
+
+
+def export_name(stem: str, start: Any = None, end: Any = None, suffix: str = "csv") -> str:
+    """A download's file name: what it holds and the dates it covers.
+
+    >>> export_name("political_prisoners", dt.date(2023, 1, 2), dt.date(2023, 12, 25))
+    'political_prisoners_2023-01-02_2023-12-25.csv'
+    >>> export_name("events", None, None, "csv")
+    'events_all.csv'
+    """
+    stem = re.sub(r"[^A-Za-z0-9_]+", "-", stem).strip("-") or "export"
+    dates = [_iso(d) for d in (start, end) if d is not None and not pd.isna(d)]
+    return f"{stem}_{'_'.join(dates) if dates else 'all'}.{suffix}"
+
+
+def _iso(value: Any) -> str:
+    return pd.Timestamp(value).date().isoformat()
