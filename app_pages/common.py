@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePath
@@ -299,43 +298,37 @@ def _label(name: str) -> str:
 
 
 def ingest_uploads(
-    db: Path, uploads: Sequence[tuple[str, bytes]], *, max_bytes: int
+    db: Path,
+    uploads: Sequence[tuple[str, bytes]],
+    *,
+    max_bytes: int,
+    series: str | None = None,
 ) -> pd.DataFrame:
     """Store uploaded report files through the library's ingest path; one row per file.
 
-    Each file is written to a fresh temporary folder under a generated name (only its
-    ``.txt``/``.pdf`` suffix is kept), read and parsed there, then all are written in one
-    transaction. The uploaded name is kept as a label (``upload/<name>``) in the result
-    and the ingest log, never used as a path.
+    The bytes go to the parser as they are; the uploaded name is kept only as a label
+    (``upload/<name>``) in the result and the ingest log, never used as a path.
     """
-    parsed: list[store.Parsed] = []
-    failures: list[store.Outcome] = []
-    with tempfile.TemporaryDirectory(prefix="indicators-upload-") as folder:
-        for number, (name, data) in enumerate(uploads, 1):
-            label = _label(name)
-            suffix = PurePath(name).suffix.lower()
-            if suffix not in ingest.REPORT_SUFFIXES:
-                failures.append(store.Outcome(label, "failed", "not a .txt or .pdf report"))
-                continue
-            if len(data) > max_bytes:
-                failures.append(
-                    store.Outcome(
-                        label,
-                        "failed",
-                        f"file too large ({len(data) / 1e6:.1f} MB;"
-                        f" limit {max_bytes / 1e6:.0f} MB)",
-                    )
-                )
-                continue
-            path = Path(folder) / f"upload-{number:04d}{suffix}"
-            path.write_bytes(data)
-            item = ingest.parse_path(path, max_bytes)
-            item.file_name = label
-            if isinstance(item, store.Outcome):
-                failures.append(item)
-            else:
-                parsed.append(item)
-    outcomes = store.write(db, parsed, failures) if parsed or failures else []
+    accepted = [
+        (_label(name), data)
+        for name, data in uploads
+        if PurePath(name).suffix.lower() in ingest.REPORT_SUFFIXES
+    ]
+    refused = [
+        store.Outcome(_label(name), "failed", "not a .txt or .pdf report")
+        for name, _ in uploads
+        if PurePath(name).suffix.lower() not in ingest.REPORT_SUFFIXES
+    ]
+    result = ingest.ingest_data(
+        db,
+        accepted,
+        max_bytes=max_bytes,
+        series=series or None,
+        workers=1,  # no worker processes forked from the server's threads
+    )
+    if refused:
+        store.write(db, [], refused)  # logged like any failed file
+    outcomes = [*result.outcomes, *refused]
     return pd.DataFrame(
         {
             "file": [o.file_name.removeprefix("upload/") for o in outcomes],

@@ -42,6 +42,9 @@ with st.form("upload", clear_on_submit=True):
         help=ctx.t("upload_help", mb=limit_mb),
         key="uploads",
     )
+    series_name = st.text_input(
+        ctx.t("upload_series"), value="", help=ctx.t("upload_series_help"), max_chars=120
+    )
     submitted = st.form_submit_button(ctx.t("ingest_button"), icon=":material/upload:")
 if submitted and files:
     with st.spinner(ctx.t("ingest_button")):
@@ -49,6 +52,7 @@ if submitted and files:
             ctx.db,
             [(f.name, f.getvalue()) for f in files],
             max_bytes=ingest.max_bytes_default(),
+            series=series_name.strip() or None,
         )
     st.session_state["upload_results"] = results
 results = st.session_state.get("upload_results")

@@ -53,7 +53,7 @@ def simple_ingest(db: Path, files: list[Path]) -> None:
     try:
         next_id = 1
         for path in files:
-            staged = store.stage(store.parse_bytes(path.read_bytes(), str(path)))
+            staged = store.stage(ingest.parse_bytes(path.read_bytes(), str(path)))
             con.execute("BEGIN TRANSACTION")
             for table, rows in staged.rows.items():
                 for row in rows:

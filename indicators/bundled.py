@@ -36,7 +36,7 @@ def build(
         if on_progress:
             on_progress(done, total)
     for done, sample in enumerate(samples, len(files) + 1):
-        parsed.append(store.parse_bytes(sample.text.encode("utf-8"), f"sample/{sample.filename}"))
+        parsed.append(ingest.parse_bytes(sample.text.encode("utf-8"), f"sample/{sample.filename}"))
         if on_progress:
             on_progress(done, total)
     store.write(db, parsed, failures)

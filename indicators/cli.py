@@ -62,6 +62,12 @@ def build_parser() -> argparse.ArgumentParser:
     ingest_cmd.add_argument(
         "--workers", type=int, default=None, help="parser processes (default: all cores)"
     )
+    ingest_cmd.add_argument(
+        "--series",
+        default=None,
+        metavar="NAME",
+        help="report series to file these under (default: country｜issuer from each report)",
+    )
 
     export_cmd = commands.add_parser("export", help="write stored rows as CSV with provenance")
     export_cmd.add_argument("kind", choices=export.KINDS)
@@ -204,7 +210,12 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         if progress is not None:
             progress.start()
         result = ingest.ingest(
-            db, files, max_bytes=max_bytes, workers=args.workers, on_outcome=report
+            db,
+            files,
+            max_bytes=max_bytes,
+            workers=args.workers,
+            series=args.series,
+            on_outcome=report,
         )
     except store.StoreError as error:
         print(error, file=sys.stderr)

@@ -202,6 +202,12 @@ TEXT: dict[str, dict[str, str]] = {
         "ja": "1ファイル {mb} MB まで。同じファイルの再取り込みは何も変えません。",
         "en": "Up to {mb} MB per file. The same file again changes nothing.",
     },
+    "upload_series": {"ja": "報告書シリーズ（任意）", "en": "Report series (optional)"},
+    "upload_series_help": {
+        "ja": "空欄なら報告書の表題と発行者から決まります（例: ベラルーシ｜在ベラルーシ大使館）。",
+        "en": "Leave empty to take it from the report's title and issuer "
+        "(e.g. ベラルーシ｜在ベラルーシ大使館).",
+    },
     "ingest_button": {"ja": "取り込む", "en": "Ingest"},
     "ingest_done": {
         "ja": "取り込み完了: 追加 {added}・置換 {replaced}・変更なし {unchanged}・失敗 {failed}",

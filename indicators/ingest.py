@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import hashlib
+import itertools
 import os
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from indicators import store
 from indicators.errors import InputError
-from indicators.read import DEFAULT_MAX_BYTES, read_file
+from indicators.extract import extract
+from indicators.parse import parse_lines
+from indicators.read import DEFAULT_MAX_BYTES, clean_lines, read_file, read_text
 
 #: Files a folder is searched for; a file named explicitly is always tried.
 REPORT_SUFFIXES = frozenset({".txt", ".pdf"})
@@ -44,21 +48,63 @@ def discover(paths: Iterable[Path]) -> Iterator[Path]:
             yield path
 
 
-def parse_path(path: Path, max_bytes: int) -> store.Parsed | store.Outcome:
-    """A parsed report, or a failed outcome that says in one line what is wrong."""
+def parse_bytes(data: bytes, file_name: str, *, series: str | None = None) -> store.Parsed:
+    """Read, parse and extract one report file's bytes (no database involved)."""
+    report = parse_lines(clean_lines(read_text(data, name=file_name)))
+    return store.Parsed(
+        file_name=file_name,
+        sha256=hashlib.sha256(data).hexdigest(),
+        size=len(data),
+        report=report,
+        extraction=extract(report),
+        series_name=series,
+    )
+
+
+def _parse_or_fail(
+    name: str, load: Callable[[], bytes], series: str | None
+) -> store.Parsed | store.Outcome:
     try:
-        return store.parse_bytes(read_file(path, max_bytes=max_bytes), str(path))
+        return parse_bytes(load(), name, series=series)
     except InputError as error:
-        return store.Outcome(str(path), "failed", str(error))
+        return store.Outcome(name, "failed", str(error))
     except Exception as error:  # a parser bug must not stop the batch nor show a traceback
-        return store.Outcome(
-            str(path), "failed", f"could not be read ({type(error).__name__}: {error})"
-        )
+        return store.Outcome(name, "failed", f"could not be read ({type(error).__name__}: {error})")
 
 
-def _stage(args: tuple[Path, int]) -> store.Staged | store.Outcome:
-    """Worker: one file -> the rows it adds (or why it failed)."""
-    parsed = parse_path(*args)
+def parse_path(
+    path: Path, max_bytes: int, *, series: str | None = None
+) -> store.Parsed | store.Outcome:
+    """A parsed report, or a failed outcome that says in one line what is wrong."""
+    return _parse_or_fail(str(path), lambda: read_file(path, max_bytes=max_bytes), series)
+
+
+def parse_data(
+    name: str, data: bytes, max_bytes: int, *, series: str | None = None
+) -> store.Parsed | store.Outcome:
+    """The same for a report already in memory (an upload); ``name`` is only a label."""
+
+    def load() -> bytes:
+        if len(data) > max_bytes:
+            raise InputError(
+                f"file too large ({len(data) / 1e6:.1f} MB; the limit is {max_bytes / 1e6:.0f} MB)"
+            )
+        return data
+
+    return _parse_or_fail(name, load, series)
+
+
+# A job for a worker: a file on disk, or (label, bytes) already in memory.
+_Job = tuple[Path | tuple[str, bytes], int, str | None]
+
+
+def _stage(job: _Job) -> store.Staged | store.Outcome:
+    """Worker: one report -> the rows it adds (or why it failed)."""
+    source, max_bytes, series = job
+    if isinstance(source, Path):
+        parsed = parse_path(source, max_bytes, series=series)
+    else:
+        parsed = parse_data(*source, max_bytes, series=series)
     return parsed if isinstance(parsed, store.Outcome) else store.stage(parsed)
 
 
@@ -75,23 +121,35 @@ class IngestResult:
 
 
 def _batches(
-    files: Sequence[Path], max_bytes: int, batch_size: int, workers: int
+    jobs: Iterable[_Job], batch_size: int, workers: int
 ) -> Iterator[list[store.Staged | store.Outcome]]:
-    """Parsed batches in file order; the next batch is parsed while one is written."""
-    chunks = [files[i : i + batch_size] for i in range(0, len(files), batch_size)]
-    jobs = [[(path, max_bytes) for path in chunk] for chunk in chunks]
-    if workers == 1 or len(files) < _PARALLEL_FROM:
-        for chunk_jobs in jobs:
-            yield [_stage(job) for job in chunk_jobs]
+    """Parsed batches in input order; the next batch is parsed while one is written.
+
+    ``jobs`` may be a generator (a corpus streamed from memory): it is consumed one
+    batch at a time, so memory stays flat however many reports come.
+    """
+    chunks = (list(chunk) for chunk in _chunked(jobs, batch_size))
+    first = next(chunks, None)
+    if first is None:
+        return
+    if workers == 1 or len(first) < _PARALLEL_FROM:
+        for chunk in itertools.chain([first], chunks):
+            yield [_stage(job) for job in chunk]
         return
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        # At most two batches in flight: memory stays flat however many files come.
-        pending = pool.map(_stage, jobs[0], chunksize=8) if jobs else None
-        for i in range(len(jobs)):
-            assert pending is not None
+        # At most two batches in flight: one being parsed while the other is written.
+        pending = pool.map(_stage, first, chunksize=8)
+        for chunk in chunks:
             done = list(pending)
-            pending = pool.map(_stage, jobs[i + 1], chunksize=8) if i + 1 < len(jobs) else None
+            pending = pool.map(_stage, chunk, chunksize=8)
             yield done
+        yield list(pending)
+
+
+def _chunked(items: Iterable[_Job], size: int) -> Iterator[tuple[_Job, ...]]:
+    iterator = iter(items)
+    while chunk := tuple(itertools.islice(iterator, size)):
+        yield chunk
 
 
 def ingest(
@@ -101,15 +159,45 @@ def ingest(
     max_bytes: int | None = None,
     batch_size: int | None = None,
     workers: int | None = None,
+    series: str | None = None,
     on_outcome: Callable[[store.Outcome], None] | None = None,
 ) -> IngestResult:
     """Parse every report under ``paths`` and store them, a batch per transaction."""
-    files = list(discover(paths))
     max_bytes = max_bytes_default() if max_bytes is None else max_bytes
+    jobs: list[_Job] = [(path, max_bytes, series) for path in discover(paths)]
+    return _run(db, jobs, batch_size, workers, on_outcome)
+
+
+def ingest_data(
+    db: Path,
+    files: Iterable[tuple[str, bytes]],
+    *,
+    max_bytes: int | None = None,
+    batch_size: int | None = None,
+    workers: int | None = None,
+    series: str | None = None,
+    on_outcome: Callable[[store.Outcome], None] | None = None,
+) -> IngestResult:
+    """Store reports given as (label, bytes): uploads, or a corpus streamed from memory.
+
+    The label names the report in results and the log; it is never used as a path.
+    """
+    max_bytes = max_bytes_default() if max_bytes is None else max_bytes
+    jobs = (((name, data), max_bytes, series) for name, data in files)
+    return _run(db, jobs, batch_size, workers, on_outcome)
+
+
+def _run(
+    db: Path,
+    jobs: Iterable[_Job],
+    batch_size: int | None,
+    workers: int | None,
+    on_outcome: Callable[[store.Outcome], None] | None,
+) -> IngestResult:
     batch_size = batch_size or batch_size_default()
     workers = workers or os.cpu_count() or 1
     result = IngestResult()
-    for batch in _batches(files, max_bytes, batch_size, workers):
+    for batch in _batches(jobs, batch_size, workers):
         staged = [item for item in batch if isinstance(item, store.Staged)]
         failures = [item for item in batch if isinstance(item, store.Outcome)]
         outcomes = store.write(db, staged, failures)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import hashlib
 import os
 import threading
 import time
@@ -281,6 +280,8 @@ class Parsed:
     size: int
     report: Report
     extraction: Extraction
+    #: the series named by whoever ingests (``--series``), else the report's own
+    series_name: str | None = None
 
     @property
     def country(self) -> str:
@@ -288,7 +289,8 @@ class Parsed:
 
     @property
     def series(self) -> str:
-        return f"{self.country}｜{self.report.issuer}"
+        """The report series: its country and issuer, as the report itself says."""
+        return self.series_name or f"{self.country}｜{self.report.issuer}"
 
     @property
     def key(self) -> str:
@@ -364,22 +366,6 @@ class Outcome:
     published: dt.date | None = None
     n_events: int = 0
     n_observations: int = 0
-
-
-def parse_bytes(data: bytes, file_name: str) -> Parsed:
-    """Read, parse and extract one report file's bytes (no database involved)."""
-    from indicators.extract import extract
-    from indicators.parse import parse_lines
-    from indicators.read import clean_lines, read_text
-
-    report = parse_lines(clean_lines(read_text(data, name=file_name)))
-    return Parsed(
-        file_name=file_name,
-        sha256=hashlib.sha256(data).hexdigest(),
-        size=len(data),
-        report=report,
-        extraction=extract(report),
-    )
 
 
 def write(
@@ -574,7 +560,6 @@ __all__ = [
     "default_db",
     "ensure_db",
     "migrate",
-    "parse_bytes",
     "query",
     "row_counts",
     "write",

@@ -13,7 +13,7 @@ import pdfmaker
 import pytest
 from conftest import REAL_REPORT
 
-from indicators import store
+from indicators import ingest, store
 from indicators.sample import bundled_reports
 
 REAL_TEXT = REAL_REPORT.read_text(encoding="utf-8")
@@ -118,7 +118,7 @@ def test_a_bad_file_gets_one_line_and_the_batch_goes_on(
     after = _counts(stored)
     assert after["reports"] == before["reports"] + 1
     assert after["events"] == before["events"] + len(
-        store.parse_bytes(good.read_bytes(), "x").report.events
+        ingest.parse_bytes(good.read_bytes(), "x").report.events
     )
     log = store.query(
         stored, "SELECT file_name, action, message FROM ingest_log WHERE action = 'failed'"

@@ -222,3 +222,29 @@ def test_export_without_a_database_is_one_line(
     assert main(["export", "observations", "--db", str(db)]) == 1
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "no database yet" in err
+
+
+def test_ingest_series_option_files_reports_under_that_series(
+    db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["ingest", str(REAL), "--db", str(db), "--series", "Minsk desk"]) == 0
+    rows = store.query(db, "SELECT series, country, issuer FROM reports")
+    assert rows.to_dict("records") == [
+        {"series": "Minsk desk", "country": "ベラルーシ", "issuer": "在ベラルーシ大使館"}
+    ]
+    # The same report under its own series is another report, not a replacement.
+    assert main(["ingest", str(REAL), "--db", str(db)]) == 0
+    assert sorted(store.query(db, "SELECT series FROM reports")["series"]) == [
+        "Minsk desk",
+        "ベラルーシ｜在ベラルーシ大使館",
+    ]
+
+
+def test_ingest_data_streams_reports_from_memory(db: Path) -> None:
+    from indicators.sample import bundled_reports
+
+    reports = bundled_reports()[:70]  # enough to go through the worker processes
+    result = ingest.ingest_data(db, ((r.filename, r.text.encode()) for r in reports), batch_size=32)
+    assert result.count("added") == len(reports)
+    assert store.row_counts(db)["reports"] == len(reports)
+    assert store.row_counts(db)["observations"] == sum(len(r.observations) for r in reports)
