@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -34,6 +33,7 @@ import pandas as pd
 
 from indicators import store
 from indicators.extract import default_definitions
+from indicators.read import normalize
 
 Scope = dict[str, Any]
 
@@ -454,9 +454,6 @@ def evidence(
 
 # --- events --------------------------------------------------------------------------
 
-_SEARCH_WIDTH = str.maketrans({"(": "（", ")": "）", "~": "～", "〜": "～"})
-_SPACE_NEXT_TO_WIDE = re.compile(r"(?<=[^\x00-\x7f])\s+|\s+(?=[^\x00-\x7f])")
-
 
 def normalise_search(text: str | None) -> str | None:
     """Search text as stored text is cleaned (NFKC, full-width brackets, no spaces near
@@ -469,17 +466,14 @@ def normalise_search(text: str | None) -> str | None:
     """
     if not text or not text.strip():
         return None
-    text = unicodedata.normalize("NFKC", text).translate(_SEARCH_WIDTH)
-    return _SPACE_NEXT_TO_WIDE.sub("", text.strip()).lower()
+    return normalize(text).lower()
 
 
 _EVENTS_WHERE = """
     WHERE ($start IS NULL OR e.first_date >= $start::DATE)
       AND ($end IS NULL OR e.first_date <= $end::DATE)
       AND ($sections IS NULL OR list_contains($sections, e.section))
-      AND ($text IS NULL OR contains(
-            lower(e.headline || chr(10) || e.body || chr(10) || array_to_string(e.sources, ' ')),
-            $text))"""
+      AND ($text IS NULL OR contains(e.search_text, $text))"""
 
 
 def _event_params(

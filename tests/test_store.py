@@ -162,7 +162,9 @@ def test_a_failed_file_is_logged_and_the_rest_stored(db: Path, folder: Path) -> 
 def test_ensure_db_is_idempotent(db: Path) -> None:
     store.ensure_db(db)
     store.ensure_db(db)
-    assert rows(db, "SELECT version FROM schema_version") == [(store.SCHEMA_VERSION,)]
+    assert rows(db, "SELECT version FROM schema_version ORDER BY version") == [
+        (version,) for version in range(1, store.SCHEMA_VERSION + 1)
+    ]
     assert store.row_counts(db) == dict.fromkeys(store.TABLES, 0)
 
 
@@ -177,3 +179,18 @@ def test_a_database_from_a_newer_program_is_refused(db: Path) -> None:
 def test_reading_a_missing_database_says_so(db: Path) -> None:
     with pytest.raises(store.StoreError, match="no database yet"):
         store.query(db, "SELECT 1")
+
+
+def test_a_database_of_schema_1_is_migrated_with_its_rows(db: Path, tmp_path: Path) -> None:
+    """A file written by the first release: its events become searchable after migration."""
+    with duckdb.connect(str(db)) as con:
+        con.execute("CREATE TABLE schema_version (version INTEGER, applied_at TIMESTAMP)")
+        con.execute(store.MIGRATIONS[0])
+        con.execute("INSERT INTO schema_version VALUES (1, now())")
+        con.execute(
+            "INSERT INTO events VALUES (1, 0, '内政', 'CSTO首脳会合', '・合意', "
+            "['2023-11-20'::DATE], ['Pozirk'], '2023-11-20', NULL, NULL)"
+        )
+    store.ensure_db(db)
+    assert rows(db, "SELECT search_text FROM events") == [("csto首脳会合\n・合意\npozirk",)]
+    assert rows(db, "SELECT max(version) FROM schema_version") == [(store.SCHEMA_VERSION,)]
