@@ -80,6 +80,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--indicator", default=None, metavar="ID", help="e.g. political_prisoners"
     )
     export_cmd.add_argument(
+        "--series",
+        action="append",
+        default=None,
+        metavar="NAME",
+        help="only this report series (repeatable; default: all)",
+    )
+    export_cmd.add_argument(
         "--excel", action="store_true", help="start with a BOM so Excel shows Japanese correctly"
     )
     _add_db(export_cmd)
@@ -242,7 +249,14 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     db = args.db or store.default_db()
     try:
-        rows = export.frame(db, args.kind, start=args.start, end=args.end, indicator=args.indicator)
+        rows = export.frame(
+            db,
+            args.kind,
+            start=args.start,
+            end=args.end,
+            indicator=args.indicator,
+            series=args.series,
+        )
     except store.StoreError as error:
         print(error, file=sys.stderr)
         return EXIT_FAILED

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -24,6 +25,7 @@ _SQL = {
         WHERE ($start IS NULL OR o.as_of >= $start)
           AND ($end IS NULL OR o.as_of <= $end)
           AND ($indicator IS NULL OR o.indicator = $indicator)
+          AND ($series IS NULL OR list_contains($series, r.series))
         ORDER BY o.indicator, o.as_of, o.dimension, r.published
     """,
     "events": """
@@ -35,6 +37,7 @@ _SQL = {
         FROM events e JOIN reports r USING (report_id)
         WHERE ($start IS NULL OR e.first_date >= $start)
           AND ($end IS NULL OR e.first_date <= $end)
+          AND ($series IS NULL OR list_contains($series, r.series))
           AND ($indicator IS NULL OR EXISTS (
                 SELECT 1 FROM observations o WHERE o.report_id = e.report_id
                 AND o.event_seq = e.event_seq AND o.indicator = $indicator))
@@ -46,6 +49,7 @@ _SQL = {
         FROM reports
         WHERE ($start IS NULL OR published >= $start)
           AND ($end IS NULL OR published <= $end)
+          AND ($series IS NULL OR list_contains($series, series))
           AND ($indicator IS NULL OR EXISTS (
                 SELECT 1 FROM observations o WHERE o.report_id = reports.report_id
                 AND o.indicator = $indicator))
@@ -61,11 +65,18 @@ def frame(
     start: dt.date | None = None,
     end: dt.date | None = None,
     indicator: str | None = None,
+    series: Sequence[str] | None = None,
 ) -> pd.DataFrame:
-    """The rows of one export, filtered by date and indicator."""
+    """The rows of one export, filtered by date, indicator and report series."""
     if kind not in _SQL:
         raise ValueError(f"unknown export {kind!r}; choose one of {', '.join(KINDS)}")
-    return store.query(db, _SQL[kind], {"start": start, "end": end, "indicator": indicator})
+    params = {
+        "start": start,
+        "end": end,
+        "indicator": indicator,
+        "series": None if series is None else list(series),
+    }
+    return store.query(db, _SQL[kind], params)
 
 
 def to_csv_bytes(rows: pd.DataFrame, *, excel: bool = True) -> bytes:

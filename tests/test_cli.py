@@ -248,3 +248,14 @@ def test_ingest_data_streams_reports_from_memory(db: Path) -> None:
     assert result.count("added") == len(reports)
     assert store.row_counts(db)["reports"] == len(reports)
     assert store.row_counts(db)["observations"] == sum(len(r.observations) for r in reports)
+
+
+def test_export_chooses_series(db: Path, capsysbinary: pytest.CaptureFixture[bytes]) -> None:
+    assert main(["ingest", str(REAL), "--db", str(db), "--series", "A"]) == 0
+    assert main(["ingest", str(REAL), "--db", str(db), "--series", "B"]) == 0
+    capsysbinary.readouterr()
+    only_a = export_rows(capsysbinary, "observations", "--db", str(db), "--series", "A")
+    both = export_rows(capsysbinary, "observations", "--db", str(db))
+    assert {row["series"] for row in only_a} == {"A"}
+    assert len(only_a) == 5
+    assert len(both) == 10
