@@ -29,6 +29,7 @@ _NUMBER = r"""(?=\d)(?:\d[\d,]*(?:\.\d+)?兆)?(?:\d[\d,]*(?:\.\d+)?億)?
 
 _DIGIT = re.compile(r"\d")
 _SENTENCE = re.compile(r"[^。]+。?")
+_SUBHEADING = re.compile(r"^（\d{1,2}）")
 _AS_OF = re.compile(r"(?:(?P<year>\d{4})年)?(?P<month>\d{1,2})月(?P<day>\d{1,2})日(?:現在|時点)")
 
 
@@ -223,14 +224,12 @@ def sentences(event: Event) -> list[tuple[str, str]]:
     """
     found: list[tuple[str, str]] = []
     for unit in [event.headline, *event.body]:
-        if unit.startswith("（") and unit.endswith("）") and not unit.startswith("（1"):
+        if unit.startswith("（") and unit.endswith("）") and not _SUBHEADING.match(unit):
             continue
         unit = unit.lstrip("・").strip()
-        found.extend(
-            (sentence.strip(), unit)
-            for sentence in re.findall(r"[^。]+。?", unit)
-            if sentence.strip()
-        )
+        for sentence in _SENTENCE.findall(unit):
+            if sentence := sentence.strip():
+                found.append((sentence, unit))
     return found
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from indicators import store
 from indicators.errors import InputError
-from indicators.extract import extract
+from indicators.extract import default_definitions, extract
 from indicators.parse import parse_lines
 from indicators.read import DEFAULT_MAX_BYTES, clean_lines, read_file, read_text
 
@@ -136,6 +136,7 @@ def _batches(
         for chunk in itertools.chain([first], chunks):
             yield [_stage(job) for job in chunk]
         return
+    default_definitions()  # compiled once here, inherited by every forked worker
     with ProcessPoolExecutor(max_workers=workers) as pool:
         # At most two batches in flight: one being parsed while the other is written.
         pending = pool.map(_stage, first, chunksize=8)

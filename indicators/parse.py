@@ -34,6 +34,7 @@ _PERIOD = re.compile(
 )
 _PARENTHESES = re.compile(r"（([^（）]*)）")
 _OPEN, _CLOSE = "（「『", "）」』"
+_BRACKETS = re.compile(f"[{_OPEN}{_CLOSE}]")
 
 
 @dataclass
@@ -121,15 +122,19 @@ def _strip_quotes(source: str) -> str:
 
 
 def _closing_index(text: str) -> int:
-    """Index of the bracket closing the one that opens ``text``; -1 if unbalanced."""
+    """Index of the bracket closing the one that opens ``text``; -1 if unbalanced.
+
+    >>> _closing_index("（11月20日「ゼルカロ（鏡）」）に続き")
+    16
+    """
     depth = 0
-    for i, char in enumerate(text):
-        if char in _OPEN:
+    for bracket in _BRACKETS.finditer(text):  # only the brackets, not every character
+        if bracket[0] in _OPEN:
             depth += 1
-        elif char in _CLOSE:
+        else:
             depth -= 1
             if depth == 0:
-                return i
+                return bracket.start()
     return -1
 
 
@@ -248,16 +253,21 @@ def parse_lines(lines: list[str]) -> Report:
     section = ""
     item: _Item | None = None
     for line in lines[first_structural:]:
-        if line == _END:
+        # Most lines continue the one before; the first character rules out the rest
+        # before any pattern is tried.
+        opening = line[0]
+        if opening == "（" and line == _END:
             break
-        if found := _SECTION.match(line):
+        if opening == "【" and (found := _SECTION.match(line)):
             section, item = found["name"], None
-        elif line.startswith("●"):
+        elif opening == "●":
             item = _Item(section, line[1:].strip())
             items.append(item)
         elif item is None:
             continue  # prose between a section heading and its first item: no event
-        elif line.startswith("・") or _SUBHEADING.match(line) or _opens_date_paren(line):
+        elif opening == "・" or (
+            opening == "（" and (_SUBHEADING.match(line) or _opens_date_paren(line))
+        ):
             item.segments.append(line)
         elif item.segments:
             item.segments[-1] = _join(item.segments[-1], line)

@@ -148,15 +148,12 @@ def clean_lines(text: str) -> list[str]:
     # Normalising the whole text at once is several times faster than line by line;
     # NFKC and the space rule never join or split lines.
     text = _drop_artifact_spaces(_nfkc(text))
-    lines: list[str] = []
-    for raw in text.splitlines():
-        line = raw.strip()
-        if not line or _PAGE_NUMBER.match(line):
-            continue
-        if lines and line == lines[0]:
-            continue
-        lines.append(line)
-    return lines
+    lines = [
+        line
+        for line in (raw.strip() for raw in text.splitlines())
+        if line and not _PAGE_NUMBER.match(line)
+    ]
+    return lines[:1] + [line for line in lines[1:] if line != lines[0]]
 
 
 def is_pdf(data: bytes) -> bool:

@@ -60,8 +60,9 @@ MIGRATIONS: tuple[str, ...] = (
         sources       VARCHAR[] NOT NULL,
         first_date    DATE,                     -- the first cited date, else publication
         period_start  DATE,
-        period_end    DATE,
-        PRIMARY KEY (report_id, event_seq)
+        period_end    DATE
+        -- (report_id, event_seq) is unique by construction; no index: an ART index
+        -- over a million events costs memory on every insert and buys nothing here
     );
     CREATE TABLE observations (
         report_id     INTEGER NOT NULL,
@@ -76,8 +77,7 @@ MIGRATIONS: tuple[str, ...] = (
         period_start  DATE,
         period_end    DATE,
         source        VARCHAR,
-        evidence      VARCHAR NOT NULL,
-        PRIMARY KEY (report_id, obs_seq)
+        evidence      VARCHAR NOT NULL  -- (report_id, obs_seq) unique by construction
     );
     CREATE TABLE quantities (
         report_id     INTEGER NOT NULL,
@@ -200,7 +200,13 @@ def connect(
     path = str(db).replace("'", "''")
     mode = " (READ_ONLY)" if read_only else ""
     with _gate(db, hold=not read_only, timeout=timeout), _PROCESS_LOCK:
-        con = _host_connection().cursor()
+        # Readers share this process's DuckDB; a writer starts its own and closes it
+        # after its one transaction, so the memory of bulk inserts is given back.
+        con = (
+            _host_connection().cursor()
+            if read_only
+            else duckdb.connect(":memory:", config={"memory_limit": "256MB", "threads": 1})
+        )
         try:
             while True:
                 try:
@@ -349,12 +355,13 @@ def stage(item: Parsed) -> Staged:
         ],
         "events": [
             (
-                e.seq, e.section, e.headline, e.body_text, e.dates, e.sources,
+                e.seq, e.section, e.headline, body, e.dates, e.sources,
                 e.dates[0] if e.dates else r.published,
                 e.period[0] if e.period else None, e.period[1] if e.period else None,
-                search_text(e.headline, e.body_text, e.sources),
+                search_text(e.headline, body, e.sources),
             )
             for e in r.events
+            for body in (e.body_text,)
         ],
         "observations": [
             (
