@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -98,14 +98,21 @@ def parse_data(
 _Job = tuple[Path | tuple[str, bytes], int, str | None]
 
 
-def _stage(job: _Job) -> store.Staged | store.Outcome:
-    """Worker: one report -> the rows it adds (or why it failed)."""
+def _parse_job(job: _Job) -> store.Parsed | store.Outcome:
     source, max_bytes, series = job
     if isinstance(source, Path):
-        parsed = parse_path(source, max_bytes, series=series)
-    else:
-        parsed = parse_data(*source, max_bytes, series=series)
-    return parsed if isinstance(parsed, store.Outcome) else store.stage(parsed)
+        return parse_path(source, max_bytes, series=series)
+    return parse_data(*source, max_bytes, series=series)
+
+
+def _stage(jobs: Sequence[_Job]) -> tuple[store.StagedChunk, list[store.Outcome]]:
+    """Worker: some reports -> their rows as Arrow tables, and the files that failed."""
+    parsed: list[store.Parsed] = []
+    failed: list[store.Outcome] = []
+    for job in jobs:
+        result = _parse_job(job)
+        (failed if isinstance(result, store.Outcome) else parsed).append(result)  # type: ignore[arg-type]
+    return store.stage(parsed), failed
 
 
 @dataclass
@@ -120,10 +127,15 @@ class IngestResult:
         return sum(o.action == action for o in self.outcomes)
 
 
-def _batches(
-    jobs: Iterable[_Job], batch_size: int, workers: int
-) -> Iterator[list[store.Staged | store.Outcome]]:
-    """Parsed batches in input order; the next batch is parsed while one is written.
+# Reports a worker parses per task: enough that the Arrow tables it sends back are
+# worth their overhead, few enough that both cores stay busy.
+_TASK_SIZE = 16
+
+_Batch = list[tuple[store.StagedChunk, list[store.Outcome]]]
+
+
+def _batches(jobs: Iterable[_Job], batch_size: int, workers: int) -> Iterator[_Batch]:
+    """Staged batches in input order; the next batch is parsed while one is written.
 
     ``jobs`` may be a generator (a corpus streamed from memory): it is consumed one
     batch at a time, so memory stays flat however many reports come.
@@ -134,15 +146,15 @@ def _batches(
         return
     if workers == 1 or len(first) < _PARALLEL_FROM:
         for chunk in itertools.chain([first], chunks):
-            yield [_stage(job) for job in chunk]
+            yield [_stage(chunk)]
         return
     default_definitions()  # compiled once here, inherited by every forked worker
     with ProcessPoolExecutor(max_workers=workers) as pool:
         # At most two batches in flight: one being parsed while the other is written.
-        pending = pool.map(_stage, first, chunksize=8)
+        pending = pool.map(_stage, _chunked(first, _TASK_SIZE))
         for chunk in chunks:
             done = list(pending)
-            pending = pool.map(_stage, chunk, chunksize=8)
+            pending = pool.map(_stage, _chunked(chunk, _TASK_SIZE))
             yield done
         yield list(pending)
 
@@ -199,8 +211,8 @@ def _run(
     workers = workers or os.cpu_count() or 1
     result = IngestResult()
     for batch in _batches(jobs, batch_size, workers):
-        staged = [item for item in batch if isinstance(item, store.Staged)]
-        failures = [item for item in batch if isinstance(item, store.Outcome)]
+        staged = [chunk for chunk, _ in batch]
+        failures = [failure for _, failed in batch for failure in failed]
         outcomes = store.write(db, staged, failures)
         result.outcomes.extend(outcomes)
         if on_outcome:

@@ -13,7 +13,7 @@ import datetime as dt
 import os
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,6 +21,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 from filelock import FileLock, Timeout
 
 from indicators.extract import Extraction
@@ -317,11 +318,7 @@ class Parsed:
 
 @dataclass
 class Staged:
-    """A parsed report as the rows it adds to each table, ready for a bulk insert.
-
-    Made where the report was parsed (a worker process), so that what crosses back to
-    the writer is plain tuples; the writer only adds the report's id.
-    """
+    """One parsed report as the writer needs it: its identity and how much it holds."""
 
     file_name: str
     sha256: str
@@ -329,55 +326,20 @@ class Staged:
     published: dt.date
     n_events: int
     n_observations: int
-    rows: dict[str, list[tuple[Any, ...]]]
 
 
-def search_text(headline: str, body: str, sources: Sequence[str]) -> str:
-    r"""What the event log's text search looks in: headline, body and sources, lower-cased.
+@dataclass
+class StagedChunk:
+    """Reports parsed together, as Arrow tables ready for bulk inserts.
 
-    >>> search_text("CSTO首脳会合", "・合意", ["Pozirk"])
-    'csto首脳会合\n・合意\npozirk'
+    Made where the reports were parsed (a worker process): Arrow buffers cross back to
+    the writer far faster than a million small Python objects. A table's ``_item``
+    column says which of ``items`` a row belongs to; the writer swaps it for the
+    report's id (or drops the row of a report that is already stored).
     """
-    return f"{headline}\n{body}\n{' '.join(sources)}".lower()
 
-
-def stage(item: Parsed) -> Staged:
-    """The rows of one parsed report, without their ``report_id``."""
-    r = item.report
-    observations = item.extraction.observations
-    rows: dict[str, list[tuple[Any, ...]]] = {
-        "reports": [
-            (
-                item.key, item.series, item.country, r.title, r.issuer, r.published,
-                r.period_start, r.period_end, item.is_sample, item.file_name, item.sha256,
-                item.size, len(r.events), len(observations),
-            )
-        ],
-        "events": [
-            (
-                e.seq, e.section, e.headline, body, e.dates, e.sources,
-                e.dates[0] if e.dates else r.published,
-                e.period[0] if e.period else None, e.period[1] if e.period else None,
-                search_text(e.headline, body, e.sources),
-            )
-            for e in r.events
-            for body in (e.body_text,)
-        ],
-        "observations": [
-            (
-                o.event_seq, seq, o.indicator, o.dimension, float(o.value), o.unit,
-                o.qualifier, o.as_of, o.period_start, o.period_end, o.source, o.evidence,
-            )
-            for seq, o in enumerate(observations)
-        ],
-        "quantities": [
-            (q.event_seq, float(q.value), q.unit, q.qualifier, q.text, q.sentence)
-            for q in item.extraction.quantities
-        ],
-    }  # fmt: skip
-    return Staged(
-        item.file_name, item.sha256, item.key, r.published, len(r.events), len(observations), rows
-    )
+    items: list[Staged]
+    tables: dict[str, pa.Table]
 
 
 @dataclass
@@ -392,21 +354,122 @@ class Outcome:
     n_observations: int = 0
 
 
+def search_text(headline: str, body: str, sources: Sequence[str]) -> str:
+    r"""What the event log's text search looks in: headline, body and sources, lower-cased.
+
+    >>> search_text("CSTO首脳会合", "・合意", ["Pozirk"])
+    'csto首脳会合\n・合意\npozirk'
+    """
+    return f"{headline}\n{body}\n{' '.join(sources)}".lower()
+
+
+def stage(parsed: Sequence[Parsed]) -> StagedChunk:
+    """The rows of some parsed reports as Arrow tables (without report ids)."""
+    rows: dict[str, list[tuple[Any, ...]]] = {table: [] for table in _ARROW_SCHEMAS}
+    items: list[Staged] = []
+    for index, item in enumerate(parsed):
+        r = item.report
+        observations = item.extraction.observations
+        items.append(
+            Staged(
+                item.file_name,
+                item.sha256,
+                item.key,
+                r.published,
+                len(r.events),
+                len(observations),
+            )
+        )
+        rows["reports"].append(
+            (
+                index,
+                item.key,
+                item.series,
+                item.country,
+                r.title,
+                r.issuer,
+                r.published,
+                r.period_start,
+                r.period_end,
+                item.is_sample,
+                item.file_name,
+                item.sha256,
+                item.size,
+                len(r.events),
+                len(observations),
+            )
+        )
+        for e in r.events:
+            body = e.body_text
+            rows["events"].append(
+                (
+                    index,
+                    e.seq,
+                    e.section,
+                    e.headline,
+                    body,
+                    e.dates,
+                    e.sources,
+                    e.dates[0] if e.dates else r.published,
+                    e.period[0] if e.period else None,
+                    e.period[1] if e.period else None,
+                    search_text(e.headline, body, e.sources),
+                )
+            )
+        rows["observations"].extend(
+            (
+                index,
+                o.event_seq,
+                seq,
+                o.indicator,
+                o.dimension,
+                float(o.value),
+                o.unit,
+                o.qualifier,
+                o.as_of,
+                o.period_start,
+                o.period_end,
+                o.source,
+                o.evidence,
+            )
+            for seq, o in enumerate(observations)
+        )
+        rows["quantities"].extend(
+            (index, q.event_seq, float(q.value), q.unit, q.qualifier, q.text, q.sentence)
+            for q in item.extraction.quantities
+        )  # fmt: skip
+    tables = {}
+    for table, schema in _STAGED_SCHEMAS.items():
+        columns = list(zip(*rows[table], strict=True)) or [() for _ in schema]
+        tables[table] = pa.table(
+            [
+                pa.array(column, type=field.type)
+                for column, field in zip(columns, schema, strict=True)
+            ],
+            schema=schema,
+        )
+    return StagedChunk(items, tables)
+
+
 def write(
-    db: Path, staged: Sequence[Staged | Parsed], failures: Sequence[Outcome] = ()
+    db: Path, staged: Sequence[StagedChunk | Parsed], failures: Sequence[Outcome] = ()
 ) -> list[Outcome]:
     """Store reports in one transaction: add new, replace changed, skip the same.
 
     A report is identified by its series, publication date and period; the same file
     again changes nothing, another file for the same report replaces its rows.
     """
-    items = [item if isinstance(item, Staged) else stage(item) for item in staged]
+    loose = [item for item in staged if isinstance(item, Parsed)]
+    chunks = [item for item in staged if isinstance(item, StagedChunk)]
+    if loose:
+        chunks.append(stage(loose))
+    items = [(c, i, item) for c, chunk in enumerate(chunks) for i, item in enumerate(chunk.items)]
     db.parent.mkdir(parents=True, exist_ok=True)
     now = dt.datetime.now()
     outcomes: list[Outcome] = []
     with connect(db, read_only=False) as con:
         migrate(con)
-        con.register("batch_keys", pa.table({"report_key": [item.key for item in items]}))
+        con.register("batch_keys", pa.table({"report_key": [item.key for *_, item in items]}))
         existing = {
             key: (report_id, sha)
             for key, report_id, sha in con.execute(
@@ -416,13 +479,14 @@ def write(
         }
         con.unregister("batch_keys")
         next_id = int(_scalar(con, "SELECT coalesce(max(report_id), 0) + 1 FROM reports"))
-        to_write: dict[str, tuple[int, Staged]] = {}
+        # key -> (report id, sha, where its rows are: chunk and item)
+        to_write: dict[str, tuple[int, str, int, int]] = {}
         replaced: list[int] = []
         log: list[tuple[Any, ...]] = []
-        for item in items:
+        for c, i, item in items:
             known = existing.get(item.key)
             pending = to_write.get(item.key)
-            if pending and pending[1].sha256 == item.sha256:
+            if pending and pending[1] == item.sha256:
                 action, report_id = "unchanged", pending[0]
             elif known and known[1] == item.sha256 and not pending:
                 action, report_id = "unchanged", known[0]
@@ -431,11 +495,11 @@ def write(
                 action = "replaced"
                 if known:
                     replaced.append(report_id)
-                to_write[item.key] = (report_id, item)
+                to_write[item.key] = (report_id, item.sha256, c, i)
             else:
                 action, report_id = "added", next_id
                 next_id += 1
-                to_write[item.key] = (report_id, item)
+                to_write[item.key] = (report_id, item.sha256, c, i)
             outcomes.append(
                 Outcome(
                     item.file_name,
@@ -448,7 +512,10 @@ def write(
             log.append((now, item.file_name, item.sha256, report_id, action, None))
         for failure in failures:
             log.append((now, failure.file_name, None, None, "failed", failure.message))
-        tables = _tables(to_write.values(), now)
+        ids = [[-1] * len(chunk.items) for chunk in chunks]
+        for report_id, _, c, i in to_write.values():
+            ids[c][i] = report_id
+        tables = _tables(chunks, ids, now)
         con.execute("BEGIN TRANSACTION")
         try:
             if replaced:
@@ -544,29 +611,40 @@ _ARROW_SCHEMAS = {
 }
 
 
-def _tables(items: Iterable[tuple[int, Staged]], now: dt.datetime) -> dict[str, pa.Table]:
-    """One Arrow table per database table, for one bulk insert each."""
-    rows: dict[str, list[tuple[Any, ...]]] = {table: [] for table in _ARROW_SCHEMAS}
-    ids: dict[str, list[int]] = {table: [] for table in _ARROW_SCHEMAS}
-    for report_id, item in items:
-        for table, found in item.rows.items():
-            rows[table].extend(found)
-            ids[table].extend([report_id] * len(found))
+# What a worker stages: the same columns but for the report id (the writer assigns it,
+# by the ``_item`` index) and the ingest time.
+_STAGED_SCHEMAS = {
+    table: pa.schema(
+        [
+            pa.field("_item", pa.int32()),
+            *(f for f in schema if f.name not in ("report_id", "ingested_at")),
+        ]
+    )
+    for table, schema in _ARROW_SCHEMAS.items()
+}
+
+
+def _tables(
+    chunks: Sequence[StagedChunk], ids: Sequence[Sequence[int]], now: dt.datetime
+) -> dict[str, pa.Table]:
+    """The staged tables of every chunk with their report ids, rows of skipped reports
+    (id -1) dropped; one Arrow table per database table, for one bulk insert each."""
     tables = {}
     for table, schema in _ARROW_SCHEMAS.items():
-        fields = list(schema)
-        columns: list[Any] = [ids[table], *zip(*rows[table], strict=True)]
+        parts = []
+        for chunk, chunk_ids in zip(chunks, ids, strict=True):
+            staged = chunk.tables[table]
+            report_ids = pc.take(pa.array(chunk_ids, pa.int32()), staged["_item"])
+            with_ids = staged.drop_columns(["_item"]).add_column(0, "report_id", report_ids)
+            parts.append(with_ids.filter(pc.not_equal(report_ids, -1)))
+        if not parts:
+            tables[table] = schema.empty_table()
+            continue
+        merged = pa.concat_tables(parts)
         if table == "reports":
-            columns.append([now] * len(ids[table]))
-        if not ids[table]:
-            columns = [[] for _ in fields]
-        tables[table] = pa.table(
-            [
-                pa.array(column, type=field.type)
-                for column, field in zip(columns, fields, strict=True)
-            ],
-            schema=schema,
-        )
+            stamp = pa.array([now] * merged.num_rows, pa.timestamp("us"))
+            merged = merged.append_column("ingested_at", stamp)
+        tables[table] = merged.cast(schema)
     return tables
 
 
