@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import resource
 import shutil
 import statistics
 import subprocess
@@ -28,11 +27,6 @@ from indicators import export, ingest, queries, store
 from indicators.sample import generate_reports, sample_series, write_reports
 
 START = dt.date(2014, 1, 2)
-
-
-def _peak_rss_mb(who: int = resource.RUSAGE_SELF) -> float:
-    """Peak resident set size so far, in MB (getrusage reports KiB on Linux)."""
-    return resource.getrusage(who).ru_maxrss / 1024
 
 
 def write_corpus(folder: Path, n_series: int, years: int, seed: int = 2023) -> list[Path]:
@@ -179,6 +173,37 @@ def page_times(db: Path, runs: int = 3) -> dict[str, Any]:
     return dict(json.loads(done.stdout.strip().splitlines()[-1]))
 
 
+_INGEST_PROBE = """
+import json, resource, sys, time
+from pathlib import Path
+from indicators import ingest
+began = time.perf_counter()
+result = ingest.ingest(Path(sys.argv[2]), [Path(sys.argv[1])])
+seconds = time.perf_counter() - began
+status = open("/proc/self/status").read() if sys.platform == "linux" else ""
+hwm = [int(line.split()[1]) / 1024 for line in status.splitlines() if line.startswith("VmHWM")]
+print(json.dumps({
+    "seconds": seconds,
+    "failed": len(result.failed),
+    "peak_mb": hwm[0] if hwm else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    "worker_peak_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
+}))
+"""
+
+
+def timed_ingest(corpus: Path, db: Path) -> dict[str, Any]:
+    """The product's ingest in a process of its own, as `indicators ingest` runs it: its
+    time (interpreter start-up excluded) and the peak memory of it and of its workers."""
+    done = subprocess.run(
+        [sys.executable, "-c", _INGEST_PROBE, str(corpus), str(db)],
+        cwd=Path(__file__).resolve().parent.parent,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return dict(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
 def run_scale(
     n_series: int, years: int, work: Path, *, simple_limit: int | None, runs: int, pages: bool
 ) -> dict[str, Any]:
@@ -188,20 +213,26 @@ def run_scale(
     files = write_corpus(corpus, n_series, years)
     generated = time.perf_counter() - began
     megabytes = sum(path.stat().st_size for path in files) / 1e6
-    db = work / f"fast-{n_series}x{years}.duckdb"
-    began = time.perf_counter()
-    result = ingest.ingest(db, [corpus])
-    seconds = time.perf_counter() - began
-    assert not result.failed, result.failed[:3]
+    # A small corpus ingests in well under a second, where a busy neighbour on the
+    # machine shows: take the median of five runs (each into a fresh database).
+    repeats = 5 if len(files) <= 1000 else 1
+    trials = []
+    for trial in range(repeats):
+        db = work / f"fast-{n_series}x{years}-{trial}.duckdb"
+        trials.append(timed_ingest(corpus, db))
+        assert trials[-1]["failed"] == 0
+    seconds = statistics.median(t["seconds"] for t in trials)
     figures: dict[str, Any] = {
         "reports": len(files),
         "corpus MB": megabytes,
         "generate s": generated,
-        "ingest s": seconds,
+        "ingest s (median of runs)": seconds,
+        "ingest runs": repeats,
         "reports/s": len(files) / seconds,
+        "reports/s (best run)": len(files) / min(t["seconds"] for t in trials),
         "MB/s": megabytes / seconds,
-        "peak RSS MB (main)": _peak_rss_mb(),
-        "peak RSS MB (largest worker)": _peak_rss_mb(resource.RUSAGE_CHILDREN),
+        "peak RSS MB (ingest process)": max(t["peak_mb"] for t in trials),
+        "peak RSS MB (largest worker)": max(t["worker_peak_mb"] for t in trials),
         "database MB": db.stat().st_size / 1e6,
         "rows": store.row_counts(db),
     }

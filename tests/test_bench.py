@@ -15,11 +15,13 @@ def test_small_benchmark_runs_end_to_end(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     figures = bench.run_scale(2, 1, tmp_path, simple_limit=20, runs=2, pages=True)
+    assert figures["peak RSS MB (ingest process)"] > 0
     assert figures["reports"] == 2 * 52
     assert figures["rows"]["reports"] == figures["reports"]
     # The simple way wrote the same rows for the reports it was given.
     simple = store.row_counts(tmp_path / "simple-2x1.duckdb")
     assert simple["reports"] == figures["simple measured on"] == 20
+    assert figures["ingest runs"] == 5  # a small corpus: the median of five
     assert figures["speed-up"] > 0
     latencies = figures["queries ms (p50, p95)"]
     assert "overview tiles (default scope)" in latencies

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import mismatches
 
 from indicators.cli import main
 
@@ -37,34 +38,6 @@ def _cases() -> list[Any]:
             marks.append(pytest.mark.xfail(strict=True, reason=KNOWN_MISSES[report.stem]))
         cases.append(pytest.param(report, id=report.stem, marks=marks))
     return cases
-
-
-def mismatches(expected: Any, actual: Any, where: str = "$") -> list[str]:
-    """Where ``actual`` differs from ``expected`` on the keys ``expected`` has."""
-    if isinstance(expected, dict):
-        if not isinstance(actual, dict):
-            return [f"{where}: expected an object, got {actual!r}"]
-        found = []
-        for key, value in expected.items():
-            if key not in actual:
-                found.append(f"{where}.{key}: missing")
-            else:
-                found.extend(mismatches(value, actual[key], f"{where}.{key}"))
-        return found
-    if isinstance(expected, list):
-        if not isinstance(actual, list):
-            return [f"{where}: expected a list, got {actual!r}"]
-        if len(expected) != len(actual):
-            shown = json.dumps(actual, ensure_ascii=False)
-            return [f"{where}: expected {len(expected)} items, got {len(actual)}: {shown}"]
-        found = []
-        for i, (want, got) in enumerate(zip(expected, actual, strict=True)):
-            found.extend(mismatches(want, got, f"{where}[{i}]"))
-        return found
-    # bool is an int in Python; 1 must not pass for true, nor 1.0 for "1".
-    if type(expected) is not type(actual) or expected != actual:
-        return [f"{where}: expected {expected!r}, got {actual!r}"]
-    return []
 
 
 @pytest.mark.parametrize("report", _cases())

@@ -13,6 +13,7 @@ from pathlib import Path
 import pdfmaker
 import pypdfium2 as pdfium
 import pytest
+from conftest import mismatches
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pdfmaker import Text
@@ -153,27 +154,6 @@ def test_wrapped_text_reads_back_in_any_stream_order(
     assert visible(pdf_to_text(drawn)) == visible(text)
 
 
-def _subset_mismatches(expected: object, actual: object, where: str = "$") -> list[str]:
-    """Where ``actual`` differs from ``expected`` on the keys ``expected`` has."""
-    if isinstance(expected, dict):
-        if not isinstance(actual, dict):
-            return [f"{where}: expected an object"]
-        return [
-            problem
-            for key, value in expected.items()
-            for problem in _subset_mismatches(value, actual.get(key), f"{where}.{key}")
-        ]
-    if isinstance(expected, list):
-        if not isinstance(actual, list) or len(actual) != len(expected):
-            return [f"{where}: expected {len(expected)} items"]
-        return [
-            problem
-            for i, (want, got) in enumerate(zip(expected, actual, strict=True))
-            for problem in _subset_mismatches(want, got, f"{where}[{i}]")
-        ]
-    return [] if expected == actual else [f"{where}: expected {expected!r}, got {actual!r}"]
-
-
 @pytest.mark.parametrize(("columns", "order"), LAYOUTS, ids=[f"{c}col-{o}" for c, o in LAYOUTS])
 def test_real_report_pdf_parses_to_the_expected_json(
     font: Path,
@@ -191,7 +171,7 @@ def test_real_report_pdf_parses_to_the_expected_json(
     out = capsys.readouterr()
     assert status == 0, out.err
     expected = json.loads(REPORT.with_name(f"{REPORT.stem}.expected.json").read_text("utf-8"))
-    problems = _subset_mismatches(expected, json.loads(out.out))
+    problems = mismatches(expected, json.loads(out.out))
     assert not problems, "\n".join(problems[:10])
 
 
