@@ -4,6 +4,7 @@ the weekly charts of political prisoners, border interceptions and trade deals."
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -127,44 +128,35 @@ else:
         ctx, prisoners, chart, stem="political_prisoners", start=start, end=end, key="prisoners"
     )
 
-st.subheader(ctx.t("chart_border"))
-border = common.qc(ctx, "weekly", indicator="border_interceptions", start=start, end=end)
-if border.empty:
-    st.info(ctx.t("nothing"))
-else:
-    panels = charts.border_bars(border, lang=lang, domain=domain)
+
+def panels_section(frame: pd.DataFrame, draw: Any, *, stem: str, note: str) -> None:
+    """Weekly bar panels (one per series and unit: never summed across), their note and
+    downloads; a hint when nothing is stated."""
+    if frame.empty:
+        st.info(ctx.t("nothing"))
+        return
+    panels = draw(frame, lang=lang, domain=domain)
     for i, panel in enumerate(panels):
-        st.altair_chart(panel, width="stretch", key=f"overview_border_{i}")
-    st.caption(ctx.t("chart_border_note"))
-    common.sample_note(ctx, border)
-    common.downloads(
-        ctx,
-        border,
-        charts.stacked(panels),
-        stem="border_interceptions",
-        start=start,
-        end=end,
-        key="border",
-    )
+        st.altair_chart(panel, width="stretch", key=f"overview_{stem}_{i}")
+    st.caption(ctx.t(note))
+    common.sample_note(ctx, frame)
+    common.downloads(ctx, frame, charts.stacked(panels), stem=stem, start=start, end=end, key=stem)
+
+
+st.subheader(ctx.t("chart_border"))
+panels_section(
+    common.qc(ctx, "weekly", indicator="border_interceptions", start=start, end=end),
+    charts.border_bars,
+    stem="border_interceptions",
+    note="chart_border_note",
+)
 
 st.subheader(ctx.t("chart_deals"))
-deals = common.qc(
-    ctx, "weekly", indicator="trade_deal_value", start=start, end=end, by_dimension=False
+panels_section(
+    common.qc(
+        ctx, "weekly", indicator="trade_deal_value", start=start, end=end, by_dimension=False
+    ),
+    charts.deal_bars,
+    stem="trade_deal_value",
+    note="chart_deals_note",
 )
-if deals.empty:
-    st.info(ctx.t("nothing"))
-else:
-    panels = charts.deal_bars(deals, lang=lang, domain=domain)
-    for i, panel in enumerate(panels):
-        st.altair_chart(panel, width="stretch", key=f"overview_deals_{i}")
-    st.caption(ctx.t("chart_deals_note"))
-    common.sample_note(ctx, deals)
-    common.downloads(
-        ctx,
-        deals,
-        charts.stacked(panels),
-        stem="trade_deal_value",
-        start=start,
-        end=end,
-        key="deals",
-    )

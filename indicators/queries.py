@@ -513,8 +513,7 @@ def events(
         WITH {_SCOPE}
         SELECT e.first_date AS date, e.section, e.headline, e.body,
                array_to_string(e.sources, '、') AS sources,
-               array_to_string(list_transform(e.dates, lambda d: strftime(d, '%Y-%m-%d')), ' ')
-                   AS dates,
+               array_to_string(e.dates, ' ') AS dates,
                s.published AS report_published, s.series, s.is_sample,
                s.report_id, e.event_seq, s.file_name AS report_file
         FROM events e JOIN scope s USING (report_id)
