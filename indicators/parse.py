@@ -35,6 +35,7 @@ _PERIOD = re.compile(
 _PARENTHESES = re.compile(r"（([^（）]*)）")
 _OPEN, _CLOSE = "（「『", "）」』"
 _BRACKETS = re.compile(f"[{_OPEN}{_CLOSE}]")
+_SPLIT_MARKS = re.compile(f"[{_OPEN}{_CLOSE}、]")
 
 
 @dataclass
@@ -91,21 +92,22 @@ def infer_date(month: int, day: int, anchor: dt.date) -> dt.date | None:
     return best
 
 
-def split_top_level(text: str, sep: str = "、") -> list[str]:
-    """Split on ``sep`` outside brackets.
+def split_top_level(text: str) -> list[str]:
+    """Split on 、 outside brackets.
 
     >>> split_top_level("11月22日露タス通信、「ゼルカロ（鏡、夕刊）」")
     ['11月22日露タス通信', '「ゼルカロ（鏡、夕刊）」']
     """
     parts, depth, start = [], 0, 0
-    for i, char in enumerate(text):
+    for mark in _SPLIT_MARKS.finditer(text):  # brackets and commas only, not every character
+        char = mark[0]
         if char in _OPEN:
             depth += 1
         elif char in _CLOSE:
             depth = max(depth - 1, 0)
-        elif char == sep and depth == 0:
-            parts.append(text[start:i])
-            start = i + 1
+        elif depth == 0:
+            parts.append(text[start : mark.start()])
+            start = mark.end()
     parts.append(text[start:])
     return [part.strip() for part in parts if part.strip()]
 
