@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import sys
 from pathlib import Path
 from typing import Any
@@ -62,12 +61,3 @@ def skip_unless(condition: bool, reason: str) -> None:
 def db(tmp_path: Path) -> Path:
     """A path for a fresh DuckDB file."""
     return tmp_path / "t.duckdb"
-
-
-@pytest.fixture
-def real_folder(tmp_path: Path) -> Path:
-    """A folder holding a copy of the real report only."""
-    folder = tmp_path / "reports"
-    folder.mkdir()
-    shutil.copy(REAL_REPORT, folder)
-    return folder

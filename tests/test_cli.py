@@ -19,11 +19,6 @@ NOT_A_REPORT = "会議のメモ\n\n出席者は 5人。\n"
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> Path:
-    return tmp_path / "t.duckdb"
-
-
-@pytest.fixture
 def stored(db: Path) -> Path:
     """A database holding the real report (stored by the library: it prints nothing)."""
     assert not ingest.ingest(db, [REAL]).failed

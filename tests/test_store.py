@@ -18,11 +18,6 @@ CONTENT_TABLES = ("reports", "events", "observations", "quantities")
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> Path:
-    return tmp_path / "t.duckdb"
-
-
-@pytest.fixture
 def folder(tmp_path: Path) -> Path:
     """A folder of three reports: the real one and two crafted ones of other weeks."""
     folder = tmp_path / "in"
