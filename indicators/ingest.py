@@ -25,12 +25,26 @@ BATCH_SIZE = 2000
 _PARALLEL_FROM = 64
 
 
+def _setting(name: str, default: int) -> int:
+    """A positive whole number from the environment; a wrong one is a one-line error."""
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        value = 0
+    if value <= 0:
+        raise InputError(f"{name}={raw!r}: expected a positive whole number")
+    return value
+
+
 def batch_size_default() -> int:
-    return int(os.environ.get("INDICATORS_BATCH_SIZE", BATCH_SIZE))
+    return _setting("INDICATORS_BATCH_SIZE", BATCH_SIZE)
 
 
 def max_bytes_default() -> int:
-    return int(os.environ.get("INDICATORS_MAX_BYTES", DEFAULT_MAX_BYTES))
+    return _setting("INDICATORS_MAX_BYTES", DEFAULT_MAX_BYTES)
 
 
 def discover(paths: Iterable[Path]) -> Iterator[Path]:

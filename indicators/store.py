@@ -131,7 +131,11 @@ def default_db() -> Path:
 
 
 def lock_timeout() -> float:
-    return float(os.environ.get("INDICATORS_LOCK_TIMEOUT", "15"))
+    raw = os.environ.get("INDICATORS_LOCK_TIMEOUT", "15")
+    try:
+        return max(0.0, float(raw))
+    except ValueError:
+        raise StoreError(f"INDICATORS_LOCK_TIMEOUT={raw!r}: expected seconds") from None
 
 
 def _is_lock_error(error: Exception) -> bool:

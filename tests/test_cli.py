@@ -254,3 +254,25 @@ def test_export_chooses_series(db: Path, capsysbinary: pytest.CaptureFixture[byt
     assert {row["series"] for row in only_a} == {"A"}
     assert len(only_a) == 5
     assert len(both) == 10
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("INDICATORS_MAX_BYTES", "abc"),
+        ("INDICATORS_BATCH_SIZE", "0"),
+        ("INDICATORS_LOCK_TIMEOUT", "x"),
+    ],
+)
+def test_a_wrong_setting_is_one_line(
+    db: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    name: str,
+    value: str,
+) -> None:
+    monkeypatch.setenv(name, value)
+    assert main(["ingest", str(REAL), "--db", str(db)]) == 1
+    err = capsys.readouterr().err.strip()
+    assert err.startswith(f"{name}={value!r}: expected")
+    assert len(err.splitlines()) == 1
