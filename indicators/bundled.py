@@ -13,6 +13,8 @@ from pathlib import Path
 from indicators import ingest, store
 
 REAL_REPORTS = Path("data/reports")
+#: Reports stored per transaction while building: the progress bar's step.
+PROGRESS_STEP = 16
 
 
 def build(
@@ -22,24 +24,26 @@ def build(
     with_samples: bool = True,
     on_progress: Callable[[int, int], None] | None = None,
 ) -> None:
-    """Create ``db`` from the bundled reports (idempotent: a second call changes nothing)."""
+    """Create ``db`` from the bundled reports (idempotent: a second call changes nothing).
+
+    Real files and generated samples go through the one ingest path, a few reports per
+    transaction so that ``on_progress(done, total)`` moves as they are stored.
+    """
     from indicators.sample import bundled_reports
 
-    samples = bundled_reports() if with_samples else []
     files = list(ingest.discover([reports])) if reports.exists() else []
-    total = len(files) + len(samples)
-    parsed: list[store.Parsed] = []
-    failures: list[store.Outcome] = []
-    for done, path in enumerate(files, 1):
-        item = ingest.parse_path(path, ingest.max_bytes_default())
-        (failures if isinstance(item, store.Outcome) else parsed).append(item)  # type: ignore[arg-type]
+    samples = bundled_reports() if with_samples else []
+    inputs = [(str(path), path.read_bytes()) for path in files]
+    inputs += [(f"sample/{s.filename}", s.text.encode("utf-8")) for s in samples]
+    done = 0
+
+    def stored(_: store.Outcome) -> None:
+        nonlocal done
+        done += 1
         if on_progress:
-            on_progress(done, total)
-    for done, sample in enumerate(samples, len(files) + 1):
-        parsed.append(ingest.parse_bytes(sample.text.encode("utf-8"), f"sample/{sample.filename}"))
-        if on_progress:
-            on_progress(done, total)
-    store.write(db, parsed, failures)
+            on_progress(done, len(inputs))
+
+    ingest.ingest_data(db, inputs, batch_size=PROGRESS_STEP, workers=1, on_outcome=stored)
 
 
 def ensure(db: Path, on_progress: Callable[[int, int], None] | None = None) -> bool:
