@@ -89,25 +89,15 @@ class Definitions:
     country_names: re.Pattern[str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        prefix = _alternation(self.prefixes)
-        suffix = _alternation(self.suffixes)
         currency = _alternation(self.currencies)
         counter = _alternation(self.counters)
-        # The qualifier may be followed by "、"; the counter/currency must touch the number.
-        number = rf"(?:(?P<prefix>{prefix})、?)?(?P<number>{_NUMBER})"
-        object.__setattr__(
-            self,
-            "money",
-            re.compile(rf"{number}(?P<unit>{currency})(?P<suffix>{suffix})?", re.VERBOSE),
+        money = _qualified(currency, self.prefixes, self.suffixes)
+        # Not an ordinal (第8期), nor the tail of a longer number.
+        quantity = _qualified(
+            f"{currency}|{counter}", self.prefixes, self.suffixes, r"(?<!第)(?<![\d,.])"
         )
-        object.__setattr__(
-            self,
-            "quantity",
-            re.compile(
-                rf"(?<!第)(?<![\d,.]){number}(?P<unit>{currency}|{counter})(?P<suffix>{suffix})?",
-                re.VERBOSE,
-            ),
-        )
+        object.__setattr__(self, "money", money)
+        object.__setattr__(self, "quantity", quantity)
         object.__setattr__(self, "country_names", re.compile(_alternation(self.countries)))
 
     def indicator(self, indicator_id: str) -> Indicator:
@@ -122,6 +112,19 @@ def _alternation(words: Any) -> str:
     return "|".join(re.escape(word) for word in sorted(words, key=len, reverse=True))
 
 
+def _qualified(units: str, prefixes: Any, suffixes: Any, before: str = "") -> re.Pattern[str]:
+    """A number with one of ``units`` (an alternation) and its qualifier words.
+
+    The prefix may be followed by "、"; the unit must touch the number. Groups: prefix,
+    number, unit, suffix.
+    """
+    return re.compile(
+        rf"{before}(?:(?P<prefix>{_alternation(prefixes)})、?)?(?P<number>{_NUMBER})"
+        rf"(?P<unit>{units})(?P<suffix>{_alternation(suffixes)})?",
+        re.VERBOSE,
+    )
+
+
 def _compile(pattern: str | None) -> re.Pattern[str] | None:
     return re.compile(pattern) if pattern else None
 
@@ -133,15 +136,10 @@ def load_definitions(path: Path | None = None) -> Definitions:
     else:
         raw = path.read_text("utf-8")
     data = tomllib.loads(raw)
-    prefix = _alternation(data["qualifiers"]["prefix"])
-    suffix = _alternation(data["qualifiers"]["suffix"])
+    prefixes, suffixes = data["qualifiers"]["prefix"], data["qualifiers"]["suffix"]
 
     def counted(units: dict[str, str]) -> re.Pattern[str]:
-        return re.compile(
-            rf"(?:(?P<prefix>{prefix})、?)?(?P<number>{_NUMBER})"
-            rf"(?P<unit>{_alternation(units)})(?P<suffix>{suffix})?",
-            re.VERBOSE,
-        )
+        return _qualified(_alternation(units), prefixes, suffixes)
 
     indicators = tuple(
         Indicator(

@@ -14,7 +14,7 @@ from indicators import store
 from indicators.errors import InputError
 from indicators.extract import default_definitions, extract
 from indicators.parse import parse_lines
-from indicators.read import DEFAULT_MAX_BYTES, clean_lines, read_file, read_text
+from indicators.read import DEFAULT_MAX_BYTES, check_size, clean_lines, read_file, read_text
 
 #: Files a folder is searched for; a file named explicitly is always tried.
 REPORT_SUFFIXES = frozenset({".txt", ".pdf"})
@@ -99,10 +99,7 @@ def parse_data(
     """The same for a report already in memory (an upload); ``name`` is only a label."""
 
     def load() -> bytes:
-        if len(data) > max_bytes:
-            raise InputError(
-                f"file too large ({len(data) / 1e6:.1f} MB; the limit is {max_bytes / 1e6:.0f} MB)"
-            )
+        check_size(len(data), max_bytes)
         return data
 
     return _parse_or_fail(name, load, series)

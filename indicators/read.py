@@ -172,6 +172,20 @@ def read_text(data: bytes, *, name: str = "") -> str:
     return decode(data)
 
 
+def check_size(size: int, max_bytes: int) -> None:
+    """Refuse a report larger than the limit, saying both sizes.
+
+    >>> check_size(3_000_000, 1_000_000)
+    Traceback (most recent call last):
+    ...
+    indicators.errors.InputError: file too large (3.0 MB; the limit is 1 MB)
+    """
+    if size > max_bytes:
+        raise InputError(
+            f"file too large ({size / 1e6:.1f} MB; the limit is {max_bytes / 1e6:.0f} MB)"
+        )
+
+
 def read_file(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
     """The bytes of a report file; refuses what is too large or cannot be read."""
     try:
@@ -180,11 +194,7 @@ def read_file(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
             raise InputError("is a folder, not a file")
         if not stat.S_ISREG(info.st_mode):  # a pipe or a device would block or never end
             raise InputError("not a regular file")
-        size = info.st_size
-        if size > max_bytes:
-            raise InputError(
-                f"file too large ({size / 1e6:.1f} MB; the limit is {max_bytes / 1e6:.0f} MB)"
-            )
+        check_size(info.st_size, max_bytes)
         with path.open("rb") as handle:
             # Read at most one byte past the limit: a file that grows meanwhile is refused too.
             data = handle.read(max_bytes + 1)
@@ -196,6 +206,5 @@ def read_file(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
         raise InputError("permission denied") from error
     except OSError as error:
         raise InputError(f"cannot read the file ({error.strerror or error})") from error
-    if len(data) > max_bytes:
-        raise InputError(f"file too large (over the limit of {max_bytes / 1e6:.0f} MB)")
+    check_size(len(data), max_bytes)  # it grew while being read
     return data
