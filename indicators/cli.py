@@ -11,6 +11,7 @@ import datetime as dt
 import json
 import sys
 from collections.abc import Sequence
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -104,9 +105,8 @@ def _value(value: Any) -> Any:
     """JSON value: a whole number as int, dates as ISO strings."""
     if isinstance(value, dt.date):
         return value.isoformat()
-    if hasattr(value, "as_integer_ratio") or type(value).__name__ == "Decimal":
-        number = float(value)
-        return int(number) if number.is_integer() else number
+    if isinstance(value, Decimal | float):
+        return int(value) if value == int(value) else float(value)
     return value
 
 

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from indicators.errors import InputError
+from indicators.read import clean_lines
 
 _SECTION = re.compile(r"^【(?P<name>[^】]+)】$")
 _SUBHEADING = re.compile(r"^（\d{1,2}）")
@@ -316,6 +317,4 @@ def _event(seq: int, item: _Item, published: dt.date) -> Event:
 
 def parse_text(text: str) -> Report:
     """A report from raw text as a PDF text extractor gives it."""
-    from indicators.read import clean_lines
-
     return parse_lines(clean_lines(text))

@@ -110,9 +110,9 @@ SCHEMA_VERSION = len(MIGRATIONS)
 _LOG_COLUMNS = ["logged_at", "file_name", "file_sha256", "report_id", "action", "message"]
 TABLES = ("reports", "events", "observations", "quantities", "ingest_log")
 
-# DuckDB refuses two connections of different configuration (read-only and read-write)
-# to one file within a process; this lock keeps the dashboard's upload and its readers
-# apart. Other processes are kept apart by DuckDB's file lock and the retries below.
+# DuckDB's file lock is an OS lock, which keeps processes apart but not the threads of
+# one process (the dashboard's upload and its readers): this lock does that. Other
+# processes are kept apart by DuckDB's file lock, the writers' gate and the retries below.
 _PROCESS_LOCK = threading.RLock()
 
 
@@ -140,7 +140,7 @@ def lock_timeout() -> float:
 
 def _is_lock_error(error: Exception) -> bool:
     text = str(error).lower()
-    return "lock" in text or "conflicting" in text or "different configuration" in text
+    return "lock" in text or "conflicting" in text
 
 
 @contextlib.contextmanager
