@@ -22,13 +22,14 @@ lang = ctx.lang
 st.title(ctx.t("trends_title"))
 
 catalog = common.qs(ctx, "catalog")
-if catalog.empty:
+# Values of an indicator no longer defined stay stored but are not offered.
+indicators = [i for i in dict.fromkeys(catalog["indicator"]) if i in queries.indicator_ids()]
+if not indicators:
     st.info(ctx.t("nothing"))
     st.stop()
 
 # --- the view: indicator, unit, countries, range, transform (all kept in the URL) ------
 
-indicators = list(dict.fromkeys(catalog["indicator"]))
 common.init_state("tr_indicator", common.param("indicator"))
 common.keep_valid("tr_indicator", indicators, indicators[0])
 left, middle, right = st.columns([2, 1, 2])
@@ -38,12 +39,13 @@ indicator = left.selectbox(
     key="tr_indicator",
     format_func=lambda i: i18n.indicator_name(i, lang),
 )
+definition = default_definitions().indicator(indicator)
 rows_of = catalog[catalog["indicator"] == indicator]
 units = list(rows_of.groupby("unit", sort=False)["n"].sum().sort_values(ascending=False).index)
 common.init_state("tr_unit", common.param("unit"))
 common.keep_valid("tr_unit", units, units[0])
 unit = middle.selectbox(
-    ctx.t("currency" if indicator == "trade_deal_value" else "unit"),
+    ctx.t("currency" if definition.shape == "money" else "unit"),
     units,
     key="tr_unit",
     format_func=lambda u: i18n.unit_label(u, lang),
@@ -57,7 +59,7 @@ if dims:
     common.init_state("tr_dims", common.param_list("dim"))
     common.keep_valid("tr_dims", dims, [])
     countries = right.multiselect(
-        ctx.t("counterparty" if indicator == "trade_deal_value" else "countries"),
+        ctx.t("counterparty" if definition.dimension == "counterparty" else "countries"),
         dims,
         key="tr_dims",
         format_func=lambda d: i18n.country_name(d, lang),

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from indicators import export, ingest, store
+from indicators.definitions import DefinitionsError, default_definitions
 from indicators.errors import InputError
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -143,6 +144,8 @@ def parse_json(parsed: store.Parsed) -> dict[str, Any]:
                 "period_end": _value(o.period_end),
                 "source": o.source,
                 "evidence": o.evidence,
+                "rule": o.rule,
+                "flags": list(o.flags),
             }
             for o in parsed.extraction.observations
         ],
@@ -162,10 +165,12 @@ def _summary(parsed: store.Parsed) -> str:
     for o in parsed.extraction.observations:
         dimension = f" [{o.dimension}]" if o.dimension else ""
         qualifier = "" if o.qualifier == "exact" else f" ({o.qualifier})"
+        flags = f" [flagged: {', '.join(o.flags)}]" if o.flags else ""
         lines.append(
             f"  {o.indicator}{dimension} = {_value(o.value):,} {o.unit}{qualifier}, "
-            f"as of {o.as_of}: {o.evidence}"
+            f"as of {o.as_of}: {o.evidence}{flags}"
         )
+        lines.append(f"    found by {o.rule}")
     lines.append(f"{len(parsed.extraction.quantities)} other quantities kept for review")
     return "\n".join(lines)
 
@@ -284,6 +289,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return bench.main(argv[1:])
     args = build_parser().parse_args(argv)
+    try:
+        default_definitions()  # a wrong definitions file stops every command, once
+    except DefinitionsError as error:
+        print(error, file=sys.stderr)
+        return EXIT_USAGE
     try:
         return COMMANDS[args.command](args)
     except InputError as error:

@@ -1,184 +1,98 @@
 """Events -> observations of the indicators in ``definitions.toml``, with provenance.
 
-Every sentence of an item is tried against each indicator's cue; the number that the
-cue points at becomes an observation, qualified (少なくとも/約), dated and linked to its
-sentence and source. Every other number with a counter is kept as a quantity for
-review, so that nothing the report says is thrown away.
+Two passes, as quantulum3 does it: first every number with a counter or a currency in an
+item is a candidate (its qualifier read with it); then each indicator decides from the
+candidate's context -- its clause and sentence, the item's headline and citation, the
+section -- whether the candidate is its value, which dimension, which date. The
+decision travels with the value as one line (:attr:`Observation.rule`). Candidates that
+no indicator takes are kept as quantities for review, so nothing the report says is
+thrown away.
+
+The text an item is read in is its headline and body (bullets, sub-headings, period
+lines) joined by line breaks, without the citation; positions below are offsets in it.
 """
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
-import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import cache
-from importlib import resources
-from pathlib import Path
-from typing import Any
 
+from indicators.definitions import (
+    REFERENCE,
+    Definitions,
+    DefinitionsError,
+    Indicator,
+    QuantityMatch,
+    Words,
+    default_definitions,
+    is_katakana,
+    load_definitions,
+)
 from indicators.parse import Event, Report, infer_date
 
-_MULTIPLIERS = {"兆": Decimal(10) ** 12, "億": Decimal(10) ** 8, "万": Decimal(10) ** 4}
+__all__ = [
+    "DefinitionsError",
+    "Extraction",
+    "Observation",
+    "Quantity",
+    "default_definitions",
+    "extract",
+    "load_definitions",
+    "parse_number",
+]
 
-# A number as reports write it: "1,450", "1億2,000万", "15億", "1.5". At least one digit;
-# 兆/億/万 only in descending order so "1億2,000万" reads as one number.
-_NUMBER = r"""(?=\d)(?:\d[\d,]*(?:\.\d+)?兆)?(?:\d[\d,]*(?:\.\d+)?億)?
-              (?:\d[\d,]*(?:\.\d+)?万)?(?:\d[\d,]*(?:\.\d+)?)?"""
-
-_DIGIT = re.compile(r"\d")
-_SENTENCE = re.compile(r"[^。]+。?")
-_SUBHEADING = re.compile(r"^（\d{1,2}）")
-_AS_OF = re.compile(r"(?:(?P<year>\d{4})年)?(?P<month>\d{1,2})月(?P<day>\d{1,2})日(?:現在|時点)")
+_BIG = {"兆": Decimal(10) ** 12, "億": Decimal(10) ** 8, "万": Decimal(10) ** 4}
+_SMALL = {"千": Decimal(1000), "百": Decimal(100)}
+_NUMBER_TOKEN = re.compile(r"[\d,]+(?:\.\d+)?|[兆億万千百]")
 
 
 def parse_number(text: str) -> Decimal:
     """The value of a number written the way reports write it.
 
-    >>> parse_number("1億2,000万")
-    Decimal('120000000')
-    >>> parse_number("1,450")
-    Decimal('1450')
+    >>> parse_number("1億2,000万"), parse_number("1,450"), parse_number("48百万")
+    (Decimal('120000000'), Decimal('1450'), Decimal('48000000'))
+    >>> parse_number("2万5千"), parse_number("1.5億")
+    (Decimal('25000'), Decimal('150000000.0'))
     """
     total = Decimal(0)
-    rest = text
-    for sign, factor in _MULTIPLIERS.items():
-        if sign in rest:
-            head, rest = rest.split(sign, 1)
-            total += Decimal(head.replace(",", "")) * factor
-    if rest:
-        total += Decimal(rest.replace(",", ""))
-    return total
+    group = Decimal(0)
+    for token in _NUMBER_TOKEN.findall(text):
+        if token in _BIG:
+            total += (group or 1) * _BIG[token]
+            group = Decimal(0)
+        elif token in _SMALL:
+            group = (group or 1) * _SMALL[token]
+        else:
+            group = Decimal(token.replace(",", ""))
+    return total + group
 
 
-@dataclass(frozen=True)
-class Indicator:
-    """One indicator as defined in ``definitions.toml``."""
-
-    id: str
-    shape: str
-    kind: str
-    name_ja: str
-    name_en: str
-    description_ja: str
-    description_en: str
-    units: dict[str, str]
-    cue: re.Pattern[str]
-    exclude: re.Pattern[str] | None
-    require: re.Pattern[str] | None
-    dimension: str
-    dated_by: str
-    #: for the count shape: a number with one of ``units`` (qualifiers included)
-    counted: re.Pattern[str] | None = None
-
-
-@dataclass(frozen=True)
-class Definitions:
-    """The indicators and the tables they share (qualifiers, countries, currencies)."""
-
-    indicators: tuple[Indicator, ...]
-    highlight_sections: frozenset[str]
-    prefixes: dict[str, str]
-    suffixes: dict[str, str]
-    countries: dict[str, str]
-    currencies: dict[str, str]
-    counters: tuple[str, ...]
-    money: re.Pattern[str] = field(init=False, repr=False, compare=False)
-    quantity: re.Pattern[str] = field(init=False, repr=False, compare=False)
-    country_names: re.Pattern[str] = field(init=False, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        currency = _alternation(self.currencies)
-        counter = _alternation(self.counters)
-        money = _qualified(currency, self.prefixes, self.suffixes)
-        # Not an ordinal (第8期), nor the tail of a longer number.
-        quantity = _qualified(
-            f"{currency}|{counter}", self.prefixes, self.suffixes, r"(?<!第)(?<![\d,.])"
-        )
-        object.__setattr__(self, "money", money)
-        object.__setattr__(self, "quantity", quantity)
-        object.__setattr__(self, "country_names", re.compile(_alternation(self.countries)))
-
-    def indicator(self, indicator_id: str) -> Indicator:
-        for indicator in self.indicators:
-            if indicator.id == indicator_id:
-                return indicator
-        raise KeyError(indicator_id)
-
-
-def _alternation(words: Any) -> str:
-    """Regex alternation of words, longest first so that ロシア・ルーブル beats ルーブル."""
-    return "|".join(re.escape(word) for word in sorted(words, key=len, reverse=True))
-
-
-def _qualified(units: str, prefixes: Any, suffixes: Any, before: str = "") -> re.Pattern[str]:
-    """A number with one of ``units`` (an alternation) and its qualifier words.
-
-    The prefix may be followed by "、"; the unit must touch the number. Groups: prefix,
-    number, unit, suffix.
-    """
-    return re.compile(
-        rf"{before}(?:(?P<prefix>{_alternation(prefixes)})、?)?(?P<number>{_NUMBER})"
-        rf"(?P<unit>{units})(?P<suffix>{_alternation(suffixes)})?",
-        re.VERBOSE,
-    )
-
-
-def _compile(pattern: str | None) -> re.Pattern[str] | None:
-    return re.compile(pattern) if pattern else None
-
-
-def load_definitions(path: Path | None = None) -> Definitions:
-    """Definitions from a TOML file; the packaged ``definitions.toml`` by default."""
-    if path is None:
-        raw = resources.files("indicators").joinpath("definitions.toml").read_text("utf-8")
-    else:
-        raw = path.read_text("utf-8")
-    data = tomllib.loads(raw)
-    prefixes, suffixes = data["qualifiers"]["prefix"], data["qualifiers"]["suffix"]
-
-    def counted(units: dict[str, str]) -> re.Pattern[str]:
-        return _qualified(_alternation(units), prefixes, suffixes)
-
-    indicators = tuple(
-        Indicator(
-            id=entry["id"],
-            shape=entry["shape"],
-            kind=entry["kind"],
-            name_ja=entry["name"]["ja"],
-            name_en=entry["name"]["en"],
-            description_ja=entry.get("description", {}).get("ja", ""),
-            description_en=entry.get("description", {}).get("en", ""),
-            units=entry.get("units", {}),
-            cue=re.compile(entry["cue"]),
-            exclude=_compile(entry.get("exclude")),
-            require=_compile(entry.get("require")),
-            dimension=entry.get("dimension", "none"),
-            dated_by=entry.get("dated_by", "event"),
-            counted=counted(entry["units"]) if entry["shape"] == "count" else None,
-        )
-        for entry in data["indicator"]
-    )
-    return Definitions(
-        indicators=indicators,
-        highlight_sections=frozenset(data.get("highlight_sections", [])),
-        prefixes=data["qualifiers"]["prefix"],
-        suffixes=data["qualifiers"]["suffix"],
-        countries=data["countries"],
-        currencies=data["currencies"],
-        counters=tuple(data["counters"]["words"]),
-    )
-
-
-@cache
-def default_definitions() -> Definitions:
-    return load_definitions()
+# A date as items write it; the month may be left out ("26日": the month nearby).
+_DAY = r"(?:(?:\d{4})年)?(?:\d{1,2}月)?\d{1,2}日"
+_DATE_PARTS = re.compile(r"(?:(?P<y>\d{4})年)?(?:(?P<m>\d{1,2})月)?(?P<d>\d{1,2})日")
+# A range printed for a count: 11月20日～11月26日, 10月16日～22日, 2月26日から3月3日まで.
+_RANGE = re.compile(rf"(?P<a>{_DAY})(?:～|から)(?P<b>{_DAY})")
+# A count stated for one day: "12月31日に3人", "1月2日は2人" (particles only between).
+_DAY_ON = re.compile(rf"{_DAY}(?:には|に|は|だけで|のみで)、?$")
+# The day a count is "as of": 11月24日現在, 1月26日時点, 12月1日現在の.
+_AS_OF = re.compile(rf"(?P<d>{_DAY})(?:の)?(?:現在|時点)")
+# Dates are masked before exclusion words are looked for: 3月1日 holds no "1日" (a day).
+# A year alone stays: "2024年の…" says the count is a year's.
+_MASK = re.compile(r"(?:\d{4}年)?\d{1,2}月\d{1,2}日")
+_SENTENCE_BREAK = re.compile("[。\n]")
+_CLAUSE_END = "、。\n"
+_DIGIT = re.compile(r"\d")
+_NOT_YET_WINDOW = 8
+_NEGATION_WINDOW = 5  # 認め|なかった, 認め|られず: the negation within a short inflection
 
 
 @dataclass
 class Observation:
-    """A value of an indicator, with where it came from."""
+    """A value of an indicator, with where it came from and how it was found."""
 
     indicator: str
     dimension: str | None
@@ -191,11 +105,18 @@ class Observation:
     source: str | None
     evidence: str
     event_seq: int
+    #: how it was found, in one line ("political_prisoners: 政治犯 in the sentence; …")
+    rule: str = ""
+    #: what looks wrong about it on its own (see :data:`FLAGS`); kept, never dropped
+    flags: tuple[str, ...] = ()
+    #: where the number stands: the sentence's index in its item, the number's offset
+    sentence_index: int = 0
+    offset: int = 0
 
 
 @dataclass
 class Quantity:
-    """Any other number with a counter, kept for a review queue."""
+    """Any other number with a counter or currency, kept for a review queue."""
 
     event_seq: int
     value: Decimal
@@ -203,6 +124,8 @@ class Quantity:
     qualifier: str
     text: str
     sentence: str
+    sentence_index: int = 0
+    offset: int = 0
 
 
 @dataclass
@@ -211,197 +134,625 @@ class Extraction:
     quantities: list[Quantity]
 
 
-def sentences(event: Event) -> list[tuple[str, str]]:
-    """(sentence, the unit it stands in) for the headline and each body line.
-
-    Period lines such as （11月20日～11月26日） are dates, not sentences.
-
-    >>> from indicators.parse import Event
-    >>> sentences(Event(0, "内政", "見出し", ["・一文目。二文目。"]))
-    [('見出し', '見出し'), ('一文目。', '一文目。二文目。'), ('二文目。', '一文目。二文目。')]
-    """
-    found: list[tuple[str, str]] = []
-    for unit in [event.headline, *event.body]:
-        if unit.startswith("（") and unit.endswith("）") and not _SUBHEADING.match(unit):
-            continue
-        unit = unit.lstrip("・").strip()
-        for sentence in _SENTENCE.findall(unit):
-            if sentence := sentence.strip():
-                found.append((sentence, unit))
-    return found
+#: Flags an observation may carry from extraction alone (its series adds more later):
+#: its date lies outside its report's week; its topic is said only in the headline.
+FLAGS = ("date_outside_report", "topic_only_in_headline")
 
 
-def _qualifier(match: re.Match[str], definitions: Definitions) -> str:
-    if match["prefix"]:
-        return definitions.prefixes[match["prefix"]]
-    if match["suffix"]:
-        return definitions.suffixes[match["suffix"]]
-    return "exact"
+@dataclass
+class _Candidate:
+    start: int  # the whole match, qualifier words included
+    end: int
+    number_start: int
+    value: Decimal
+    word: str  # the counter or currency word as written
+    qualifier: str
+    text: str
+    # Its scopes in the item's text, set once the item's candidates are all known.
+    sentence: tuple[int, int] = (0, 0)
+    clause: tuple[int, int] = (0, 0)
+    previous_end: int = 0  # the end of the candidate before it, or 0
+    next_start: int = 0  # the start of the candidate after it, or the text's end
 
 
-def _country(text: str, definitions: Definitions, home: str | None) -> str | None:
-    """The first country named in ``text`` other than the report's own; a currency word
-    (ロシア・ルーブル, ベラルーシ・ルーブル) names no counterparty."""
-    currencies = [match.span("unit") for match in definitions.money.finditer(text)]
-    for match in definitions.country_names.finditer(text):
-        if any(start <= match.start() < end for start, end in currencies):
-            continue
-        code = definitions.countries[match[0]]
-        if code != home:
-            return code
-    return None
+@dataclass
+class _Item:
+    """One event as the indicators read it. What only some candidates need (places,
+    ranges, the date-masked text) is worked out on first use."""
+
+    event: Event
+    text: str
+    highlight: bool
+    sentence_starts: list[int]
+    candidates: list[_Candidate]
+    reading: _Reading
+    _masked: str | None = field(default=None, repr=False)
+    _places: list[tuple[int, int, str]] | None = field(default=None, repr=False)
+    _ranges: list[tuple[int, dt.date, dt.date]] | None = field(default=None, repr=False)
+
+    def sentence_span(self, at: int) -> tuple[int, int]:
+        index = bisect.bisect_right(self.sentence_starts, at) - 1
+        start = self.sentence_starts[index]
+        end = self.sentence_starts[index + 1] if index + 1 < len(self.sentence_starts) else None
+        stop = len(self.text) if end is None else end
+        while stop > start and self.text[stop - 1] == "\n":
+            stop -= 1
+        return start, stop
+
+    def sentence_index(self, at: int) -> int:
+        return bisect.bisect_right(self.sentence_starts, at) - 1
+
+    @property
+    def headline_end(self) -> int:
+        return len(self.event.headline)
+
+    @property
+    def masked(self) -> str:
+        """The text with dates masked (same length), where exclusion words are sought."""
+        if self._masked is None:
+            self._masked = _MASK.sub(lambda m: "◇" * len(m[0]), self.text)
+        return self._masked
+
+    @property
+    def places(self) -> list[tuple[int, int, str]]:
+        """(start, end, code) of every place named, currency words left out."""
+        if self._places is None:
+            self._places = self.reading.places(self.text)
+        return self._places
 
 
-def _clause(sentence: str, start: int, end: int) -> tuple[int, int]:
-    """The clause around ``start..end``: from the 、 before it to the 、 or 。 after it.
+class _Reading:
+    """What one report's extraction needs at hand: definitions, report, home country."""
 
-    >>> sentence = "貿易高の拡大に向け、中国の企業と3,000万ドルの契約を締結。"
-    >>> begin, stop = _clause(sentence, 16, 22)
-    >>> sentence[begin:stop]
-    '中国の企業と3,000万ドルの契約を締結'
-    """
-    begin = sentence.rfind("、", 0, start) + 1
-    stops = [i for i in (sentence.find("、", end), sentence.find("。", end)) if i >= 0]
-    return begin, min(stops) if stops else len(sentence)
+    def __init__(self, report: Report, definitions: Definitions) -> None:
+        self.report = report
+        self.definitions = definitions
+        country = report.title.removesuffix("公開情報とりまとめ")
+        self.home = definitions.places.get(country)
+
+    def item(self, event: Event) -> _Item:
+        text = "\n".join([event.headline, *event.body])
+        candidates = []
+        if _DIGIT.search(text):
+            candidates = [self._candidate(text, m) for m in self.definitions.quantities.find(text)]
+        starts = [0]
+        if candidates:
+            starts += [m.end() for m in _SENTENCE_BREAK.finditer(text) if m.end() < len(text)]
+        highlight = event.section in self.definitions.highlight_sections
+        item = _Item(event, text, highlight, starts, candidates, self)
+        for index, candidate in enumerate(candidates):
+            candidate.sentence = item.sentence_span(candidate.start)
+            candidate.clause = _clause_span(item, candidate.start, candidate.end)
+            candidate.previous_end = candidates[index - 1].end if index else 0
+            following = index + 1 < len(candidates)
+            candidate.next_start = candidates[index + 1].start if following else len(text)
+        return item
+
+    def _candidate(self, text: str, match: QuantityMatch) -> _Candidate:
+        d = self.definitions
+        start, qualifier = match.start, "exact"
+        if match.prefix and _inside_longer_word(text, match.start, match.prefix, d):
+            start = match.number_start  # 契約1億ドル: this 約 belongs to 契約
+        elif match.prefix:
+            qualifier = d.prefix_qualifier[match.prefix]
+        if match.suffix:
+            qualifier = d.suffix_qualifier[match.suffix]
+        return _Candidate(
+            start=start,
+            end=match.end,
+            number_start=match.number_start,
+            value=parse_number(match.number),
+            word=match.unit,
+            qualifier=qualifier,
+            text=text[start : match.end],
+        )
+
+    def places(self, text: str) -> list[tuple[int, int, str]]:
+        d = self.definitions
+        money = [m.span() for m in d.currency_pattern.finditer(text)]
+        found = []
+        for match in d.place_pattern.finditer(text):
+            start, end = match.span()
+            if any(a <= start < b for a, b in money):
+                continue  # ロシア・ルーブル names a currency, not a country
+            # A katakana name is a whole word: no マリ in マリウポリ, no タイ in ネクタイ.
+            if is_katakana(text[start]) and start and is_katakana(text[start - 1]):
+                continue
+            if is_katakana(text[end - 1]) and end < len(text) and is_katakana(text[end]):
+                continue
+            found.append((start, end, d.places[match[0]]))
+        return found
+
+
+def _inside_longer_word(text: str, at: int, word: str, definitions: Definitions) -> bool:
+    """Whether ``word`` at ``at`` is part of a longer word (約 in 契約)."""
+    for qualifier in definitions.qualifiers.values():
+        for longer in qualifier.not_in:
+            offset = longer.find(word)
+            if offset >= 0 and text.startswith(longer, at - offset):
+                return True
+    return False
+
+
+def _clause_span(item: _Item, start: int, end: int) -> tuple[int, int]:
+    """From the 、/。 before ``start`` to the one after ``end``, within the sentence."""
+    s_start, s_end = item.sentence_span(start)
+    begin = max((item.text.rfind(c, s_start, start) for c in _CLAUSE_END), default=-1)
+    begin = max(begin + 1, s_start)
+    stops = [i for i in (item.text.find(c, end, s_end) for c in _CLAUSE_END) if i >= 0]
+    return begin, min(stops) if stops else s_end
+
+
+@dataclass
+class _Decision:
+    indicator: Indicator
+    item: _Item
+    candidate: _Candidate
+    unit: str
+    dimension: str | None
+    score: float
+    reasons: list[str]
 
 
 def extract(report: Report, definitions: Definitions | None = None) -> Extraction:
     """Observations and other quantities of every event of a report."""
     definitions = definitions or default_definitions()
-    home = definitions.countries.get(report.title.removesuffix("公開情報とりまとめ"))
-    observations: list[Observation] = []
-    quantities: list[Quantity] = []
-    for event in report.events:
-        for sentence, unit in sentences(event):
-            if not _DIGIT.search(sentence):
-                continue
-            taken: list[tuple[int, int]] = []
+    reading = _Reading(report, definitions)
+    decisions: dict[str, list[_Decision]] = {ind.id: [] for ind in definitions.indicators}
+    items = [reading.item(event) for event in report.events]
+    for item in items:
+        for candidate in item.candidates:
             for indicator in definitions.indicators:
-                for observation, span in _observe(
-                    indicator, sentence, unit, event, report, definitions, home
-                ):
-                    observations.append(observation)
-                    taken.append(span)
-            for match in definitions.quantity.finditer(sentence):
-                if any(start <= match.start("number") < end for start, end in taken):
-                    continue
-                unit_word = match["unit"]
-                quantities.append(
-                    Quantity(
-                        event_seq=event.seq,
-                        value=parse_number(match["number"]),
-                        unit=definitions.currencies.get(unit_word, unit_word),
-                        qualifier=_qualifier(match, definitions),
-                        text=match[0],
-                        sentence=sentence,
-                    )
-                )
-    return Extraction(_without_repeats(observations, report, definitions), quantities)
+                decision = _decide(indicator, item, candidate, reading)
+                if decision is not None:
+                    decisions[indicator.id].append(decision)
+    chosen: list[_Decision] = []
+    taken: set[tuple[int, int]] = set()
+    for indicator in definitions.indicators:
+        kept = _select(indicator, decisions[indicator.id])
+        chosen.extend(kept)
+        # A repeat of a kept fact (a headline, a highlight) is that observation, not a
+        # quantity; a reading that lost stays a quantity for review.
+        facts = {(indicator.id, *_fact(d)) for d in kept}
+        taken.update(
+            (d.item.event.seq, d.candidate.start)
+            for d in decisions[indicator.id]
+            if (indicator.id, *_fact(d)) in facts
+        )
+    chosen.sort(key=lambda d: (d.item.event.seq, d.candidate.start))
+    observations = [_observation(d, reading) for d in chosen]
+    quantities = [
+        _quantity(item, candidate, definitions)
+        for item in items
+        for candidate in item.candidates
+        if (item.event.seq, candidate.start) not in taken
+    ]
+    return Extraction(observations, quantities)
 
 
-def _observe(
-    indicator: Indicator,
-    sentence: str,
-    unit: str,
-    event: Event,
-    report: Report,
-    definitions: Definitions,
-    home: str | None,
-) -> list[tuple[Observation, tuple[int, int]]]:
-    cue = indicator.cue.search(sentence)
-    if cue is None:
-        return []
-    if indicator.require and not indicator.require.search(sentence):
-        return []
-    if indicator.counted is None:
-        matches = list(definitions.money.finditer(sentence))
+def _scope_has(words: Words, text: str, start: int, end: int, negations: Words) -> bool:
+    """Whether one of ``words`` is in ``text[start:end]``, not negated right after it
+    (入国を認めなかった is no admission)."""
+    if start >= end or words.pattern is None:
+        return False
+    for found in words.pattern.finditer(text, start, end):
+        if not negations.search(text, found.end(), found.end() + _NEGATION_WINDOW):
+            return True
+    return False
+
+
+def _decide(
+    indicator: Indicator, item: _Item, candidate: _Candidate, reading: _Reading
+) -> _Decision | None:
+    """Whether ``candidate`` is a value of ``indicator``, and with which dimension."""
+    d = reading.definitions
+    if indicator.shape == "count":
+        unit = indicator.counters.get(candidate.word)
     else:
-        # The first number with one of the indicator's counters after the cue.
-        first = indicator.counted.search(sentence, cue.end())
-        matches = [first] if first else []
-    as_of, start, end = _dates(indicator, sentence, event, report)
-    found = []
-    for match in matches:
-        # Excluding words count only in the clause that states the number (from the cue
-        # on): "政治犯の数は1,437人で、今週新たに9人が…" still states the total.
-        begin, stop = _clause(sentence, match.start(), match.end())
-        if indicator.counted is not None:
-            begin = min(begin, _clause(sentence, cue.start(), cue.end())[0])
-        if indicator.exclude and indicator.exclude.search(sentence, begin, stop):
+        unit = d.currency_words.get(candidate.word)
+    if unit is None:
+        return None
+    text = item.text
+    s_start, s_end = candidate.sentence
+    c_start, c_end = candidate.clause
+    topic = _topic(indicator, item, candidate)
+    if topic is None:
+        return None
+    reasons = [topic]
+    score = {"clause": 3, "sentence": 2, "headline": 1, "item": 0.5}[topic.rsplit(" ", 1)[-1]]
+
+    if indicator.item_requires and not item.highlight:
+        where = f"{text}\n{item.event.citation}"
+        if indicator.item_requires.search(where) is None:
+            return None
+
+    # Words that make the number another number, each in its own scope.
+    masked, negations = item.masked, d.negations
+    before = (max(c_start, candidate.previous_end), candidate.start)
+    after = (candidate.end, min(c_end, candidate.next_start))
+    if _scope_has(indicator.excluded_before, masked, *before, negations):
+        return None
+    if _scope_has(indicator.excluded_after, masked, *after, negations):
+        return None
+    if indicator.excluded_next.starts(text, candidate.end):
+        return None
+    if _scope_has(indicator.excluded_following, masked, s_start, candidate.start, negations):
+        return None
+    if indicator.daily_excluded and _stated_for_one_day(text, *before):
+        return None
+
+    if indicator.predicate:
+        said = _predicate(indicator, item, candidate)
+        if said is None:
+            return None
+        reasons.append(said)
+
+    dimension: str | None = None
+    if indicator.dimension == "reporter":
+        found = _place(item, candidate, reading, indicator)
+        if found is None:
+            return None
+        dimension, where = found
+        reasons.append(f"reported by {dimension} ({where})")
+        score += {"clause": 1.0, "sentence": 0.5}.get(where, 0.0)
+    elif indicator.dimension == "counterparty":
+        if _scope_has(indicator.unnamed, text, c_start, c_end, d.negations):
+            reasons.append("counterparty unnamed")
+        else:
+            found = _place(item, candidate, reading, indicator)
+            if found is not None:
+                dimension, where = found
+                reasons.append(f"counterparty {dimension} ({where})")
+
+    if indicator.prefer:
+        preferred = {m[0] for m in indicator.prefer.pattern.finditer(text, s_start, s_end)}  # type: ignore[union-attr]
+        score += 0.5 * len(preferred)
+    if not item.highlight:
+        score += 0.25  # the body, which has a citation, over a highlight
+    return _Decision(indicator, item, candidate, unit, dimension, score, reasons)
+
+
+def _topic(indicator: Indicator, item: _Item, candidate: _Candidate) -> str | None:
+    """Where the indicator's topic is said for this candidate, narrowest first."""
+    topic, text = indicator.topic, item.text
+    (s_start, s_end), (c_start, c_end) = candidate.sentence, candidate.clause
+    if indicator.topic_scope == "clause":
+        found = topic.search(text, c_start, c_end)
+        return f"{found[0]} in the clause" if found else None
+    found = topic.search(text, s_start, s_end)
+    if found:
+        in_clause = c_start <= found.start() < c_end or topic.search(text, c_start, c_end)
+        return f"{found[0]} in the {'clause' if in_clause else 'sentence'}"
+    if indicator.topic_scope in ("sentence_or_headline", "item"):
+        found = topic.search(text, 0, item.headline_end)
+        if found:
+            return f"{found[0]} in the headline"
+    if indicator.topic_scope == "item":
+        found = topic.search(text)
+        if found:
+            return f"{found[0]} in the item"
+    return None
+
+
+def _stated_for_one_day(text: str, start: int, end: int) -> bool:
+    """Whether a count is stated for one day: a date right before it, not a range's end.
+
+    >>> _stated_for_one_day("リトアニアは、12月31日に3人", 6, 14)
+    True
+    >>> _stated_for_one_day("12月25日～12月31日の間に3人", 0, 17)
+    False
+    """
+    day = _DAY_ON.search(text, start, end)
+    if day is None:
+        return False
+    return not any(
+        a <= day.start() < b for a, b in (m.span() for m in _RANGE.finditer(text, start, end))
+    )
+
+
+def _predicate(indicator: Indicator, item: _Item, candidate: _Candidate) -> str | None:
+    """The predicate said of the candidate (the one after it, else before it), unless
+    what follows it says it has not happened yet."""
+    text = item.text
+    s_start, s_end = candidate.sentence
+    pattern = indicator.predicate.pattern
+    assert pattern is not None
+    found = pattern.search(text, candidate.end, s_end)
+    where = "sentence"
+    if found is None:
+        # The one before it in its sentence, else in its bullet ("・契約を締結。総額は…").
+        bullet_start = text.rfind("\n", 0, s_start) + 1
+        for low, name in ((s_start, "sentence"), (bullet_start, "bullet")):
+            before = list(pattern.finditer(text, low, candidate.start))
+            if before:
+                found, where = before[-1], name
+                break
+    if found is None:
+        found = pattern.search(text, 0, item.headline_end)
+        where = "headline"
+    if found is None:
+        return None
+    tail_end = min(
+        [i for i in (text.find(c, found.end()) for c in _CLAUSE_END) if i >= 0] or [len(text)]
+    )
+    tail_end = min(tail_end, found.end() + _NOT_YET_WINDOW)
+    if indicator.not_yet_next.starts(text, found.end()):
+        return None
+    if indicator.not_yet.search(text, found.end(), tail_end):
+        return None
+    return f"{found[0]} in the {where}"
+
+
+def _place(
+    item: _Item, candidate: _Candidate, reading: _Reading, indicator: Indicator
+) -> tuple[str, str] | None:
+    """The country a candidate is of, and where it was named: the nearest place before
+    it in its clause, after it in its clause, before it in its sentence, after it in its
+    sentence, then before it in the item. 同国/両国 resolve to the place named before."""
+    allowed = indicator.dimension_countries
+    home = reading.home
+
+    def usable(code: str) -> bool:
+        if code == REFERENCE:
+            return True
+        return code != home and (not allowed or code in allowed)
+
+    places = [p for p in item.places if usable(p[2])]
+
+    def resolve(index: int) -> str | None:
+        """The code of places[index], a reference followed back."""
+        for _, _, code in reversed(places[: index + 1]):
+            if code != REFERENCE:
+                return code
+        return None
+
+    starts = [p[0] for p in places]
+    c_start, c_end = candidate.clause
+    s_start, s_end = candidate.sentence
+    at = candidate.number_start
+    respectively = _respectively(item, candidate, places, reading)
+    if respectively:
+        return respectively, "sentence, respectively"
+    for name, low, high, backwards in (
+        ("clause", c_start, at, True),
+        ("clause", candidate.end, c_end, False),
+        ("sentence", s_start, at, True),
+        ("sentence", candidate.end, s_end, False),
+        ("item", 0, s_start, True),
+    ):
+        lo = bisect.bisect_left(starts, low)
+        hi = bisect.bisect_left(starts, high)
+        if lo >= hi:
             continue
-        dimension: str | None = None
-        if indicator.dimension == "cue_country" and "country" in cue.re.groupindex:
-            dimension = definitions.countries.get(cue["country"])
-        elif indicator.dimension == "counterparty":
-            # Nearest first: the number's own clause, its sentence, its bullet, the headline.
-            for text in (sentence[begin:stop], sentence, unit, event.headline):
-                dimension = _country(text, definitions, home)
-                if dimension:
-                    break
-        unit_word = match["unit"]
-        unit_code = (
-            definitions.currencies[unit_word]
-            if indicator.shape == "money"
-            else indicator.units[unit_word]
+        indexes = range(hi - 1, lo - 1, -1) if backwards else range(lo, hi)
+        for index in indexes:
+            if places[index][2] == REFERENCE and not backwards:
+                continue  # a reference after the number refers to something else
+            code = resolve(index)
+            if code is not None:
+                via = " via 同国" if places[index][2] == REFERENCE else ""
+                return code, name + via
+    return None
+
+
+def _respectively(
+    item: _Item,
+    candidate: _Candidate,
+    places: list[tuple[int, int, str]],
+    reading: _Reading,
+) -> str | None:
+    """ "A、B、Cは、それぞれ8人、54人、約210人": the n-th value is the n-th place named."""
+    s_start, s_end = candidate.sentence
+    word = reading.definitions.respectively.search(item.text, s_start, candidate.start)
+    if word is None:
+        return None
+    listed = [c for c in item.candidates if word.end() <= c.start < s_end]
+    named = list(
+        dict.fromkeys(code for start, _, code in places if s_start <= start < word.start())
+    )
+    named = [code for code in named if code != REFERENCE]
+    if len(named) < 2 or len(named) != len(listed):
+        return None
+    return named[listed.index(candidate)]
+
+
+def _select(indicator: Indicator, decisions: list[_Decision]) -> list[_Decision]:
+    """The decisions kept: the best one per report or per dimension, or all; a fact
+    stated twice (a headline and its body, a highlight and the item) counts once."""
+    if indicator.select == "all":
+        kept: list[_Decision] = []
+        seen: set[tuple[object, ...]] = set()
+        in_body: set[tuple[object, ...]] = set()
+        # Body before highlights, later before earlier: a fact stated in a headline and
+        # its body, or in a highlight and an item, is kept from the body, with its citation.
+        ordered = sorted(
+            decisions, key=lambda d: (d.item.highlight, -d.item.event.seq, -d.candidate.start)
         )
-        observation = Observation(
-            indicator=indicator.id,
-            dimension=dimension,
-            value=parse_number(match["number"]),
-            unit=unit_code,
-            qualifier=_qualifier(match, definitions),
-            as_of=as_of,
-            period_start=start,
-            period_end=end,
-            source="、".join(event.sources) or None,
-            evidence=sentence,
-            event_seq=event.seq,
-        )
-        found.append((observation, (match.start("number"), match.end("number"))))
-    return found
+        for d in ordered:
+            fact = _fact(d)
+            where = None if d.item.highlight else d.item.event.seq
+            if (where, *fact) in seen or (d.item.highlight and fact in in_body):
+                continue
+            seen.add((where, *fact))
+            if not d.item.highlight:
+                in_body.add(fact)
+            kept.append(d)
+        return kept
+    groups: dict[object, list[_Decision]] = {}
+    for d in decisions:
+        key = None if indicator.select == "one_per_report" else (d.dimension, d.unit)
+        groups.setdefault(key, []).append(d)
+    chosen = []
+    for group in groups.values():
+        best = max(group, key=lambda d: (d.score, -d.item.event.seq, -d.candidate.start))
+        if best.item.highlight:  # the same fact in the body carries its citation
+            body = [d for d in group if not d.item.highlight and _fact(d) == _fact(best)]
+            best = body[0] if body else best
+        rivals = len(group) - 1
+        if rivals:
+            best.reasons.append(f"best of {rivals + 1} readings")
+        chosen.append(best)
+    return chosen
+
+
+def _fact(d: _Decision) -> tuple[object, ...]:
+    """What a value says: a fact stated twice is the same observation."""
+    return (d.dimension, d.candidate.value, d.unit)
+
+
+def _observation(d: _Decision, reading: _Reading) -> Observation:
+    item, candidate, indicator = d.item, d.candidate, d.indicator
+    s_start, s_end = candidate.sentence
+    as_of, start, end, dated = _dates(indicator, item, candidate, reading.report)
+    flags = _flags(as_of, reading.report)
+    if d.reasons[0].endswith("in the headline") and candidate.start >= item.headline_end:
+        flags += ("topic_only_in_headline",)
+    event = item.event
+    return Observation(
+        indicator=indicator.id,
+        dimension=d.dimension,
+        value=candidate.value,
+        unit=d.unit,
+        qualifier=candidate.qualifier,
+        as_of=as_of,
+        period_start=start,
+        period_end=end,
+        source="、".join(event.sources) or None,
+        evidence=item.text[s_start:s_end].lstrip("・").strip(),
+        event_seq=event.seq,
+        rule=f"{indicator.id}: " + "; ".join([*d.reasons, dated]),
+        flags=flags,
+        sentence_index=item.sentence_index(candidate.start),
+        offset=candidate.number_start - s_start,
+    )
+
+
+def _quantity(item: _Item, candidate: _Candidate, definitions: Definitions) -> Quantity:
+    s_start, s_end = candidate.sentence
+    return Quantity(
+        event_seq=item.event.seq,
+        value=candidate.value,
+        unit=definitions.currency_words.get(candidate.word, candidate.word),
+        qualifier=candidate.qualifier,
+        text=candidate.text,
+        sentence=item.text[s_start:s_end].lstrip("・").strip(),
+        sentence_index=item.sentence_index(candidate.start),
+        offset=candidate.number_start - s_start,
+    )
+
+
+def _date(text: str, anchor: dt.date) -> dt.date | None:
+    """A date written in an item (year and month optional), its year from ``anchor``."""
+    parts = _DATE_PARTS.fullmatch(text)
+    if parts is None:
+        return None
+    day = int(parts["d"])
+    if parts["y"] and parts["m"]:
+        try:
+            return dt.date(int(parts["y"]), int(parts["m"]), day)
+        except ValueError:
+            return None
+    if parts["m"]:
+        return infer_date(int(parts["m"]), day, anchor)
+    # A day alone: that day in the month of the anchor, or the month before or after.
+    options = [infer_date(m, day, anchor) for m in _months_around(anchor)]
+    found = [o for o in options if o is not None]
+    return min(found, key=lambda o: abs(o - anchor)) if found else None
+
+
+def _months_around(anchor: dt.date) -> list[int]:
+    return [(anchor.month + k - 1) % 12 + 1 for k in (-1, 0, 1)]
+
+
+def _range(match: re.Match[str], anchor: dt.date) -> tuple[dt.date, dt.date] | None:
+    first = _date(match["a"], anchor)
+    if first is None:
+        return None
+    second = _DATE_PARTS.fullmatch(match["b"])
+    if second is None:
+        return None
+    if second["m"] or second["y"]:
+        last = _date(match["b"], anchor)
+    else:  # 10月16日～22日: the month of the first date, or the next one
+        last = _date(f"{first.month}月{second['d']}日", first)
+        if last is not None and last < first:
+            last = _date(f"{first.month % 12 + 1}月{second['d']}日", first)
+    if last is None:
+        return None
+    if first > last:  # 12月30日～1月5日: the start is in the year before
+        try:
+            first = first.replace(year=last.year - 1)
+        except ValueError:
+            return None
+    return first, last
+
+
+def _item_ranges(item: _Item, anchor: dt.date) -> list[tuple[int, dt.date, dt.date]]:
+    if item._ranges is None:
+        found = []
+        for match in _RANGE.finditer(item.text):
+            span = _range(match, anchor)
+            if span:
+                found.append((match.start(), *span))
+        item._ranges = found
+    return item._ranges
 
 
 def _dates(
-    indicator: Indicator, sentence: str, event: Event, report: Report
-) -> tuple[dt.date | None, dt.date | None, dt.date | None]:
-    """(as_of, period_start, period_end) by the indicator's dating rule."""
-    first_cited = event.dates[0] if event.dates else None
+    indicator: Indicator, item: _Item, candidate: _Candidate, report: Report
+) -> tuple[dt.date | None, dt.date | None, dt.date | None, str]:
+    """(as_of, period_start, period_end, how it was dated) by the indicator's rule."""
+    event, text = item.event, item.text
+    cited = event.dates[0] if event.dates else None
+    anchor = cited or report.published
     if indicator.dated_by == "period":
-        start, end = event.period or (report.period_start, report.period_end)
-        return end, start, end
-    if indicator.dated_by == "as_of" and (found := _AS_OF.search(sentence)):
-        if found["year"]:
-            return dt.date(int(found["year"]), int(found["month"]), int(found["day"])), None, None
-        return infer_date(int(found["month"]), int(found["day"]), report.published), None, None
-    return first_cited or report.published, None, None
+        s_start, s_end = candidate.sentence
+        ranges = [
+            r
+            for r in _item_ranges(item, anchor)
+            # 前週（11月27日～12月3日）に続き: another week's range, not this count's
+            if not indicator.other_period.search(text, max(0, r[0] - 4), r[0])
+        ]
+        own = [r for r in ranges if s_start <= r[0] < s_end]
+        earlier = [r for r in ranges if r[0] < s_start]
+        if own:
+            return own[0][2], own[0][1], own[0][2], "the range in its sentence"
+        if earlier:
+            return earlier[-1][2], earlier[-1][1], earlier[-1][2], "the range printed before it"
+        citation = _RANGE.search(event.citation)
+        span = _range(citation, anchor) if citation else None
+        if span:
+            return span[1], span[0], span[1], "the range in the citation"
+        return report.period_end, report.period_start, report.period_end, "the report's week"
+    if indicator.dated_by == "as_of":
+        s_start, s_end = candidate.sentence
+        for where, (low, high) in (
+            ("sentence", (s_start, s_end)),
+            ("headline", (0, item.headline_end)),
+            ("item", (0, len(item.text))),
+        ):
+            found = _AS_OF.search(item.text, low, high)
+            if found:
+                date = _date(found["d"], anchor)
+                if date:
+                    return date, None, None, f"{found[0]} in the {where}"
+    if cited:
+        return cited, None, None, "the item's first cited date"
+    return report.published, None, None, "the report's date"
 
 
-def _without_repeats(
-    observations: list[Observation], report: Report, definitions: Definitions
-) -> list[Observation]:
-    """One observation per fact: drop a headline that its body states again, and a
-    highlight (主な出来事) that the body of the report states again.
+def _flags(as_of: dt.date | None, report: Report) -> tuple[str, ...]:
+    """What looks wrong about a value from its report alone."""
+    if as_of is None:
+        return ()
+    earliest = (report.period_start or report.published) - dt.timedelta(days=14)
+    if as_of > report.published + dt.timedelta(days=1) or as_of < earliest:
+        return ("date_outside_report",)
+    return ()
 
-    Highlights carry no citation, so their dates may differ: they match on what was
-    counted and its value alone.
-    """
-    sections = {event.seq: event.section for event in report.events}
 
-    def fact(o: Observation) -> tuple[object, ...]:
-        return (o.indicator, o.dimension, o.value, o.unit)
-
-    kept: list[Observation] = []
-    seen_in_event: set[tuple[object, ...]] = set()
-    # Walk backwards so that a body sentence is met before its headline.
-    for o in reversed(observations):
-        key = (o.event_seq, *fact(o))
-        if key not in seen_in_event:
-            seen_in_event.add(key)
-            kept.append(o)
-    kept.reverse()
-    in_body = {fact(o) for o in kept if sections[o.event_seq] not in definitions.highlight_sections}
-    return [
-        o
-        for o in kept
-        if sections[o.event_seq] not in definitions.highlight_sections or fact(o) not in in_body
-    ]
+def units_of(indicator_id: str, definitions: Definitions | None = None) -> Sequence[str]:
+    """The unit codes an indicator's values come in (its currencies: all defined)."""
+    definitions = definitions or default_definitions()
+    indicator = definitions.indicator(indicator_id)
+    return indicator.units if indicator.shape == "count" else tuple(definitions.currencies)

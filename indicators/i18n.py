@@ -1,15 +1,15 @@
 """The dashboard's words in Japanese and English; report content itself stays Japanese.
 
 Labels live in one table (:data:`TEXT`), keyed by a short id, so a page never holds a
-literal in one language only. Indicator names come from ``definitions.toml``; country
-names are the definitions' Japanese names and an English table here.
+literal in one language only. Indicator, unit and country names come from
+``definitions.toml``, where an analyst adds them with the indicator.
 """
 
 from __future__ import annotations
 
 import math
 
-from indicators.extract import default_definitions
+from indicators.definitions import default_definitions
 
 LANGS = ("ja", "en")
 DEFAULT_LANG = "ja"
@@ -278,33 +278,6 @@ def column_label(column: str, lang: str) -> str:
     return COLUMNS.get(column, {}).get(lang, column)
 
 
-_QUALIFIER = {
-    "exact": {"ja": "正確", "en": "exact"},
-    "at_least": {"ja": "少なくとも", "en": "at least"},
-    "approx": {"ja": "約", "en": "about"},
-}
-#: How a qualified number is written in a tile or tooltip.
-_QUALIFIER_SIGN = {"exact": "", "at_least": "≥", "approx": "≈"}
-
-_UNIT = {
-    "persons": {"ja": "人", "en": "persons"},
-    "attempts": {"ja": "件", "en": "attempts"},
-}
-
-# English names of the ISO codes the definitions map to; Japanese names are read from
-# the definitions themselves.
-_COUNTRY_EN = {
-    "LT": "Lithuania", "LV": "Latvia", "PL": "Poland", "UA": "Ukraine", "RU": "Russia",
-    "CN": "China", "KZ": "Kazakhstan", "UZ": "Uzbekistan", "KG": "Kyrgyzstan",
-    "TJ": "Tajikistan", "TM": "Turkmenistan", "AZ": "Azerbaijan", "AM": "Armenia",
-    "GE": "Georgia", "MD": "Moldova", "IN": "India", "IR": "Iran", "TR": "Turkey",
-    "VN": "Vietnam", "ID": "Indonesia", "PK": "Pakistan", "EG": "Egypt",
-    "AE": "United Arab Emirates", "SA": "Saudi Arabia", "BR": "Brazil", "VE": "Venezuela",
-    "CU": "Cuba", "NI": "Nicaragua", "ZW": "Zimbabwe", "KE": "Kenya", "NG": "Nigeria",
-    "MN": "Mongolia", "KP": "North Korea", "DE": "Germany", "FR": "France", "EE": "Estonia",
-    "RS": "Serbia", "HU": "Hungary", "BY": "Belarus",
-}  # fmt: skip
-
 TRANSFORMS = ("level", "diff", "pct", "rolling4")
 
 
@@ -352,12 +325,7 @@ def country_name(code: str | None, lang: str) -> str:
     """
     if not code:
         return "—"
-    if lang == "en":
-        name = _COUNTRY_EN.get(code)
-    else:
-        names = [ja for ja, iso in default_definitions().countries.items() if iso == code]
-        # Prefer the Japanese spelling over an abbreviation such as UAE.
-        name = max(names, key=lambda n: (not n.isascii(), len(n))) if names else None
+    name = default_definitions().country_name(code, lang)
     return f"{name} ({code})" if name else code
 
 
@@ -367,14 +335,16 @@ def unit_label(unit: str, lang: str) -> str:
     >>> unit_label("attempts", "ja"), unit_label("USD", "ja")
     ('件', 'USD')
     """
-    return _UNIT.get(unit, {}).get(lang, unit)
+    units = default_definitions().units
+    return units[unit].name(lang) if unit in units else unit
 
 
 def qualifier_label(qualifier: str, lang: str) -> str:
     """>>> qualifier_label("at_least", "en")
     'at least'
     """
-    return _QUALIFIER.get(qualifier, {}).get(lang, qualifier)
+    found = default_definitions().qualifiers.get(qualifier)
+    return found.name(lang) if found else qualifier
 
 
 def transform_label(transform: str, lang: str) -> str:
@@ -398,11 +368,11 @@ def format_number(value: float, unit: str, lang: str, *, compact: bool = False) 
     >>> format_number(107_600_000, "USD", "en", compact=True)
     '107.6M USD'
     """
-    if unit in _UNIT:
+    if unit in default_definitions().units:
         number = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
         if lang == "ja":
             return f"{number}{unit_label(unit, lang)}"
-        return number if compact else f"{number} {unit}"
+        return number if compact else f"{number} {unit_label(unit, lang)}"
     if abs(value) >= 10_000 and lang == "ja":
         for sign, factor in (("兆", 1e12), ("億", 1e8), ("万", 1e4)):
             if abs(value) >= factor:
@@ -435,7 +405,9 @@ def format_value(
     """
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "—"
-    return _QUALIFIER_SIGN.get(qualifier, "") + format_number(value, unit, lang, compact=compact)
+    found = default_definitions().qualifiers.get(qualifier)
+    sign = found.sign if found else ""
+    return sign + format_number(value, unit, lang, compact=compact)
 
 
 def freshness(weeks: int, date: str, lang: str) -> str:

@@ -21,6 +21,7 @@ _SUBHEADING = re.compile(r"^（\d{1,2}）")
 # A date parenthesis opens with a date: "（11月20日", "（24日", "（2023年11月20日".
 _DATE_PAREN = re.compile(r"^（(?:\d{4}年)?\d{1,2}(?:月\d{1,2})?日")
 _END = "（了）"
+_SAME_DAY = "同日"
 
 # One date as items write it, with an optional second end for a range. The month may be
 # left out ("24日"): it is the month of the date before it.
@@ -50,6 +51,8 @@ class Event:
     dates: list[dt.date] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
     period: tuple[dt.date, dt.date] | None = None
+    #: the closing citation's text without its parentheses; empty where there is none
+    citation: str = ""
 
     @property
     def body_text(self) -> str:
@@ -150,11 +153,22 @@ def parse_citation(content: str, anchor: dt.date) -> tuple[list[dt.date], list[s
     (['2023-11-23', '2023-11-24'], ['国営ベルタ通信', 'ゼルカロ（鏡）'])
     >>> parse_citation("11月21日～11月27日Pozirk", dt.date(2023, 11, 30))[0][-1]
     datetime.date(2023, 11, 27)
+
+    同日 ("the same day") repeats the date before it, which is listed once:
+
+    >>> dates, sources = parse_citation("11月23日大統領府、同日国営ベルタ通信", published)
+    >>> [d.isoformat() for d in dates], sources
+    (['2023-11-23'], ['大統領府', '国営ベルタ通信'])
     """
     dates: list[dt.date] = []
     sources: list[str] = []
     month: int | None = None
     for part in split_top_level(content):
+        if part.startswith(_SAME_DAY):
+            part = part.removeprefix(_SAME_DAY).strip()
+            if part:
+                sources.append(_strip_quotes(part))
+            continue
         match = _DATE.match(part)
         if match:
             for year_key, month_key, day_key in (
@@ -294,13 +308,15 @@ def _event(seq: int, item: _Item, published: dt.date) -> Event:
     headline = item.headline
     dates: list[dt.date] = []
     sources: list[str] = []
+    cited = ""
     if segments and _is_date_paren(segments[-1]):
         citation = segments.pop()
         dates, sources = parse_citation(citation[1:-1], published)
+        cited = citation[1:-1]
         if not sources and not segments:
             # "●見出し（11月20日）" wrapped just before its date: the date is the headline's.
             headline = _join(headline, citation)
-            dates = []
+            dates, cited = [], ""
     if not dates:
         for content in _PARENTHESES.findall(headline):
             if _DATE.match(content):
@@ -312,7 +328,7 @@ def _event(seq: int, item: _Item, published: dt.date) -> Event:
             if len(found) == 2 and not named:
                 period = (found[0], found[1])
                 break
-    return Event(seq, item.section, headline, segments, dates, sources, period)
+    return Event(seq, item.section, headline, segments, dates, sources, period, cited)
 
 
 def parse_text(text: str) -> Report:

@@ -55,7 +55,7 @@ def _compatibility_chars() -> re.Pattern[str]:
 
 
 _COMPATIBILITY = _compatibility_chars()
-_SPACES = re.compile(r"[ \t]+")
+_SPACES_NEAR_WIDE = re.compile(r"(?<=[^\x00-\x7f])[ \t]+|[ \t]+(?=[^\x00-\x7f])")
 _LINE_EDGE_SPACES = re.compile(r"[ \t]*\n[ \t]*")
 
 
@@ -69,19 +69,12 @@ def _drop_artifact_spaces(text: str) -> str:
     """Remove spaces next to a non-ASCII character ("11 月 24 日", "少なくとも 22人").
 
     Spaces between ASCII words ("Justice for Journalist") are real and stay.
+
+    >>> _drop_artifact_spaces("11 月 24 日 Justice for Journalist 財団")
+    '11月24日Justice for Journalist財団'
     """
-
-    # Most spaces stand at line ends; one plain substitution removes them first, so that
-    # the per-space check below runs only for the few inside lines.
-    text = _LINE_EDGE_SPACES.sub("\n", text)
-
-    def keep(match: re.Match[str]) -> str:
-        start, end = match.span()
-        before = text[start - 1] if start else "\n"
-        after = text[end] if end < len(text) else "\n"
-        return match[0] if before.isascii() and after.isascii() else ""
-
-    return _SPACES.sub(keep, text)
+    # Most spaces stand at line ends; one plain substitution removes them first.
+    return _SPACES_NEAR_WIDE.sub("", _LINE_EDGE_SPACES.sub("\n", text))
 
 
 _PAGE_NUMBER = re.compile(
@@ -92,6 +85,9 @@ _PAGE_NUMBER = re.compile(
     )$""",
     re.VERBOSE | re.IGNORECASE,
 )
+
+
+_PAGE_NUMBER_OPENINGS = frozenset("-0123456789pP")
 
 
 def decode(data: bytes) -> str:
@@ -151,9 +147,11 @@ def clean_lines(text: str) -> list[str]:
     lines = [
         line
         for line in (raw.strip() for raw in text.splitlines())
-        if line and not _PAGE_NUMBER.match(line)
+        # Only a line that opens like a page number is tried as one.
+        if line and not (line[0] in _PAGE_NUMBER_OPENINGS and _PAGE_NUMBER.match(line))
     ]
-    return lines[:1] + [line for line in lines[1:] if line != lines[0]]
+    title = lines[0] if lines else ""
+    return lines[:1] + [line for line in lines[1:] if line != title]
 
 
 def is_pdf(data: bytes) -> bool:

@@ -105,6 +105,17 @@ MIGRATIONS: tuple[str, ...] = (
     UPDATE events SET search_text =
         lower(headline || chr(10) || body || chr(10) || array_to_string(sources, ' '));
     """,
+    # 3: how each value was found, what looks wrong about it, and where the number
+    # stands in its item (the sentence's index and the number's offset in it): the
+    # stable identity that review corrections are keyed by.
+    """
+    ALTER TABLE observations ADD COLUMN rule VARCHAR;
+    ALTER TABLE observations ADD COLUMN flags VARCHAR[];
+    ALTER TABLE observations ADD COLUMN sentence_index INTEGER;
+    ALTER TABLE observations ADD COLUMN char_offset INTEGER;
+    ALTER TABLE quantities ADD COLUMN sentence_index INTEGER;
+    ALTER TABLE quantities ADD COLUMN char_offset INTEGER;
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 _LOG_COLUMNS = ["logged_at", "file_name", "file_sha256", "report_id", "action", "message"]
@@ -435,11 +446,18 @@ def stage(parsed: Sequence[Parsed]) -> StagedChunk:
                 o.period_end,
                 o.source,
                 o.evidence,
+                o.rule,
+                list(o.flags),
+                o.sentence_index,
+                o.offset,
             )
             for seq, o in enumerate(observations)
         )
         rows["quantities"].extend(
-            (index, q.event_seq, float(q.value), q.unit, q.qualifier, q.text, q.sentence)
+            (
+                index, q.event_seq, float(q.value), q.unit, q.qualifier, q.text, q.sentence,
+                q.sentence_index, q.offset,
+            )
             for q in item.extraction.quantities
         )  # fmt: skip
     tables = {}
@@ -599,6 +617,10 @@ _ARROW_SCHEMAS = {
             ("period_end", pa.date32()),
             ("source", pa.string()),
             ("evidence", pa.string()),
+            ("rule", pa.string()),
+            ("flags", pa.list_(pa.string())),
+            ("sentence_index", pa.int32()),
+            ("char_offset", pa.int32()),
         ]
     ),
     "quantities": pa.schema(
@@ -610,6 +632,8 @@ _ARROW_SCHEMAS = {
             ("qualifier", pa.string()),
             ("text", pa.string()),
             ("sentence", pa.string()),
+            ("sentence_index", pa.int32()),
+            ("char_offset", pa.int32()),
         ]
     ),
 }
