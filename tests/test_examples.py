@@ -43,7 +43,8 @@ def _reports() -> list[Path]:
     return sorted(
         path
         for path in REPORTS.rglob("*")
-        if path.suffix in (".txt", ".pdf") and expected_path(path).exists()
+        if path.suffix in (".txt", ".pdf")
+        and expected_path(path).exists()
         and "holdout2" not in path.parts  # TEMPORARY: checked last
     )
 
