@@ -78,7 +78,8 @@ def _starts_paragraph(line: str) -> bool:
     citation wrapped onto the next line); one closed inside the line
     ("（11月27日～12月3日）に続き…") is the middle of a sentence.
 
-    >>> [_starts_paragraph(s) for s in ("・発言。", "（9月13日 外務省）", "（11月27日）に続き", "続き")]
+    >>> lines = ("・発言。", "（9月13日 外務省）", "（11月27日）に続き", "続き")
+    >>> [_starts_paragraph(line) for line in lines]
     [True, True, False, False]
     """
     if _OPENS.match(line) or line == _END:
@@ -106,10 +107,10 @@ def paragraphs(text: str) -> list[Para]:
     Japanese characters go (:func:`indicators.read.clean_lines`); wrapped lines are
     joined back onto the paragraph they continue.
 
-    >>> text = "タイトル\\n\\n（9月9日～9月15日）\\n\\n2024年9月19日\\n\\n大使館\\n\\n【外交】\\n\\n"
-    >>> text += "●見出しが\\n\\n続く（9\\n\\n月 11日）\\n\\n- 2 -\\n\\nタイトル\\n\\n・Justice for\\n\\n"
-    >>> text += "Journalist 財団が発表。\\n\\n（9月 13日 Pozirk）"
-    >>> [(p.kind, p.text) for p in paragraphs(text)]  # doctest: +NORMALIZE_WHITESPACE
+    >>> lines = ["タイトル", "（9月9日～9月15日）", "2024年9月19日", "大使館", "【外交】",
+    ...          "●見出しが", "続く（9", "月 11日）", "- 2 -", "タイトル", "・Justice for",
+    ...          "Journalist 財団が発表。", "（9月 13日 Pozirk）"]
+    >>> [(p.kind, p.text) for p in paragraphs("\\n\\n".join(lines))]
     [('title', 'タイトル'), ('period', '（9月9日～9月15日）'), ('date', '2024年9月19日'),
      ('issuer', '大使館'), ('section', '【外交】'), ('headline', '●見出しが続く（9月11日）'),
      ('text', '・Justice for Journalist財団が発表。'), ('text', '（9月13日Pozirk）')]
@@ -217,8 +218,9 @@ def _add(document: DocxDocument, para: Para) -> Paragraph:
         form.alignment = WD_ALIGN_PARAGRAPH.RIGHT
         form.space_after = Pt(2) if para.kind == "date" else Pt(14)
     else:
-        # Japanese body text is justified to both edges, as Word's default for it is.
-        form.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+        # Left-aligned, as dev3-2col.pdf is: LibreOffice (7.4) leaves a "、" hung past
+        # the right edge of a justified line out of the PDF altogether.
+        form.alignment = WD_ALIGN_PARAGRAPH.LEFT
         if para.kind in ("section", "headline"):
             run.bold = True
             _fonts(run._r.get_or_add_rPr(), HEADING_FONT)
