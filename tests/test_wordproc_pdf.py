@@ -19,7 +19,7 @@ from typing import Any
 import pypdfium2 as pdfium
 import pytest
 import wordproc
-from conftest import REPORTS, mismatches
+from conftest import REPORTS, mismatches, skip_unless
 
 from indicators.cli import main
 from indicators.pdf import pdf_to_text
@@ -283,8 +283,8 @@ def test_paragraphs_are_rebuilt_from_the_extracted_lines() -> None:
         "headline",
     ]
     texts = [p.text for p in paras]
-    # A page number and the running title in the middle of the text are gone.
-    assert not [t for t in texts if t in ("- 2 -", "ベラルーシ公開情報とりまとめ")][1:]
+    # The page number and the running title at the page break are gone.
+    assert texts.count("ベラルーシ公開情報とりまとめ") == 1 and "- 2 -" not in texts
     assert (
         "・ルカシェンコ大統領は、年頭の記者会見において、2024年を「質の年」と位置付け、"
         "国内のあらゆる分野で製品とサービスの質を高めるよう求めた。" in texts
@@ -292,10 +292,14 @@ def test_paragraphs_are_rebuilt_from_the_extracted_lines() -> None:
     assert "（1）内政について" in texts and "（1月9日大統領府、国営ベルタ通信）" in texts
 
 
-def test_cp932_source_reads_like_utf8() -> None:
+def test_cp932_source_is_read() -> None:
     data = (REPORTS / "crafted-cp932.txt").read_bytes()
-    text = decode(data)
-    assert wordproc.paragraphs(text)[0].text == "ベラルーシ公開情報とりまとめ"
+    paras = wordproc.paragraphs(decode(data))
+    assert [(p.kind, p.text) for p in paras[4:7]] == [
+        ("section", "【内政】"),
+        ("headline", "●2月16日現在の政治犯の数は1,416人"),
+        ("text", "（2月16日人権団体「ヴャスナ（春）」）"),
+    ]
 
 
 @pytest.mark.skipif(
@@ -306,8 +310,6 @@ def test_cp932_source_reads_like_utf8() -> None:
 def test_generator_prints_a_report_as_a_word_processor_does(
     tmp_path: Path, columns: int, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from conftest import skip_unless
-
     skip_unless(wordproc.soffice() is not None, "LibreOffice (soffice) is not installed")
     source = REPORTS / "crafted-cp932.txt"  # Shift-JIS in, as Japanese tools save it
     out = tmp_path / f"crafted-cp932.wp{columns}.pdf"

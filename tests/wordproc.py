@@ -41,6 +41,7 @@ if __package__ in (None, ""):  # run as a script: the repository's root holds in
 from indicators.read import clean_lines, decode
 
 Kind = Literal["title", "period", "date", "issuer", "section", "headline", "text"]
+HEADER_KINDS = ("title", "period", "date", "issuer")  # the block above the columns
 
 BODY_FONT = "IPAMincho"  # fonts-ipafont-mincho
 HEADING_FONT = "IPAGothic"  # fonts-ipafont-gothic
@@ -161,8 +162,8 @@ def make_docx(paras: Sequence[Para], *, columns: int = 2) -> DocxDocument:
     _running_header(document, title)
     _page_number_footer(document)
 
-    header = [p for p in paras if p.kind in ("title", "period", "date", "issuer")]
-    body = [p for p in paras if p not in header]
+    header = [p for p in paras if p.kind in HEADER_KINDS]
+    body = [p for p in paras if p.kind not in HEADER_KINDS]
     for para in header:
         _add(document, para)
     if columns == 2:
@@ -354,7 +355,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error("give SRC.txt and OUT.pdf, or --rebuild")
     for source, out, columns in jobs:
         build(source, out, columns)
-        print(f"{out}: {out.stat().st_size // 1024} KB, {columns} column(s), from {source.name}")
+        print(
+            f"{out.name}: {out.stat().st_size // 1024} KB, {columns} column(s), from {source.name}"
+        )
     return 0
 
 
