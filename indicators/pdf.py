@@ -4,8 +4,14 @@ A content stream may draw a two-column page in any order (row by row across the
 columns, or shuffled), so the stream order is not trusted: every character's box is
 read, characters are put back into lines by position, columns are found from the empty
 gutter between them, and the lines are emitted as a reader sees them: the header lines
-above the columns, then column 1 top to bottom, then column 2. Running headers, repeated
-footers and page numbers are dropped.
+above the columns, then column 1 top to bottom, then column 2. Running headers (page 1's
+too, as word processors print it), repeated footers and page numbers are dropped.
+
+One visual line is one line of the text, except where the page shows that a paragraph
+wrapped (a word processor's space between paragraphs tells a wrap from a new paragraph):
+such a line is joined to the one it continues, so a wrapped line that opens with a mark
+a paragraph opens with (a headline broken just before its "（11月20日）") is not read as
+a paragraph of its own.
 """
 
 from __future__ import annotations
@@ -34,6 +40,9 @@ SPACE_GAP = 0.2  # a gap this wide between Latin characters is a word space
 PIECE_GAP = 1.0  # wider than this: two pieces (a column gutter, a tab stop), never one word
 SAME_LINE = 0.5  # centres closer than this (in ems of the smaller text) share a line
 COLUMN_START = 1.5  # a line starting this close to its column's left edge is body text
+FULL_LINE = 2.5  # a line ending this close to its column's right edge may have wrapped
+PARAGRAPH_SPACE = 0.4  # lines this much further apart than wrapped ones: a new paragraph
+WRAP_PITCH = 0.2  # lines at most this much further apart than the tightest: one paragraph
 
 # The PDF header may sit anywhere in the first 1024 bytes (PDF 32000-1, annex H.3);
 # the end-of-file marker closes the last revision, so its absence means a cut file.
@@ -100,6 +109,10 @@ class _Row:
     @property
     def text(self) -> str:
         return _join_line(self.pieces)
+
+    @property
+    def height(self) -> float:
+        return self.top - self.bottom
 
 
 @dataclass(slots=True)
@@ -357,22 +370,63 @@ def _join_line(pieces: Iterable[_Piece]) -> str:
 
 
 def _drop_furniture(pages: list[_Page]) -> None:
-    """Drop page numbers, running headers (pages 2+) and footers repeated on pages."""
+    """Drop page numbers, running headers and footers repeated on pages."""
     for page in pages:
         for end in (-1, 0):  # the number may sit at the foot or the head of the page
             if page.rows and _lone(page, end) and _PAGE_NUMBER.match(page.rows[end].text):
                 page.rows.pop(end)
-    title_block = {_key(row.text) for row in pages[0].rows[:TITLE_ROWS]}
-    heads = [_key(p.rows[0].text) if p.rows and _lone(p, 0) else None for p in pages[1:]]
-    seen = Counter(key for key in heads if key)
-    for page, key in zip(pages[1:], heads, strict=True):
-        if key and (seen[key] > 1 or key in title_block):
+    first = pages[0]
+    title_block = {_key(row.text) for row in first.rows[:TITLE_ROWS]}
+    tops = [p.rows[0] if p.rows and len(p.rows[0].pieces) == 1 else None for p in pages]
+    heads = [row if row and _lone(page, 0) else None for page, row in zip(pages, tops, strict=True)]
+    seen = Counter(_key(row.text) for row in heads[1:] if row)
+    found = [
+        row
+        for row in heads[1:]
+        if row and (seen[_key(row.text)] > 1 or _key(row.text) in title_block)
+    ]
+    if heads[0] and _running_head_on_first_page(first, [row for row in tops[1:] if row]):
+        found.append(heads[0])
+    # Where the body has paragraph spacing as wide as the header's, the header is not
+    # set apart on every page; it is still the same line in the same place.
+    for page, row in zip(pages, tops, strict=True):
+        if row and any(row is head or _same_place(row, head) for head in found):
             page.rows.pop(0)
     feet = [_key(p.rows[-1].text) if p.rows and _lone(p, -1) else None for p in pages]
     seen = Counter(key for key in feet if key)
     for page, key in zip(pages, feet, strict=True):
         if key and seen[key] > 1:
             page.rows.pop(-1)
+
+
+def _running_head_on_first_page(first: _Page, others: list[_Row]) -> bool:
+    """Whether page 1's first row (set apart from the rest) is the running header.
+
+    A word processor prints its header on page 1 too: the same line in the same place
+    as on other pages, or, on a single page, in smaller type above the title it repeats.
+    (Layouts that begin page 1 with the title itself repeat it on later pages as a
+    header elsewhere and smaller, and the title stays.)
+    """
+    if len(first.rows) < 2:
+        return False
+    row = first.rows[0]
+    if any(_same_place(row, other) for other in others):
+        return True
+    return any(
+        _key(below.text) == _key(row.text) and below.height > 1.1 * row.height
+        for below in first.rows[1:TITLE_ROWS]
+    )
+
+
+def _same_place(a: _Row, b: _Row) -> bool:
+    """Whether two rows (of different pages) are one line printed in one place."""
+    near = 0.25 * min(a.height, b.height)
+    return (
+        _key(a.text) == _key(b.text)
+        and abs(a.top - b.top) < near
+        and abs(a.bottom - b.bottom) < near
+        and abs(a.pieces[0].x0 - b.pieces[0].x0) < near
+    )
 
 
 def _lone(page: _Page, end: Literal[0, -1]) -> bool:
@@ -403,32 +457,51 @@ def _reading_order(page: _Page) -> list[str]:
     pieces = [piece for row in page.rows for piece in row.pieces]
     edges = _columns(pieces, page.em)
     if edges is None:
-        return _lines(pieces)
-    # The title block sits above the columns: centred lines span the gutter, but a
-    # right-aligned date or issuer lies over column 2. Whatever is above the first line
-    # that starts at a column's left edge is header, read top to bottom.
-    left_edge, right_edge = edges
-    starts = [
-        p
-        for p in pieces
-        if p.column != "span"
-        and abs(p.x0 - (left_edge if p.column == "left" else right_edge)) <= COLUMN_START * p.height
-    ]
-    body_top = max((p.top for p in starts), default=-np.inf)
+        lines = _lines(pieces)
+        return _unwrap([lines], _paragraph_pitch([lines], page.em), page.em)
+    body_top = _body_top(pieces, edges)
     header = [p for p in pieces if p.middle > body_top]
     body = [p for p in pieces if p.middle <= body_top]
-    out = _lines(header)
     # A line across the gutter below the header (a full-width heading, a footer) ends
     # a band: the columns above it are read before it, those below after it.
     spans = sorted({p.row for p in body if p.column == "span"})
+    flows: list[list[_Line]] = []
     done = -1
     for limit in [*spans, len(page.rows)]:
         band = [p for p in body if done < p.row <= limit]
-        out += _lines([p for p in band if p.column == "left"])
-        out += _lines([p for p in band if p.column == "right"])
-        out += _lines([p for p in band if p.column == "span"])
+        flows += [_lines([p for p in band if p.column == column]) for column in _COLUMNS]
         done = limit
-    return out
+    return [line.text for line in _lines(header)] + _unwrap(
+        flows, _paragraph_pitch(flows, page.em), page.em
+    )
+
+
+_COLUMNS: tuple[Column, ...] = ("left", "right", "span")
+
+
+def _body_top(pieces: list[_Piece], edges: tuple[float, float]) -> float:
+    """Where the columns begin: the first line of column 1 level with one of column 2.
+
+    The title block above the columns has no such pair: its centred lines span the
+    gutter, a right-aligned date or issuer lies over column 2 with nothing beside it,
+    and a running header at column 1's edge has nothing beside it either. Lines that
+    start at their column's left edge are paired first (a title-block row may hold a
+    left and a right item); any level pair serves when none do.
+    """
+    at_edge = {
+        column: [
+            p for p in pieces if p.column == column and abs(p.x0 - edge) <= COLUMN_START * p.height
+        ]
+        for column, edge in zip(("left", "right"), edges, strict=True)
+    }
+    for lefts, rights in (
+        (at_edge["left"], at_edge["right"]),
+        ([p for p in pieces if p.column == "left"], [p for p in pieces if p.column == "right"]),
+    ):
+        beside = _level(lefts, rights) + _level(rights, lefts)
+        if beside:
+            return max(p.top for p in beside)
+    return -np.inf
 
 
 def _columns(pieces: list[_Piece], em: float) -> tuple[float, float] | None:
@@ -506,10 +579,116 @@ def _level(pieces: list[_Piece], others: list[_Piece]) -> list[_Piece]:
     return found
 
 
-def _lines(pieces: list[_Piece]) -> list[str]:
+@dataclass(slots=True)
+class _Line:
+    """One visual line of text, with the box it fills."""
+
+    x0: float
+    x1: float
+    bottom: float
+    top: float
+    text: str
+
+    @property
+    def middle(self) -> float:
+        return (self.top + self.bottom) / 2
+
+
+def _lines(pieces: list[_Piece]) -> list[_Line]:
     """Pieces grouped by row, top to bottom, each row's pieces left to right."""
     rows: dict[int, list[_Piece]] = {}
     for piece in pieces:
         rows.setdefault(piece.row, []).append(piece)
-    lines = (_join_line(rows[row]) for row in sorted(rows))
-    return [line for line in lines if line]
+    lines = []
+    for row in sorted(rows):
+        found = rows[row]
+        text = _join_line(found)
+        if text:
+            x0, x1 = min(p.x0 for p in found), max(p.x1 for p in found)
+            lines.append(
+                _Line(x0, x1, min(p.bottom for p in found), max(p.top for p in found), text)
+            )
+    return lines
+
+
+# --- lines a paragraph wraps onto ---------------------------------------------------
+
+
+def _paragraph_pitch(flows: list[list[_Line]], em: float) -> float | None:
+    """The distance between a paragraph's lines, where paragraphs are told apart.
+
+    A word processor sets space between paragraphs, so consecutive lines of one flow
+    are either one line apart (a wrap) or more (a new paragraph). That shows in lines
+    that both start at the flow's left edge; a page set with even leading throughout
+    (or the centred and right-aligned title block) shows no such difference: None.
+    """
+    pitches, starts = [], []
+    for flow in flows:
+        if len(flow) < 2:
+            continue
+        left = min(line.x0 for line in flow)
+        for above, below in pairwise(flow):
+            pitch = above.middle - below.middle
+            pitches.append(pitch)
+            if max(above.x0, below.x0) - left <= COLUMN_START * em:
+                starts.append(pitch)
+    if not starts:
+        return None
+    line = sorted(pitches)[len(pitches) // 10]  # the tightest usual pitch, not an outlier
+    if not any(pitch > line + PARAGRAPH_SPACE * em for pitch in starts):
+        return None
+    return line
+
+
+def _unwrap(flows: list[list[_Line]], pitch: float | None, em: float) -> list[str]:
+    """Each flow's lines, a line its paragraph wrapped onto joined to the one before.
+
+    A wrap is told by the page alone: the line above reaches the flow's right edge,
+    this one starts at its left edge, one line's pitch below. Joining them keeps a
+    wrapped line that happens to open with a mark a paragraph opens with (a headline
+    wrapped just before its "（11月20日）") from reading as a paragraph of its own.
+    """
+    out: list[str] = []
+    for flow in flows:
+        if not flow:
+            continue
+        left, right = min(line.x0 for line in flow), _right_edge(flow, em)
+        texts = [flow[0].text]
+        for above, line in pairwise(flow):
+            wrapped = (
+                pitch is not None
+                and above.middle - line.middle <= pitch + WRAP_PITCH * em
+                and right - above.x1 <= FULL_LINE * em
+                and line.x0 - left <= COLUMN_START * em
+            )
+            if wrapped:
+                texts[-1] = _join_wrapped(texts[-1], line.text)
+            else:
+                texts.append(line.text)
+        out += texts
+    return out
+
+
+def _right_edge(flow: list[_Line], em: float) -> float:
+    """Where the flow's full lines end: the median end of the lines near the longest.
+
+    Not the longest line itself: a "、" or "。" may hang past the edge.
+    """
+    longest = max(line.x1 for line in flow)
+    return statistics.median(line.x1 for line in flow if line.x1 >= longest - FULL_LINE * em)
+
+
+def _join_wrapped(before: str, after: str) -> str:
+    """Two lines of one paragraph as one: a space only where a wrap took one.
+
+    A line breaks at the space between two Latin words, and that space is not drawn;
+    Japanese breaks between any two characters, a hyphenated word after its hyphen.
+
+    >>> _join_wrapped("「Justice for", "Journalist」財団"), _join_wrapped("協議会（A-", "WEB）")
+    ('「Justice for Journalist」財団', '協議会（A-WEB）')
+    >>> _join_wrapped("遅くとも", "2025 年"), _join_wrapped("CSTO", "加盟国")
+    ('遅くとも2025 年', 'CSTO加盟国')
+    """
+    end, start = before[-1], after[0]
+    latin = end.isalnum() and start.isalnum() and not (_wide(end) or _wide(start))
+    return f"{before} {after}" if latin else before + after
