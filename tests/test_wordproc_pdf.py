@@ -30,17 +30,9 @@ DEV3 = REPORTS / "dev" / "dev3-2col.pdf"
 WRAP = REPORTS / "crafted-wp-wrap-before-date.wp2.pdf"
 CROSS = REPORTS / "crafted-wp-cross-breaks.wp2.pdf"
 
-# Reports whose observations do not match the analyst's expected ones yet, though their
-# events do: extraction is being reworked separately. Each is a strict xfail, so the fix
-# shows up as a failure until its entry goes. (For the texts, the same misses show in
-# `python3 ../shared/tools/score_extraction.py`.)
-OBSERVATION_MISSES: dict[str, str] = {
-    "dev1-prisoners-wording.wp2": "its text misses the prisoner count and the border counts",
-    "dev2-twomonth.wp2": "its text misses the prisoner count and the border counts",
-    "dev4-nohighlights-long.wp2": "its text misses PL attempts and qualifies a deal exact",
-    "dev5-deals.wp2": "its text misses counts and mistakes a counterparty",
-    "dev3-2col": "prisoners 約1,300人 missed, 600人近く read as exact",
-}
+# Reports whose observations do not match the analyst's expected ones, though their
+# events do: each a strict xfail, so a fix shows up as a failure until its entry goes.
+OBSERVATION_MISSES: dict[str, str] = {}
 
 
 def parsed(path: Path, capsys: pytest.CaptureFixture[str]) -> dict[str, Any]:
