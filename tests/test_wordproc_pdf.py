@@ -19,8 +19,10 @@ from typing import Any
 import pypdfium2 as pdfium
 import pytest
 import wordproc
-from conftest import REPORTS, mismatches, skip_unless
+from conftest import REAL_REPORT, REPORTS, ROOT, mismatches, skip_unless
+from streamlit.testing.v1 import AppTest
 
+from indicators import ingest, store
 from indicators.cli import main
 from indicators.pdf import pdf_to_text
 from indicators.read import decode
@@ -316,3 +318,69 @@ def test_generator_prints_a_report_as_a_word_processor_does(
     assert wordproc.expected_path(out).read_bytes() == (wordproc.expected_path(source).read_bytes())
     from_text, from_pdf = parsed(source, capsys), parsed(out, capsys)
     assert from_pdf == from_text
+
+
+# --- ingested: the CLI and the upload page store the same rows as the text -------------
+
+# The rows of the real report (published 2023-11-30), whatever else the store holds.
+_REAL = "report_id IN (SELECT report_id FROM reports WHERE published = DATE '2023-11-30')"
+_ROWS = {
+    "reports": "SELECT title, issuer, published, period_start, period_end, n_events,"
+    f" n_observations FROM reports WHERE {_REAL}",
+    "events": "SELECT event_seq, section, headline, body, dates, sources, first_date"
+    f" FROM events WHERE {_REAL} ORDER BY event_seq",
+    "observations": "SELECT indicator, dimension, value, unit, qualifier, as_of, period_start,"
+    f" period_end, source, evidence FROM observations WHERE {_REAL} ORDER BY obs_seq",
+}
+
+
+def _rows(db: Path) -> dict[str, list[tuple[Any, ...]]]:
+    with store.connect(db, read_only=True) as con:
+        return {table: con.execute(sql).fetchall() for table, sql in _ROWS.items()}
+
+
+@pytest.fixture(scope="module")
+def text_rows(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[tuple[Any, ...]]]:
+    db = tmp_path_factory.mktemp("text") / "text.duckdb"
+    ingest.ingest(db, [REAL_REPORT])
+    return _rows(db)
+
+
+@pytest.mark.parametrize("columns", [1, 2])
+def test_a_word_processor_pdf_ingests_through_the_cli_to_the_rows_of_its_text(
+    columns: int,
+    tmp_path: Path,
+    text_rows: dict[str, list[tuple[Any, ...]]],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    pdf = REPORTS / f"{REAL_REPORT.stem}.wp{columns}.pdf"
+    db = tmp_path / "pdf.duckdb"
+
+    status = main(["ingest", str(pdf), "--db", str(db)])
+
+    assert status == 0, capsys.readouterr().err
+    assert _rows(db) == text_rows
+
+
+@pytest.mark.parametrize("columns", [1, 2])
+def test_a_word_processor_pdf_uploaded_on_the_reports_page_stores_the_rows_of_its_text(
+    columns: int,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    text_rows: dict[str, list[tuple[Any, ...]]],
+) -> None:
+    pdf = REPORTS / f"{REAL_REPORT.stem}.wp{columns}.pdf"
+    db = tmp_path / "upload.duckdb"
+    # A store with a report of its own: the bundled weeks go only into an empty one.
+    ingest.ingest(db, [REPORTS / "week-2023-01-05-yearend-period-in-citation.txt"])
+    monkeypatch.setenv("INDICATORS_DB", str(db))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.run()
+    at.switch_page("app_pages/reports.py").run()
+
+    at.file_uploader(key="uploads").set_value([(pdf.name, pdf.read_bytes(), "application/pdf")])
+    at.button[0].click().run()
+
+    assert not at.exception, [e.value for e in at.exception]
+    assert list(at.dataframe[0].value["action"]) == ["added"]
+    assert _rows(db) == text_rows
