@@ -264,6 +264,7 @@ COLUMNS: dict[str, dict[str, str]] = {
     "logged_at": {"ja": "日時", "en": "Logged at"},
     "action": {"ja": "結果", "en": "Result"},
     "message": {"ja": "理由", "en": "Reason"},
+    "logged_by": {"ja": "実施者", "en": "By"},
     "report_id": {"ja": "報告書ID", "en": "Report id"},
     "event_seq": {"ja": "項目番号", "en": "Item"},
 }
