@@ -10,7 +10,7 @@ from typing import Any
 import apphelpers as h
 import pytest
 from conftest import skip_unless
-from served import CHROMIUM, CHROMIUM_ARGS, STARTUP_SECONDS, free_port, streamlit_app
+from served import CHROMIUM, CHROMIUM_ARGS, GROUP, STARTUP_SECONDS, free_port, streamlit_app
 
 from indicators import i18n
 
@@ -18,7 +18,7 @@ ARTIFACTS = h.TESTS / "_artifacts"
 CHART = '[data-testid="stVegaLiteChart"] canvas, [data-testid="stVegaLiteChart"] svg'
 POINTS = '[data-testid="stVegaLiteChart"] svg g.mark-symbol.role-mark path'  # data marks
 
-pytestmark = [pytest.mark.browser, pytest.mark.slow]
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.xdist_group(GROUP)]
 
 
 @pytest.fixture

@@ -24,7 +24,15 @@ import apphelpers as h
 import pytest
 from conftest import skip_unless
 from filelock import FileLock
-from served import CHROMIUM, CHROMIUM_ARGS, STARTUP_SECONDS, free_port, serving, streamlit_app
+from served import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    GROUP,
+    STARTUP_SECONDS,
+    free_port,
+    serving,
+    streamlit_app,
+)
 
 from indicators import queries, store
 
@@ -35,7 +43,7 @@ EDITOR = {"email": "editor@example.org", "password": "editor-password", "name": 
 UPLOADER = '[data-testid="stFileUploader"]'
 WAIT_MS = STARTUP_SECONDS * 1000
 
-pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.xdist_group("signin")]
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.xdist_group(GROUP)]
 
 
 @dataclass(frozen=True)
