@@ -309,17 +309,11 @@ def test_chart_export_is_the_charted_rows_with_provenance(app_db: Path) -> None:
 # --- reports and uploads -------------------------------------------------------------
 
 
-def give_name(at: AppTest, name: str) -> AppTest:
-    """Answer the name question a dashboard without sign-in asks before a change."""
-    at.text_input(key="user_name_input").input(name)
-    return at.button(key="user_name_ok").click().run()
-
-
 def test_upload_ingests_through_the_library_and_refreshes(own_db: Path) -> None:
     new = h.Week(dt.date(2024, 1, 1), prisoners=1502, border=(h.Border("LT", 41),))
     at = open_page("reports")
     assert not at.file_uploader  # without sign-in, the name comes first
-    give_name(at, " 田中　花子 ")
+    h.give_name(at, " 田中　花子 ")
     uploads = [
         ("../../etc/" + new.file_name, h.report_text(new).encode("utf-8"), "text/plain"),
         ("broken.txt", b"\x00\x01 not a report", "text/plain"),
