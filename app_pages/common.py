@@ -20,6 +20,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from app_pages import auth
 from indicators import bundled, charts, export, i18n, ingest, queries, store
 from indicators.i18n import t
 
@@ -302,12 +303,14 @@ def ingest_uploads(
     uploads: Sequence[tuple[str, bytes]],
     *,
     max_bytes: int,
+    by: str,
     series: str | None = None,
 ) -> pd.DataFrame:
     """Store uploaded report files through the library's ingest path; one row per file.
 
     The bytes go to the parser as they are; the uploaded name is kept only as a label
-    (``upload/<name>``) in the result and the ingest log, never used as a path.
+    (``upload/<name>``) in the result and the ingest log, never used as a path. ``by``
+    is the uploader (:func:`app_pages.auth.editor`), kept in the ingest log.
     """
     accepted = [
         (_label(name), data)
@@ -325,9 +328,10 @@ def ingest_uploads(
         max_bytes=max_bytes,
         series=series or None,
         workers=1,  # no worker processes forked from the server's threads
+        by=by,
     )
     if refused:
-        store.write(db, [], refused)  # logged like any failed file
+        store.write(db, [], refused, by=by)  # logged like any failed file
     outcomes = [*result.outcomes, *refused]
     return pd.DataFrame(
         {
@@ -405,7 +409,7 @@ def _sidebar(db: Path, lang: str) -> Context:
 
 
 def start() -> Context:
-    """Language, database and sidebar: what ``app.py`` needs before the pages."""
+    """Language, sign-in, database and sidebar: what ``app.py`` needs before the pages."""
     init_state("lang", i18n.lang_or_default(param("lang")))
     lang = st.sidebar.radio(
         "言語 / Language",
@@ -414,9 +418,11 @@ def start() -> Context:
         horizontal=True,
         key="lang",
     )
+    auth.gate(lang)  # the sign-in screen and nothing else, until someone signs in
     db = store.default_db()
     _ensure_database(db, lang)
     ctx = _sidebar(db, lang)
+    auth.sidebar(ctx)
     st.session_state["_ctx"] = ctx
     return ctx
 

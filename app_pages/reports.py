@@ -8,7 +8,7 @@ import math
 import pandas as pd
 import streamlit as st
 
-from app_pages import common
+from app_pages import auth, common
 from indicators import charts, i18n, ingest, queries
 
 MAX_SERIES_ROWS = 12  # more series than this: one coverage row for all of them
@@ -31,30 +31,36 @@ lang = ctx.lang
 st.title(ctx.t("reports_title"))
 
 # --- upload (first, so that everything below shows the new reports in this run) --------
+# Editors only (anyone without sign-in, under the name they give; nobody when read-only).
 
-limit_mb = common.upload_limit_mb()
-with st.form("upload", clear_on_submit=True):
-    files = st.file_uploader(
-        ctx.t("upload"),
-        type=sorted(s.lstrip(".") for s in ingest.REPORT_SUFFIXES),
-        accept_multiple_files=True,
-        max_upload_size=limit_mb,
-        help=ctx.t("upload_help", mb=limit_mb),
-        key="uploads",
-    )
-    series_name = st.text_input(
-        ctx.t("upload_series"), value="", help=ctx.t("upload_series_help"), max_chars=120
-    )
-    submitted = st.form_submit_button(ctx.t("ingest_button"), icon=":material/upload:")
-if submitted and files:
-    with st.spinner(ctx.t("ingest_button")):
-        results = common.ingest_uploads(
-            ctx.db,
-            [(f.name, f.getvalue()) for f in files],
-            max_bytes=ingest.max_bytes_default(),
-            series=series_name.strip() or None,
+uploader = auth.editor(ctx)
+if uploader is not None:
+    limit_mb = common.upload_limit_mb()
+    with st.form("upload", clear_on_submit=True):
+        files = st.file_uploader(
+            ctx.t("upload"),
+            type=sorted(s.lstrip(".") for s in ingest.REPORT_SUFFIXES),
+            accept_multiple_files=True,
+            max_upload_size=limit_mb,
+            help=ctx.t("upload_help", mb=limit_mb),
+            key="uploads",
         )
-    st.session_state["upload_results"] = results
+        series_name = st.text_input(
+            ctx.t("upload_series"), value="", help=ctx.t("upload_series_help"), max_chars=120
+        )
+        submitted = st.form_submit_button(
+            ctx.t("ingest_button"), icon=":material/upload:", key="upload_submit"
+        )
+    if submitted and files:
+        with st.spinner(ctx.t("ingest_button")):
+            results = common.ingest_uploads(
+                ctx.db,
+                [(f.name, f.getvalue()) for f in files],
+                max_bytes=ingest.max_bytes_default(),
+                by=uploader.name,
+                series=series_name.strip() or None,
+            )
+        st.session_state["upload_results"] = results
 results = st.session_state.get("upload_results")
 if results is not None and len(results):
     counts = results["action"].value_counts()

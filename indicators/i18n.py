@@ -42,6 +42,45 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "The database could not be built",
     },
     "db_unavailable": {"ja": "データベースを読めません", "en": "The database cannot be read"},
+    # sign-in and roles
+    "signin_title": {"ja": "サインインしてください", "en": "Please sign in"},
+    "signin_body": {
+        "ja": "このダッシュボードは、チームの ID プロバイダーで"
+        "サインインした人だけが利用できます。",
+        "en": "This dashboard is for people signed in with the team's identity provider.",
+    },
+    "signin_button": {"ja": "サインイン", "en": "Sign in"},
+    "signout_button": {"ja": "サインアウト", "en": "Sign out"},
+    "signed_in_as": {"ja": "{name}（{role}）", "en": "{name} ({role})"},
+    "role_editor": {"ja": "編集者", "en": "editor"},
+    "role_viewer": {"ja": "閲覧者", "en": "viewer"},
+    "viewer_note": {
+        "ja": "閲覧のみできます。報告書の追加と確認は編集者が行います"
+        "（編集者はダッシュボードの設定に登録されています）。",
+        "en": "You can view everything; adding reports and reviewing are for editors "
+        "(listed in the dashboard's configuration).",
+    },
+    "read_only_note": {
+        "ja": "この画面は閲覧専用です。データは変更できません。",
+        "en": "This screen is read-only: data cannot be changed here.",
+    },
+    "read_only": {"ja": "閲覧専用", "en": "read-only"},
+    "working_as": {"ja": "作業者: {name}", "en": "Working as {name}"},
+    "your_name": {"ja": "お名前（記録に残ります）", "en": "Your name (kept in the log)"},
+    "your_name_help": {
+        "ja": "変更の記録に残す名前です。このセッションの間は記憶されます。",
+        "en": "The name changes are recorded under; remembered for this session.",
+    },
+    "name_ok": {"ja": "決定", "en": "OK"},
+    "name_needed": {
+        "ja": "報告書を追加する前に、お名前を入力してください。",
+        "en": "Give your name before adding reports.",
+    },
+    "change_name": {"ja": "名前を変更", "en": "Change name"},
+    "auth_settings_wrong": {
+        "ja": "サインインの設定に誤りがあります",
+        "en": "The sign-in settings are wrong",
+    },
     "page_overview": {"ja": "概要", "en": "Overview"},
     "page_trends": {"ja": "推移", "en": "Trends"},
     "page_events": {"ja": "出来事", "en": "Events"},
@@ -264,6 +303,7 @@ COLUMNS: dict[str, dict[str, str]] = {
     "logged_at": {"ja": "日時", "en": "Logged at"},
     "action": {"ja": "結果", "en": "Result"},
     "message": {"ja": "理由", "en": "Reason"},
+    "logged_by": {"ja": "実施者", "en": "By"},
     "report_id": {"ja": "報告書ID", "en": "Report id"},
     "event_seq": {"ja": "項目番号", "en": "Item"},
 }

@@ -185,11 +185,13 @@ def ingest(
     workers: int | None = None,
     series: str | None = None,
     on_outcome: Callable[[store.Outcome], None] | None = None,
+    by: str | None = None,
 ) -> IngestResult:
-    """Parse every report under ``paths`` and store them, a batch per transaction."""
+    """Parse every report under ``paths`` and store them, a batch per transaction;
+    ``by`` is who the ingest log records."""
     max_bytes = max_bytes_default() if max_bytes is None else max_bytes
     jobs: list[_Job] = [(path, max_bytes, series) for path in discover(paths)]
-    return _run(db, jobs, batch_size, workers, on_outcome)
+    return _run(db, jobs, batch_size, workers, on_outcome, by)
 
 
 def ingest_data(
@@ -201,14 +203,16 @@ def ingest_data(
     workers: int | None = None,
     series: str | None = None,
     on_outcome: Callable[[store.Outcome], None] | None = None,
+    by: str | None = None,
 ) -> IngestResult:
     """Store reports given as (label, bytes): uploads, or a corpus streamed from memory.
 
     The label names the report in results and the log; it is never used as a path.
+    ``by`` is who the ingest log records (the uploader).
     """
     max_bytes = max_bytes_default() if max_bytes is None else max_bytes
     jobs = (((name, data), max_bytes, series) for name, data in files)
-    return _run(db, jobs, batch_size, workers, on_outcome)
+    return _run(db, jobs, batch_size, workers, on_outcome, by)
 
 
 def _run(
@@ -217,6 +221,7 @@ def _run(
     batch_size: int | None,
     workers: int | None,
     on_outcome: Callable[[store.Outcome], None] | None,
+    by: str | None,
 ) -> IngestResult:
     batch_size = batch_size or batch_size_default()
     workers = workers or os.cpu_count() or 1
@@ -224,7 +229,7 @@ def _run(
     for batch in _batches(jobs, batch_size, workers):
         staged = [chunk for chunk, _ in batch]
         failures = [failure for _, failed in batch for failure in failed]
-        outcomes = store.write(db, staged, failures)
+        outcomes = store.write(db, staged, failures, by=by)
         result.outcomes.extend(outcomes)
         if on_outcome:
             for outcome in outcomes:

@@ -718,7 +718,8 @@ def ingest_log(db: Path, *, limit: int | None = PAGE_SIZE, offset: int = 0) -> p
     return store.query(
         db,
         """
-        SELECT logged_at, file_name, action, message, report_id, file_sha256
+        SELECT logged_at, file_name, action, coalesce(message, '') AS message,
+               coalesce(logged_by, '') AS logged_by, report_id, file_sha256
         FROM ingest_log ORDER BY logged_at DESC, file_name
         LIMIT $limit OFFSET $offset
         """,

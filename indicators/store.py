@@ -116,9 +116,22 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE quantities ADD COLUMN sentence_index INTEGER;
     ALTER TABLE quantities ADD COLUMN char_offset INTEGER;
     """,
+    # 4: who made each change in the ingest log (the signed-in email, or the name the
+    # analyst gave); empty for rows written before sign-in existed and for the CLI.
+    """
+    ALTER TABLE ingest_log ADD COLUMN logged_by VARCHAR;
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
-_LOG_COLUMNS = ["logged_at", "file_name", "file_sha256", "report_id", "action", "message"]
+_LOG_COLUMNS = [
+    "logged_at",
+    "file_name",
+    "file_sha256",
+    "report_id",
+    "action",
+    "message",
+    "logged_by",
+]
 TABLES = ("reports", "events", "observations", "quantities", "ingest_log")
 
 # DuckDB's file lock is an OS lock, which keeps processes apart but not the threads of
@@ -474,12 +487,17 @@ def stage(parsed: Sequence[Parsed]) -> StagedChunk:
 
 
 def write(
-    db: Path, staged: Sequence[StagedChunk | Parsed], failures: Sequence[Outcome] = ()
+    db: Path,
+    staged: Sequence[StagedChunk | Parsed],
+    failures: Sequence[Outcome] = (),
+    *,
+    by: str | None = None,
 ) -> list[Outcome]:
     """Store reports in one transaction: add new, replace changed, skip the same.
 
     A report is identified by its series, publication date and period; the same file
-    again changes nothing, another file for the same report replaces its rows.
+    again changes nothing, another file for the same report replaces its rows. ``by``
+    is who made the change (the ingest log's ``logged_by``).
     """
     loose = [item for item in staged if isinstance(item, Parsed)]
     chunks = [item for item in staged if isinstance(item, StagedChunk)]
@@ -531,9 +549,9 @@ def write(
                     n_observations=item.n_observations,
                 )
             )
-            log.append((now, item.file_name, item.sha256, report_id, action, None))
+            log.append((now, item.file_name, item.sha256, report_id, action, None, by))
         for failure in failures:
-            log.append((now, failure.file_name, None, None, "failed", failure.message))
+            log.append((now, failure.file_name, None, None, "failed", failure.message, by))
         ids = [[-1] * len(chunk.items) for chunk in chunks]
         for report_id, _, c, i in to_write.values():
             ids[c][i] = report_id
@@ -554,7 +572,10 @@ def write(
             if log:
                 # executemany costs a millisecond a row in DuckDB; a frame is one insert.
                 con.register("incoming_log", pd.DataFrame(log, columns=_LOG_COLUMNS))
-                con.execute("INSERT INTO ingest_log SELECT * FROM incoming_log")
+                columns = ", ".join(_LOG_COLUMNS)
+                con.execute(
+                    f"INSERT INTO ingest_log ({columns}) SELECT {columns} FROM incoming_log"
+                )
                 con.unregister("incoming_log")
             if _before_commit is not None:
                 _before_commit()

@@ -348,6 +348,12 @@ def send_selection(at: Any, key: str, selection: dict[str, Any]) -> Any:
     return at._run(states)
 
 
+def give_name(at: Any, name: str) -> Any:
+    """Answer the name a dashboard without sign-in asks for before the first change."""
+    at.text_input(key="user_name_input").input(name)
+    return at.button(key="user_name_ok").click().run()
+
+
 def texts(at: Any) -> str:
     """Every text, caption, markdown and metric on the page, joined (for "is it shown")."""
     parts = [e.value for e in (*at.text, *at.caption, *at.markdown)]

@@ -312,12 +312,14 @@ def test_chart_export_is_the_charted_rows_with_provenance(app_db: Path) -> None:
 def test_upload_ingests_through_the_library_and_refreshes(own_db: Path) -> None:
     new = h.Week(dt.date(2024, 1, 1), prisoners=1502, border=(h.Border("LT", 41),))
     at = open_page("reports")
+    assert not at.file_uploader  # without sign-in, the name comes first
+    h.give_name(at, " 田中　花子 ")
     uploads = [
         ("../../etc/" + new.file_name, h.report_text(new).encode("utf-8"), "text/plain"),
         ("broken.txt", b"\x00\x01 not a report", "text/plain"),
     ]
     at.file_uploader(key="uploads").set_value(uploads)
-    at.button[0].click().run()
+    at.button(key="upload_submit").click().run()
     assert not at.exception, [e.value for e in at.exception]
     results = at.dataframe[0].value
     assert list(results["file"]) == [new.file_name, "broken.txt"]
@@ -326,6 +328,7 @@ def test_upload_ingests_through_the_library_and_refreshes(own_db: Path) -> None:
     # The ingest log keeps the uploaded name as a label, not a path.
     log = queries.ingest_log(own_db, limit=2)
     assert set(log["file_name"]) == {f"upload/{new.file_name}", "upload/broken.txt"}
+    assert set(log["logged_by"]) == {"田中 花子"}  # the name given, as the log keeps it
     # The charts and tiles see it at once (the cache follows the database file).
     at.switch_page("app_pages/overview.py").run()
     want = i18n.format_value(new.prisoners, "persons", "exact", "ja")
@@ -335,10 +338,13 @@ def test_upload_ingests_through_the_library_and_refreshes(own_db: Path) -> None:
 def test_upload_same_file_again_changes_nothing_and_size_is_limited(own_db: Path) -> None:
     week = h.Week(dt.date(2024, 1, 1), prisoners=1502)
     data = h.report_text(week).encode("utf-8")
-    first = common.ingest_uploads(own_db, [("a.txt", data)], max_bytes=len(data))
-    again = common.ingest_uploads(own_db, [("b.txt", data)], max_bytes=len(data))
-    big = common.ingest_uploads(own_db, [("c.txt", data + b" ")], max_bytes=len(data))
-    odd = common.ingest_uploads(own_db, [("d.exe", data)], max_bytes=len(data))
+
+    def upload(name: str, data: bytes) -> pd.DataFrame:
+        return common.ingest_uploads(own_db, [(name, data)], max_bytes=size, by="Tanaka")
+
+    size = len(data)
+    first, again = upload("a.txt", data), upload("b.txt", data)
+    big, odd = upload("c.txt", data + b" "), upload("d.exe", data)
     assert [first.action[0], again.action[0], big.action[0], odd.action[0]] == [
         "added",
         "unchanged",

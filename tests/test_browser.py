@@ -3,12 +3,6 @@ port, the Overview loaded, its charts drawn, a screenshot kept in tests/_artifac
 
 from __future__ import annotations
 
-import os
-import queue
-import socket
-import subprocess
-import sys
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -16,31 +10,15 @@ from typing import Any
 import apphelpers as h
 import pytest
 from conftest import skip_unless
+from served import CHROMIUM, CHROMIUM_ARGS, GROUP, STARTUP_SECONDS, free_port, streamlit_app
 
 from indicators import i18n
 
-CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = h.TESTS / "_artifacts"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-STARTUP_SECONDS = 60
 CHART = '[data-testid="stVegaLiteChart"] canvas, [data-testid="stVegaLiteChart"] svg'
 POINTS = '[data-testid="stVegaLiteChart"] svg g.mark-symbol.role-mark path'  # data marks
 
-pytestmark = [pytest.mark.browser, pytest.mark.slow]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.xdist_group(GROUP)]
 
 
 @pytest.fixture
@@ -54,38 +32,8 @@ def sync_api() -> Any:
 def served_app(sync_api: Any, tmp_path: Path) -> Iterator[str]:
     """``streamlit run app.py`` on a fixture database; yields the app's URL."""
     db = h.build_db(tmp_path / "t.duckdb", tmp_path / "reports")
-    port = _free_port()
-    command = [
-        sys.executable, "-m", "streamlit", "run", str(h.APP),
-        "--server.port", str(port), "--server.address", "127.0.0.1",
-        "--server.headless", "true", "--server.fileWatcherType", "none",
-        "--browser.gatherUsageStats", "false",
-    ]  # fmt: skip
-    env = dict(os.environ, INDICATORS_DB=str(db))
-    server = subprocess.Popen(
-        command,
-        cwd=h.ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    lines: queue.Queue[str] = queue.Queue()
-    threading.Thread(
-        target=lambda: [lines.put(line) for line in server.stdout], daemon=True
-    ).start()  # type: ignore[union-attr]
-    seen: list[str] = []
-    try:
-        # Streamlit prints its URL once it serves; wait for that line (no sleeping).
-        while not any("URL:" in line for line in seen):
-            try:
-                seen.append(lines.get(timeout=STARTUP_SECONDS))
-            except queue.Empty:
-                pytest.fail("streamlit did not start:\n" + "".join(seen))
-        yield f"http://127.0.0.1:{port}/"
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+    with streamlit_app(db, free_port()) as url:
+        yield url
 
 
 def test_overview_in_chromium(sync_api: Any, served_app: str) -> None:

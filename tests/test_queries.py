@@ -251,3 +251,9 @@ def test_export_names_say_what_and_when() -> None:
         "border_interceptions_2023-01-02_2023-12-25.csv"
     )
     assert queries.export_name("../etc/passwd", None, None) == "etc-passwd_all.csv"
+
+
+def test_the_ingest_log_shows_no_none_for_a_reason_or_a_person_not_given(db: Path) -> None:
+    ingest.ingest(db, [h.REAL_REPORT])
+    log = queries.ingest_log(db)
+    assert (log.loc[0, "message"], log.loc[0, "logged_by"]) == ("", "")

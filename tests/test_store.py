@@ -189,3 +189,35 @@ def test_a_database_of_schema_1_is_migrated_with_its_rows(db: Path, tmp_path: Pa
     store.ensure_db(db)
     assert rows(db, "SELECT search_text FROM events") == [("csto首脳会合\n・合意\npozirk",)]
     assert rows(db, "SELECT max(version) FROM schema_version") == [(store.SCHEMA_VERSION,)]
+
+
+def test_the_ingest_log_records_who_made_each_change(db: Path, folder: Path) -> None:
+    (folder / "notes.txt").write_text("会議のメモ。報告書ではない。\n", "utf-8")
+    ingest.ingest(db, [folder / "belarus-weekly-2023-11-30.txt"])  # the CLI: nobody named
+    ingest.ingest(db, [folder], by="editor@example.org")
+    assert sorted(rows(db, "SELECT action, logged_by FROM ingest_log"), key=repr) == sorted(
+        [
+            ("added", None),
+            ("unchanged", "editor@example.org"),
+            ("added", "editor@example.org"),
+            ("added", "editor@example.org"),
+            ("failed", "editor@example.org"),
+        ],
+        key=repr,
+    )
+
+
+def test_an_ingest_log_from_before_schema_4_keeps_its_rows_with_nobody_named(db: Path) -> None:
+    with duckdb.connect(str(db)) as con:
+        con.execute("CREATE TABLE schema_version (version INTEGER, applied_at TIMESTAMP)")
+        for version, migration in enumerate(store.MIGRATIONS[:3], start=1):
+            con.execute(migration)
+            con.execute("INSERT INTO schema_version VALUES (?, now())", [version])
+        con.execute(
+            "INSERT INTO ingest_log VALUES (now(), 'old.txt', NULL, NULL, 'failed', 'empty file')"
+        )
+    ingest.ingest(db, [REAL], by="Tanaka")
+    assert rows(db, "SELECT file_name, logged_by FROM ingest_log ORDER BY logged_at") == [
+        ("old.txt", None),
+        (str(REAL), "Tanaka"),
+    ]

@@ -16,6 +16,7 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
+import apphelpers as h
 import pypdfium2 as pdfium
 import pytest
 import wordproc
@@ -377,9 +378,10 @@ def test_a_word_processor_pdf_uploaded_on_the_reports_page_stores_the_rows_of_it
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     at.run()
     at.switch_page("app_pages/reports.py").run()
+    h.give_name(at, "Tanaka")  # without sign-in, the name the log records comes first
 
     at.file_uploader(key="uploads").set_value([(pdf.name, pdf.read_bytes(), "application/pdf")])
-    at.button[0].click().run()
+    at.button(key="upload_submit").click().run()
 
     assert not at.exception, [e.value for e in at.exception]
     assert list(at.dataframe[0].value["action"]) == ["added"]
