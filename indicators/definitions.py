@@ -295,8 +295,9 @@ class QuantityMatch:
 
 # A run of digits (thousands separators and a decimal point inside it only).
 _RUN = re.compile(r"[0-9](?:[0-9]|[,.](?=[0-9]))*")
-# Characters after a run that make it a date or a time, never a quantity: most runs.
-_DATE_SIGNS = frozenset("年月日時分秒")
+# The same, unless a date or time sign follows it (most runs in a report are dates):
+# possessive, so that the tail of a date is not tried as a run of its own.
+_NUMBER_RUN = re.compile(r"[0-9](?:[0-9]|[,.](?=[0-9]))*+(?![年月日時分秒])")
 # Words that may stand between a prefix qualifier and its number (少なくとも計22人).
 _FILLERS = ("合計", "総計", "総額", "総数", "計")
 
@@ -330,11 +331,11 @@ class QuantityFinder:
     def find(self, text: str) -> list[QuantityMatch]:
         found = []
         consumed = 0
-        for run in _RUN.finditer(text):
+        for run in _NUMBER_RUN.finditer(text):
             start, end = run.span()
-            if start < consumed or (end < len(text) and text[end] in _DATE_SIGNS):
+            if start < consumed:
                 continue
-            if start and text[start - 1] in "第.,":  # 第8期: an ordinal
+            if start and text[start - 1] in "第.,0123456789":  # 第8期; inside a longer run
                 continue
             tail = self.tail.match(text, end)
             if tail is None:

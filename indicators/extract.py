@@ -85,7 +85,6 @@ _AS_OF = re.compile(rf"(?P<d>{_DAY})(?:の)?(?:現在|時点)")
 _MASK = re.compile(r"(?:\d{4}年)?\d{1,2}月\d{1,2}日")
 _SENTENCE_BREAK = re.compile("[。\n]")
 _CLAUSE_END = "、。\n"
-_DIGIT = re.compile(r"\d")
 _NOT_YET_WINDOW = 8
 _NEGATION_WINDOW = 5  # 認め|なかった, 認め|られず: the negation within a short inflection
 
@@ -212,9 +211,7 @@ class _Reading:
 
     def item(self, event: Event) -> _Item:
         text = "\n".join([event.headline, *event.body])
-        candidates = []
-        if _DIGIT.search(text):
-            candidates = [self._candidate(text, m) for m in self.definitions.quantities.find(text)]
+        candidates = [self._candidate(text, m) for m in self.definitions.quantities.find(text)]
         starts = [0]
         if candidates:
             starts += [m.end() for m in _SENTENCE_BREAK.finditer(text) if m.end() < len(text)]

@@ -21,6 +21,10 @@ _SUBHEADING = re.compile(r"^（\d{1,2}）")
 # A date parenthesis opens with a date: "（11月20日", "（24日", "（2023年11月20日".
 _DATE_PAREN = re.compile(r"^（(?:\d{4}年)?\d{1,2}(?:月\d{1,2})?日")
 _END = "（了）"
+# A citation with one dated source and no brackets or commas in it.
+_ONE_DATE_ONE_SOURCE = re.compile(
+    r"(?P<month>\d{1,2})月(?P<day>\d{1,2})日(?P<source>(?!同日)[^、（）「」『』～〜0-9]*)$"
+)
 _SAME_DAY = "同日"
 
 # One date as items write it, with an optional second end for a range. The month may be
@@ -85,6 +89,16 @@ def infer_date(month: int, day: int, anchor: dt.date) -> dt.date | None:
     >>> infer_date(2, 30, dt.date(2024, 1, 4)) is None
     True
     """
+    # The anchor's own year unless that is more than half a year away (the common case
+    # costs one date); 2月29日 falls back to the years around it.
+    if 1 <= month <= 12 and 1 <= day <= 28:
+        candidate = dt.date(anchor.year, month, day)
+        offset = (candidate - anchor).days
+        if offset > 183:
+            return dt.date(anchor.year - 1, month, day)
+        if offset < -183:
+            return dt.date(anchor.year + 1, month, day)
+        return candidate
     best: dt.date | None = None
     for year in (anchor.year - 1, anchor.year, anchor.year + 1):
         try:
@@ -160,6 +174,11 @@ def parse_citation(content: str, anchor: dt.date) -> tuple[list[dt.date], list[s
     >>> [d.isoformat() for d in dates], sources
     (['2023-11-23'], ['大統領府', '国営ベルタ通信'])
     """
+    simple = _ONE_DATE_ONE_SOURCE.match(content)
+    if simple:  # "11月20日 大統領府": most citations, read at a fraction of the cost
+        date = infer_date(int(simple["month"]), int(simple["day"]), anchor)
+        source = simple["source"].strip()
+        return ([date] if date else []), ([source] if source else [])
     dates: list[dt.date] = []
     sources: list[str] = []
     month: int | None = None
