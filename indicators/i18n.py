@@ -42,6 +42,11 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "The database could not be built",
     },
     "db_unavailable": {"ja": "データベースを読めません", "en": "The database cannot be read"},
+    "db_write_failed": {
+        "ja": "データベースに書き込めませんでした",
+        "en": "The database could not be written",
+    },
+    "bad_setting": {"ja": "設定が正しくありません", "en": "A setting is wrong"},
     "page_overview": {"ja": "概要", "en": "Overview"},
     "page_trends": {"ja": "推移", "en": "Trends"},
     "page_events": {"ja": "出来事", "en": "Events"},
@@ -199,8 +204,8 @@ TEXT: dict[str, dict[str, str]] = {
     "ingest_log": {"ja": "取り込みログ", "en": "Ingest log"},
     "upload": {"ja": "報告書ファイルを追加（.txt / .pdf）", "en": "Add report files (.txt / .pdf)"},
     "upload_help": {
-        "ja": "1ファイル {mb} MB まで。同じファイルの再取り込みは何も変えません。",
-        "en": "Up to {mb} MB per file. The same file again changes nothing.",
+        "ja": "1ファイル {mb} MiB まで。同じファイルの再取り込みは何も変えません。",
+        "en": "Up to {mb} MiB per file. The same file again changes nothing.",
     },
     "upload_series": {"ja": "報告書シリーズ（任意）", "en": "Report series (optional)"},
     "upload_series_help": {
