@@ -7,9 +7,13 @@ scope in the sidebar; :mod:`app_pages.common`) and the pages, one module each.
 import streamlit as st
 
 from app_pages import common
+from indicators import store
 
 st.set_page_config(
     page_title="Belarus weekly indicators", page_icon=":material/monitoring:", layout="wide"
 )
 ctx = common.start()
-st.navigation(common.pages(ctx.lang)).run()
+try:
+    st.navigation(common.pages(ctx.lang)).run()
+except store.StoreError as error:  # a damaged or vanished file mid-page: one line, no traceback
+    st.error(common.md(f"{ctx.t('db_unavailable')}: {error}"))

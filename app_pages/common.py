@@ -21,7 +21,8 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import auth
-from indicators import bundled, charts, export, i18n, ingest, queries, store
+from indicators import bundled, charts, export, i18n, ingest, queries, settings, store
+from indicators.errors import InputError, printable
 from indicators.i18n import t
 
 #: Charts draw at most this many series (see :meth:`Context.chart_scope`).
@@ -93,9 +94,21 @@ def param_list(name: str) -> list[str]:
     return st.query_params.get_all(name)
 
 
+# A number in a URL: ASCII digits only (str.isdigit() also takes "²" and "٣", which
+# int() refuses), and short enough for the database's integers.
+_URL_NUMBER = re.compile(r"[0-9]{1,9}")
+
+
 def param_int(name: str, default: int) -> int:
+    """A whole-number URL parameter; anything else quietly gives the default."""
     value = st.query_params.get(name)
-    return int(value) if value and value.isdigit() else default
+    return int(value) if value and _URL_NUMBER.fullmatch(value) else default
+
+
+def param_id(name: str) -> int | None:
+    """An id from the URL (``?report=12``), or None when absent or not a plain number."""
+    value = param_int(name, 0)
+    return value or None
 
 
 def param_date(name: str) -> dt.date | None:
@@ -288,14 +301,15 @@ def downloads(
 
 
 def upload_limit_mb() -> int:
-    """The per-file upload limit, the library's own (``INDICATORS_MAX_BYTES``)."""
-    return max(1, ingest.max_bytes_default() // (1024 * 1024))
+    """The per-file upload limit in MiB, the library's own (``INDICATORS_MAX_MB``)."""
+    return max(1, ingest.max_bytes_default() // settings.MiB)
 
 
 def _label(name: str) -> str:
-    """An uploaded file's name as a label only: no folders, bounded, never a path."""
+    """An uploaded file's name as a label only: no folders, bounded, never a path, and
+    no control characters (a newline in it would forge a line of the results)."""
     base = PurePath(name.replace("\\", "/")).name.strip() or "upload"
-    return "upload/" + base[:120]
+    return "upload/" + printable(base[:120])
 
 
 def ingest_uploads(
@@ -308,9 +322,12 @@ def ingest_uploads(
 ) -> pd.DataFrame:
     """Store uploaded report files through the library's ingest path; one row per file.
 
-    The bytes go to the parser as they are; the uploaded name is kept only as a label
+    The bytes go to the parser as they are, in a worker process (a hostile file costs
+    that process, never the server's memory); the uploaded name is kept only as a label
     (``upload/<name>``) in the result and the ingest log, never used as a path. ``by``
-    is the uploader (:func:`app_pages.auth.editor`), kept in the ingest log.
+    is the uploader (:func:`app_pages.auth.editor`), kept in the ingest log. When the
+    database cannot be written, ``attrs["error"]`` says so in one line, and the rows are
+    what was stored before.
     """
     accepted = [
         (_label(name), data)
@@ -322,18 +339,25 @@ def ingest_uploads(
         for name, _ in uploads
         if PurePath(name).suffix.lower() not in ingest.REPORT_SUFFIXES
     ]
-    result = ingest.ingest_data(
-        db,
-        accepted,
-        max_bytes=max_bytes,
-        series=series or None,
-        workers=1,  # no worker processes forked from the server's threads
-        by=by,
-    )
-    if refused:
-        store.write(db, [], refused, by=by)  # logged like any failed file
+    error: str | None = None
+    try:
+        result = ingest.ingest_data(
+            db,
+            accepted,
+            max_bytes=max_bytes,
+            series=series or None,
+            workers=1,
+            isolate=True,
+            by=by,
+        )
+        if refused:
+            store.write(db, [], refused, by=by)  # logged like any failed file
+    except ingest.IngestStopped as stopped:
+        result, error = stopped.result, str(stopped)
+    except store.StoreError as failed:
+        result, error = ingest.IngestResult(), str(failed)
     outcomes = [*result.outcomes, *refused]
-    return pd.DataFrame(
+    frame = pd.DataFrame(
         {
             "file": [o.file_name.removeprefix("upload/") for o in outcomes],
             "action": [o.action for o in outcomes],
@@ -343,9 +367,18 @@ def ingest_uploads(
             "n_observations": [o.n_observations for o in outcomes],
         }
     )
+    frame.attrs["error"] = error
+    return frame
 
 
 # --- start: database, sidebar, pages -------------------------------------------------
+
+
+def one_line(error: BaseException) -> str:
+    """An error as one line for the page: our own errors say it all; anything else is
+    named by its message only (never its traceback, nor a class name)."""
+    text = str(error).strip().splitlines()
+    return text[0] if text else ""
 
 
 def _ensure_database(db: Path, lang: str) -> None:
@@ -363,14 +396,17 @@ def _ensure_database(db: Path, lang: str) -> None:
                 bundled.ensure(db, progress)
             except Exception as error:  # show why, then whatever the file already holds
                 status.update(label=t("build_failed", lang), state="error")
-                st.error(md(f"{t('build_failed', lang)}: {type(error).__name__}: {error}"))
+                st.error(md(f"{t('build_failed', lang)}: {one_line(error)}"))
             else:
                 status.update(label=t("built_db", lang), state="complete", expanded=False)
     else:
         try:
             bundled.ensure(db, None)
+        except store.StoreError as error:  # damaged, locked, newer: nothing else can work
+            st.error(md(f"{t('db_unavailable', lang)}: {error}"))
+            st.stop()
         except Exception as error:
-            st.error(md(f"{t('build_failed', lang)}: {type(error).__name__}: {error}"))
+            st.error(md(f"{t('build_failed', lang)}: {one_line(error)}"))
     st.session_state["_db_ready"] = str(db)
 
 
@@ -418,6 +454,11 @@ def start() -> Context:
         horizontal=True,
         key="lang",
     )
+    try:
+        settings.check_all()
+    except InputError as error:
+        st.error(md(f"{t('bad_setting', lang)}: {error}"))
+        st.stop()
     auth.gate(lang)  # the sign-in screen and nothing else, until someone signs in
     db = store.default_db()
     _ensure_database(db, lang)

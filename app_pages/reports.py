@@ -62,6 +62,8 @@ if uploader is not None:
             )
         st.session_state["upload_results"] = results
 results = st.session_state.get("upload_results")
+if results is not None and results.attrs.get("error"):
+    st.error(common.md(f"{ctx.t('db_write_failed')}: {results.attrs['error']}"))
 if results is not None and len(results):
     counts = results["action"].value_counts()
     message = ctx.t(
@@ -69,18 +71,22 @@ if results is not None and len(results):
         **{a: int(counts.get(a, 0)) for a in ("added", "replaced", "unchanged", "failed")},
     )
     (st.warning if counts.get("failed", 0) else st.success)(message)
+    failed = results[results["action"] == "failed"]
+    if len(failed):  # one line per refused file, as the command line prints it
+        pairs = zip(failed["file"], failed["message"], strict=True)
+        st.text("\n".join(f"{name}: {why}" for name, why in pairs))
     common.table(ctx, results, key="upload_table")
 
 common.require_series(ctx)
 
 # --- one report in detail (linked from Events and Trends) -------------------------------
 
-report_id = common.param("report")
-if report_id and report_id.isdigit():
+report_id = common.param_id("report")
+if report_id is not None:
     st.subheader(ctx.t("report_detail"))
     # The report asked for, whatever the sidebar's scope (it says if it is a sample).
     detail = common.q(
-        ctx, "reports", series=None, include_sample=True, report_id=int(report_id), limit=1
+        ctx, "reports", series=None, include_sample=True, report_id=report_id, limit=1
     )
     if detail.empty:
         st.warning(ctx.t("report_missing"))
@@ -93,10 +99,10 @@ if report_id and report_id.isdigit():
             f"  ({common.to_date(row['period_start'])} – {common.to_date(row['period_end'])})\n"
             f"{ctx.t('file')}: {row['file_name']}"
         )
-        observations = common.q(ctx, "report_observations", report_id=int(report_id))
+        observations = common.q(ctx, "report_observations", report_id=report_id)
         st.markdown(f"**{ctx.t('observations')}**")
         common.table(ctx, observations, key="report_obs")
-        events = common.q(ctx, "report_events", report_id=int(report_id))
+        events = common.q(ctx, "report_events", report_id=report_id)
         st.markdown(f"**{ctx.t('events')}**")
         common.table(ctx, events, key="report_events")
         common.download_csv(

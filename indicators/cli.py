@@ -1,7 +1,10 @@
 """Command line: ``python -m indicators parse|ingest|export ...`` (also ``indicators``).
 
 Exit status: 0 when everything went in, 1 when some inputs failed (the rest still went
-in), 2 on usage errors. A bad input gets one line ``FILE: what is wrong``.
+in), 2 on usage errors. A bad input gets one line ``FILE: what is wrong``; every line
+is printed with control characters escaped (:func:`indicators.errors.printable`), so a
+file name can neither forge a line nor drive the terminal. No traceback reaches the
+user: what the program did not foresee is one line too.
 """
 
 from __future__ import annotations
@@ -9,17 +12,28 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import signal
 import sys
+import threading
 from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
-from indicators import export, ingest, store
+from indicators import export, ingest, settings, store
 from indicators.definitions import DefinitionsError, default_definitions
-from indicators.errors import InputError
+from indicators.errors import InputError, printable
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+def say(text: str, file: TextIO | None = None) -> None:
+    """Print one line, escaped for the terminal."""
+    print(printable(text), file=file or sys.stdout)
+
+
+def warn(text: str) -> None:
+    say(text, sys.stderr)
 
 
 def _date(text: str) -> dt.date:
@@ -38,10 +52,31 @@ def _add_db(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _mib(text: str) -> int:
+    try:
+        size = float(text)
+    except ValueError:
+        size = 0.0
+    if not size > 0:
+        raise argparse.ArgumentTypeError(f"not a size in MiB: {text!r}")
+    return int(size * settings.MiB)
+
+
+def settings_help() -> str:
+    """The settings, their units and defaults, for ``--help`` (the README's table too)."""
+    lines = ["settings (environment variables):"]
+    lines.append(f"  INDICATORS_DB  database file (default {settings.DEFAULT_DB})")
+    for item in settings.SETTINGS:
+        lines.append(f"  {item.name}  {item.meaning} (default {item.default:,g} {item.unit})")
+    return "\n".join(lines)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="indicators",
         description="Weekly situation reports -> indicators with provenance, in DuckDB.",
+        epilog=settings_help(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -56,10 +91,13 @@ def build_parser() -> argparse.ArgumentParser:
     _add_db(ingest_cmd)
     ingest_cmd.add_argument(
         "--max-size",
-        type=float,
+        type=_mib,
         default=None,
-        metavar="MB",
-        help="refuse files larger than this (default: 50 MB or $INDICATORS_MAX_BYTES)",
+        metavar="MIB",
+        help=(
+            f"refuse files larger than this many MiB (default: "
+            f"${settings.MAX_MB.name}, else {settings.MAX_MB.default:g} MiB)"
+        ),
     )
     ingest_cmd.add_argument(
         "--workers", type=int, default=None, help="parser processes (default: all cores)"
@@ -176,15 +214,16 @@ def _summary(parsed: store.Parsed) -> str:
 
 
 def cmd_parse(args: argparse.Namespace) -> int:
-    result = ingest.parse_path(args.file, ingest.max_bytes_default())
+    result = ingest.parse_one(args.file)
     if isinstance(result, store.Outcome):
-        print(f"{result.file_name}: {result.message}", file=sys.stderr)
+        warn(f"{result.file_name}: {result.message}")
         return EXIT_FAILED
     if args.json:
         json.dump(parse_json(result), sys.stdout, ensure_ascii=False, indent=1)
         sys.stdout.write("\n")
     else:
-        print(_summary(result))
+        for line in _summary(result).splitlines():
+            say(line)  # report text, from an untrusted file
     return EXIT_OK
 
 
@@ -199,10 +238,9 @@ def _progress(total: int) -> Any:
 
 def cmd_ingest(args: argparse.Namespace) -> int:
     db = args.db or store.default_db()
-    max_bytes = None if args.max_size is None else int(args.max_size * 1e6)
     files = list(ingest.discover(args.paths))
     if not files:
-        print("no report files (.txt, .pdf) found under the given paths", file=sys.stderr)
+        warn("no report files (.txt, .pdf) found under the given paths")
         return EXIT_FAILED
     progress = _progress(len(files))
     task = progress.add_task("ingest", total=len(files)) if progress else None
@@ -211,9 +249,9 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         if progress is not None:
             progress.advance(task)
         if outcome.action == "failed":
-            print(f"{outcome.file_name}: {outcome.message}", file=sys.stderr)
+            warn(f"{outcome.file_name}: {outcome.message}")
         elif len(files) <= 200 or outcome.action != "unchanged":
-            print(
+            say(
                 f"{outcome.published}  {outcome.action:<9} {outcome.n_events:>3} events "
                 f"{outcome.n_observations:>3} observations  {outcome.file_name}"
             )
@@ -224,13 +262,23 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         result = ingest.ingest(
             db,
             files,
-            max_bytes=max_bytes,
+            max_bytes=args.max_size,
             workers=args.workers,
             series=args.series,
             on_outcome=report,
         )
+    except ingest.IngestStopped as error:
+        if progress is not None:
+            progress.stop()
+        stored = sum(o.action in ("added", "replaced") for o in error.result.outcomes)
+        left = len(files) - len(error.result.outcomes)
+        warn(
+            f"{error}. Stored in this run: {stored} reports (listed above as added or "
+            f"replaced); not stored: {left} files"
+        )
+        return EXIT_FAILED
     except store.StoreError as error:
-        print(error, file=sys.stderr)
+        warn(str(error))
         return EXIT_FAILED
     finally:
         if progress is not None:
@@ -244,7 +292,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     observations = sum(
         o.n_observations for o in result.outcomes if o.action in ("added", "replaced")
     )
-    print(
+    say(
         f"total: {len(result.outcomes)} files ({counts}); "
         f"{events} events and {observations} observations written to {db}"
     )
@@ -263,16 +311,16 @@ def cmd_export(args: argparse.Namespace) -> int:
             series=args.series,
         )
     except store.StoreError as error:
-        print(error, file=sys.stderr)
+        warn(str(error))
         return EXIT_FAILED
     data = export.to_csv_bytes(rows, excel=args.excel)
     if args.out:
         try:
             args.out.write_bytes(data)
         except OSError as error:
-            print(f"{args.out}: cannot write ({error.strerror or error})", file=sys.stderr)
+            warn(f"{args.out}: cannot write ({error.strerror or error})")
             return EXIT_FAILED
-        print(f"{len(rows)} {args.kind} written to {args.out}", file=sys.stderr)
+        warn(f"{len(rows)} {args.kind} written to {args.out}")
     else:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
@@ -292,18 +340,38 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         default_definitions()  # a wrong definitions file stops every command, once
     except DefinitionsError as error:
-        print(error, file=sys.stderr)
+        warn(str(error))
         return EXIT_USAGE
+    # A terminated ingest stops its workers on the way out (``finally`` blocks run).
+    main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _terminated) if main_thread else None
     try:
+        settings.check_all()
         return COMMANDS[args.command](args)
     except InputError as error:
-        print(error, file=sys.stderr)
+        warn(str(error))
+        return EXIT_FAILED
+    except store.StoreError as error:
+        warn(str(error))
         return EXIT_FAILED
     except KeyboardInterrupt:
-        print("interrupted: reports already committed stay stored", file=sys.stderr)
+        warn("interrupted: reports already committed stay stored")
         return 130
     except BrokenPipeError:
         return EXIT_OK
+    except Exception as error:  # what was not foreseen is still one line, never a traceback
+        warn(
+            f"unexpected error ({type(error).__name__}: {error}); please report it "
+            "(reports already committed stay stored)"
+        )
+        return EXIT_FAILED
+    finally:
+        if main_thread:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _terminated(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 if __name__ == "__main__":

@@ -79,11 +79,41 @@ def frame(
     return store.query(db, _SQL[kind], params)
 
 
+# What a spreadsheet reads as the start of a formula (OWASP, "CSV Injection"): = + - @,
+# and tab or carriage return, which some put before them.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value: object) -> object:
+    """A text cell that a spreadsheet would run as a formula, made plain text.
+
+    OWASP's advice: a single quote before it (Excel and LibreOffice then show the cell
+    as text, quote hidden). Numbers, dates and empty cells are left as they are, so a
+    negative number stays a number.
+
+    >>> neutralise("=1+1"), neutralise("=cmd|' /C calc'!A0"), neutralise("-5 人")
+    ("'=1+1", "'=cmd|' /C calc'!A0", "'-5 人")
+    >>> neutralise(-5.0), neutralise("政治犯")
+    (-5.0, '政治犯')
+    """
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
 def to_csv_bytes(rows: pd.DataFrame, *, excel: bool = True) -> bytes:
-    """CSV as UTF-8; with ``excel`` a BOM first, so Excel shows Japanese correctly.
+    """CSV as UTF-8, every text cell safe for a spreadsheet (:func:`neutralise`); with
+    ``excel`` a BOM first, so Excel shows Japanese correctly.
 
     >>> to_csv_bytes(pd.DataFrame({"見出し": ["政治犯"]}))[:3] == b"\\xef\\xbb\\xbf"
     True
+    >>> to_csv_bytes(pd.DataFrame({"text": ["=1+1"], "value": [-5]}), excel=False)
+    b"text,value\\n'=1+1,-5\\n"
     """
-    text = rows.to_csv(index=False, lineterminator="\r\n" if excel else "\n")
+    safe = rows.copy()
+    for column in safe.columns:
+        # Only text columns: mapping a date column would turn its dates into objects.
+        if pd.api.types.is_string_dtype(safe[column]) or pd.api.types.is_object_dtype(safe[column]):
+            safe[column] = safe[column].map(neutralise)
+    text = safe.to_csv(index=False, lineterminator="\r\n" if excel else "\n")
     return ("\ufeff" + text if excel else text).encode("utf-8")

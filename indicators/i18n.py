@@ -81,6 +81,11 @@ TEXT: dict[str, dict[str, str]] = {
         "ja": "サインインの設定に誤りがあります",
         "en": "The sign-in settings are wrong",
     },
+    "db_write_failed": {
+        "ja": "データベースに書き込めませんでした",
+        "en": "The database could not be written",
+    },
+    "bad_setting": {"ja": "設定が正しくありません", "en": "A setting is wrong"},
     "page_overview": {"ja": "概要", "en": "Overview"},
     "page_trends": {"ja": "推移", "en": "Trends"},
     "page_events": {"ja": "出来事", "en": "Events"},
@@ -238,8 +243,8 @@ TEXT: dict[str, dict[str, str]] = {
     "ingest_log": {"ja": "取り込みログ", "en": "Ingest log"},
     "upload": {"ja": "報告書ファイルを追加（.txt / .pdf）", "en": "Add report files (.txt / .pdf)"},
     "upload_help": {
-        "ja": "1ファイル {mb} MB まで。同じファイルの再取り込みは何も変えません。",
-        "en": "Up to {mb} MB per file. The same file again changes nothing.",
+        "ja": "1ファイル {mb} MiB まで。同じファイルの再取り込みは何も変えません。",
+        "en": "Up to {mb} MiB per file. The same file again changes nothing.",
     },
     "upload_series": {"ja": "報告書シリーズ（任意）", "en": "Report series (optional)"},
     "upload_series_help": {

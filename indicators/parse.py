@@ -39,6 +39,8 @@ _PERIOD = re.compile(
     r"^（(?P<month>\d{1,2})月(?P<day>\d{1,2})日～(?P<month2>\d{1,2})月(?P<day2>\d{1,2})日）$"
 )
 _PARENTHESES = re.compile(r"（([^（）]*)）")
+#: No weekly report is older than this; an earlier publication date is a misread year.
+EARLIEST = dt.date(1990, 1, 1)
 _OPEN, _CLOSE = "（「『", "）」』"
 _BRACKETS = re.compile(f"[{_OPEN}{_CLOSE}]")
 _SPLIT_MARKS = re.compile(f"[{_OPEN}{_CLOSE}、]")
@@ -348,6 +350,28 @@ def _event(seq: int, item: _Item, published: dt.date) -> Event:
                 period = (found[0], found[1])
                 break
     return Event(seq, item.section, headline, segments, dates, sources, period, cited)
+
+
+def check_published(published: dt.date, *, today: dt.date, future_days: int) -> None:
+    """Refuse a publication date that cannot be true: later than today (beyond a few
+    days, for time zones and reports dated ahead) or before :data:`EARLIEST`.
+
+    >>> check_published(dt.date(2099, 1, 1), today=dt.date(2024, 1, 1), future_days=7)
+    Traceback (most recent call last):
+    ...
+    indicators.errors.InputError: publication date 2099-01-01 is in the future
+    (later than 2024-01-08): a typo in the year?
+    """
+    latest = today + dt.timedelta(days=future_days)
+    if published > latest:
+        raise InputError(
+            f"publication date {published} is in the future (later than {latest}): "
+            "a typo in the year?"
+        )
+    if published < EARLIEST:
+        raise InputError(
+            f"publication date {published} is before {EARLIEST.year}: a typo in the year?"
+        )
 
 
 def parse_text(text: str) -> Report:

@@ -19,7 +19,9 @@ from __future__ import annotations
 import re
 import statistics
 import threading
+import time
 import unicodedata
+import zlib
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable
@@ -32,6 +34,7 @@ import numpy.typing as npt
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
+from indicators import settings
 from indicators.errors import InputError
 
 # Distances are in ems of the text at hand: the height of pdfium's "loose" character
@@ -121,10 +124,21 @@ class _Page:
     em: float  # typical text height on the page
 
 
-def pdf_to_text(data: bytes) -> str:
-    """The PDF's text, one visual line per line in reading order, pages in order."""
+def pdf_to_text(data: bytes, limits: settings.Limits | None = None) -> str:
+    """The PDF's text, one visual line per line in reading order, pages in order.
+
+    The work is bounded before it happens (see :class:`indicators.settings.Limits`): the
+    compressed streams' inflated size is measured first, the page count is checked
+    before any page is loaded, each page's character count before its characters are
+    fetched, and the time between pages. A bomb is refused with one line naming the
+    limit it hit; what pdfium does inside one call (a page drawing millions of glyphs
+    through a form) is bounded by the worker's memory cap and time limit instead
+    (:mod:`indicators.workers`).
+    """
+    limits = limits or settings.limits()
     _check_envelope(data)
-    pages = _read_pages(data)
+    _check_inflation(data, limits.inflate_bytes)
+    pages = _read_pages(data, limits)
     if not any(page.rows for page in pages):
         raise InputError("no text layer (a scanned PDF?): it needs OCR first")
     _drop_furniture(pages)
@@ -146,13 +160,51 @@ def _check_envelope(data: bytes) -> None:
         raise InputError("damaged or truncated PDF")
 
 
-def _read_pages(data: bytes) -> list[_Page]:
+# The keyword that opens a stream's data (PDF 32000-1, 7.3.8.1), not "endstream".
+_STREAM_START = re.compile(rb"(?<!end)stream(?:\r\n|\n|\r)")
+_INFLATE_STEP = 1 << 20  # inflate this much at a time: memory stays flat
+
+
+def _check_inflation(data: bytes, limit: int) -> None:
+    """Refuse a PDF whose Flate streams inflate to more than ``limit`` bytes in all.
+
+    pdfium inflates a page's content stream whole into memory before it reads a glyph,
+    so a 1 MB stream of zeros costs it a gigabyte. Here each stream is inflated a
+    megabyte at a time and thrown away: the cost is the time zlib takes (about a
+    second per GiB), never the memory. Data that is not zlib (images in DCT, other
+    filters) is skipped; the worker's memory cap bounds what pdfium does with those.
+    """
+    total = 0
+    view = memoryview(data)
+    position = 0
+    while found := _STREAM_START.search(data, position):
+        start = position = found.end()
+        inflater = zlib.decompressobj()
+        try:
+            while not inflater.eof and position < len(data):
+                pending: bytes | memoryview = view[position : position + _INFLATE_STEP]
+                position += len(pending)
+                while pending and not inflater.eof:
+                    total += len(inflater.decompress(pending, _INFLATE_STEP))
+                    pending = inflater.unconsumed_tail
+                    if total > limit:
+                        raise InputError(
+                            f"compressed streams inflate to more than {settings.mib(limit)} "
+                            f"({settings.MAX_INFLATE_MB.name}): a decompression bomb?"
+                        )
+        except zlib.error:
+            position = start  # not zlib data: look for the next stream after this one
+            continue
+        position -= len(inflater.unused_data)
+
+
+def _read_pages(data: bytes, limits: settings.Limits) -> list[_Page]:
     """Each page's text laid out as rows of pieces, pdfium closed afterwards."""
     with PDFIUM_LOCK:
-        return _read_pages_locked(data)
+        return _read_pages_locked(data, limits)
 
 
-def _read_pages_locked(data: bytes) -> list[_Page]:
+def _read_pages_locked(data: bytes, limits: settings.Limits) -> list[_Page]:
     try:
         pdf = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as error:
@@ -162,16 +214,34 @@ def _read_pages_locked(data: bytes) -> list[_Page]:
         if locked and b"/Encrypt" in data:
             raise InputError("encrypted PDF: remove the password and try again") from None
         raise InputError("damaged or truncated PDF") from None
+    deadline = time.monotonic() + limits.seconds
     with pdf:
         try:
-            if len(pdf) == 0:
+            count = len(pdf)
+            if count == 0:
                 raise InputError("empty PDF: it has no pages")
+            if count > limits.max_pages:
+                raise InputError(
+                    f"too many pages for a report ({count:,}; the limit is "
+                    f"{limits.max_pages:,}: {settings.MAX_PAGES.name})"
+                )
             pages = []
-            for index in range(len(pdf)):
+            chars = 0
+            for index in range(count):
+                _check_time(deadline, limits, index, count)
                 page = pdf.get_page(index)
                 try:
                     textpage = page.get_textpage()
                     try:
+                        # Counting is free once the text page is loaded; fetching each
+                        # character's box is what costs (about 5 µs a character).
+                        chars += textpage.count_chars()
+                        if chars > limits.max_chars:
+                            raise InputError(
+                                f"too much text for a report (more than {limits.max_chars:,} "
+                                f"characters by page {index + 1}: {settings.MAX_CHARS.name})"
+                            )
+                        _check_time(deadline, limits, index, count)
                         pages.append(_layout(_runs(textpage)))
                     finally:
                         textpage.close()
@@ -180,6 +250,14 @@ def _read_pages_locked(data: bytes) -> list[_Page]:
             return pages
         except pdfium.PdfiumError:
             raise InputError("damaged or truncated PDF") from None
+
+
+def _check_time(deadline: float, limits: settings.Limits, index: int, count: int) -> None:
+    if time.monotonic() > deadline:
+        raise InputError(
+            f"took too long to read (more than {limits.seconds:g} s by page {index + 1} "
+            f"of {count}: {settings.MAX_SECONDS.name})"
+        )
 
 
 def _runs(textpage: pdfium.PdfTextPage) -> list[_Piece]:

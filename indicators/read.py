@@ -8,6 +8,7 @@ is left to :mod:`indicators.parse`; this module keeps one physical line per line
 
 from __future__ import annotations
 
+import os
 import re
 import stat
 import unicodedata
@@ -15,11 +16,17 @@ from pathlib import Path
 
 from charset_normalizer import from_bytes
 
+from indicators import settings
 from indicators.errors import InputError
 
-#: Files larger than this are refused before being read (bytes); ``INDICATORS_MAX_BYTES``
+#: Files larger than this are refused before being read (bytes); ``INDICATORS_MAX_MB``
 #: or the CLI's ``--max-size`` change it.
-DEFAULT_MAX_BYTES = 50 * 1024 * 1024
+DEFAULT_MAX_BYTES = int(settings.MAX_MB.default) * settings.MiB
+
+# Control characters no report holds: C0 but for tab, line feed, form feed (a page
+# break from text extractors) and carriage return; DEL; C1. A text with one is a binary
+# file or a damaged one, and its bytes must not reach a terminal or a spreadsheet.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
 
 # NFKC turns these full-width signs into ASCII; reports (and readers) expect the
 # Japanese forms, so they are kept, and ASCII ones made full-width. Both range signs
@@ -111,20 +118,16 @@ _PAGE_NUMBER = re.compile(
 _PAGE_NUMBER_OPENINGS = frozenset("-0123456789pP")
 
 
-def decode(data: bytes) -> str:
-    """Text of a report file: UTF-8 (with or without BOM) or Shift-JIS/CP932, unasked.
-
-    >>> decode("政治犯".encode("cp932"))
-    '政治犯'
-    >>> decode("\\ufeff政治犯".encode("utf-8"))
-    '政治犯'
-    """
+def _decode(data: bytes) -> str:
     if not data.strip():
         raise InputError("empty file")
     if b"\x00" in data[:4096]:
         # UTF-16 reports exist in the wild, binaries more often; only trust a BOM.
         if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
-            return data.decode("utf-16")
+            try:
+                return data.decode("utf-16")
+            except UnicodeDecodeError:
+                raise InputError("cannot decode the text (damaged UTF-16)") from None
         raise InputError("not a text report (binary content)")
     try:
         return data.decode("utf-8-sig")
@@ -140,6 +143,28 @@ def decode(data: bytes) -> str:
     if best is None:
         raise InputError("cannot decode the text (neither UTF-8 nor Shift-JIS)")
     return str(best)
+
+
+def decode(data: bytes) -> str:
+    """Text of a report file: UTF-8 (with or without BOM) or Shift-JIS/CP932, unasked;
+    a text holding control characters (NUL, escapes) anywhere is refused.
+
+    >>> decode("政治犯".encode("cp932"))
+    '政治犯'
+    >>> decode("\\ufeff政治犯".encode("utf-8"))
+    '政治犯'
+    >>> decode(b"x" * 5000 + b"\\x00")
+    Traceback (most recent call last):
+    ...
+    indicators.errors.InputError: not a text report (control character U+0000 on line 1)
+    """
+    text = _decode(data)
+    if found := _CONTROL.search(text):
+        line = text.count("\n", 0, found.start()) + 1
+        raise InputError(
+            f"not a text report (control character U+{ord(found[0]):04X} on line {line})"
+        )
+    return text
 
 
 def normalize(line: str) -> str:
@@ -176,34 +201,69 @@ def clean_lines(text: str) -> list[str]:
     return lines[:1] + [line for line in lines[1:] if line != title]
 
 
+#: The PDF header may sit anywhere in the first 1024 bytes (PDF 32000-1, annex H.3).
+HEADER_WINDOW = 1024
+
+
 def is_pdf(data: bytes) -> bool:
     """Whether bytes look like a PDF (the header may follow a little junk)."""
-    return b"%PDF-" in data[:1024]
+    return b"%PDF-" in data[:HEADER_WINDOW]
 
 
-def read_text(data: bytes, *, name: str = "") -> str:
-    """Raw text of a report file, PDF or text, told apart by content, not by name."""
+def read_text(data: bytes, *, name: str = "", limits: settings.Limits | None = None) -> str:
+    """Raw text of a report file, PDF or text, told apart by content, not by name; no
+    longer than the limits allow."""
+    limits = limits or settings.limits()
     if is_pdf(data):
         from indicators.pdf import pdf_to_text  # pdfium loads only when a PDF comes
 
-        return pdf_to_text(data)
+        return pdf_to_text(data, limits)  # checks the characters page by page
     if name.lower().endswith(".pdf"):
         raise InputError("not a PDF (no %PDF header)")
-    return decode(data)
+    text = decode(data)
+    check_chars(len(text), limits.max_chars)
+    return text
+
+
+def check_chars(count: int, max_chars: int) -> None:
+    """Refuse a report with more text than the limit.
+
+    >>> check_chars(600_000, 500_000)
+    Traceback (most recent call last):
+    ...
+    indicators.errors.InputError: too much text for a report (600,000 characters or more;
+    the limit is 500,000: INDICATORS_MAX_CHARS)
+    """
+    if count > max_chars:
+        raise InputError(
+            f"too much text for a report ({count:,} characters or more; the limit is "
+            f"{max_chars:,}: {settings.MAX_CHARS.name})"
+        )
 
 
 def check_size(size: int, max_bytes: int) -> None:
-    """Refuse a report larger than the limit, saying both sizes.
+    """Refuse a report larger than the limit, saying both sizes (in MiB).
 
-    >>> check_size(3_000_000, 1_000_000)
+    >>> check_size(60 * 1024 * 1024, 50 * 1024 * 1024)
     Traceback (most recent call last):
     ...
-    indicators.errors.InputError: file too large (3.0 MB; the limit is 1 MB)
+    indicators.errors.InputError: file too large (60 MiB; the limit is 50 MiB)
     """
     if size > max_bytes:
         raise InputError(
-            f"file too large ({size / 1e6:.1f} MB; the limit is {max_bytes / 1e6:.0f} MB)"
+            f"file too large ({settings.mib(size)}; the limit is {settings.mib(max_bytes)})"
         )
+
+
+def _folder_error(path: Path) -> InputError:
+    """Why a folder reached the reader: it could not be listed, or it was named as a file."""
+    try:
+        with os.scandir(path):
+            pass
+    except OSError as error:
+        reason = "permission denied" if isinstance(error, PermissionError) else error.strerror
+        return InputError(f"cannot read this folder ({reason}): the reports in it were skipped")
+    return InputError("is a folder, not a file")
 
 
 def read_file(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
@@ -211,7 +271,7 @@ def read_file(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
     try:
         info = path.stat()
         if stat.S_ISDIR(info.st_mode):
-            raise InputError("is a folder, not a file")
+            raise _folder_error(path)
         if not stat.S_ISREG(info.st_mode):  # a pipe or a device would block or never end
             raise InputError("not a regular file")
         check_size(info.st_size, max_bytes)
@@ -220,8 +280,8 @@ def read_file(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
             data = handle.read(max_bytes + 1)
     except FileNotFoundError as error:
         raise InputError("file not found (moved or deleted?)") from error
-    except IsADirectoryError as error:
-        raise InputError("is a folder, not a file") from error
+    except IsADirectoryError:
+        raise _folder_error(path) from None
     except PermissionError as error:
         raise InputError("permission denied") from error
     except OSError as error:

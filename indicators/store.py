@@ -24,10 +24,11 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from filelock import FileLock, Timeout
 
+from indicators import settings
 from indicators.extract import Extraction
 from indicators.parse import Report
 
-DEFAULT_DB = Path("data/indicators.duckdb")
+DEFAULT_DB = settings.DEFAULT_DB
 SAMPLE_MARKERS = ("サンプル", "合成データ")
 
 # Each entry migrates the schema from version i to i + 1; never edit a released one.
@@ -146,25 +147,88 @@ _before_commit: Callable[[], None] | None = None
 
 
 class StoreError(Exception):
-    """The database cannot be used now (locked too long, missing, newer schema)."""
+    """The database cannot be used now (locked too long, missing, newer schema, damaged,
+    disk full); the message is one line that says so and what is stored."""
+
+
+class CheckpointError(StoreError):
+    """The batch was committed (it is stored, in the write-ahead log) but the checkpoint
+    after it failed; ``outcomes`` are the batch's, true as they stand."""
+
+    def __init__(self, message: str, outcomes: list[Outcome]) -> None:
+        super().__init__(message)
+        self.outcomes = outcomes
 
 
 def default_db() -> Path:
     """``INDICATORS_DB`` if set, else ``data/indicators.duckdb``."""
-    return Path(os.environ.get("INDICATORS_DB", DEFAULT_DB))
+    return settings.db_path()
 
 
 def lock_timeout() -> float:
-    raw = os.environ.get("INDICATORS_LOCK_TIMEOUT", "15")
-    try:
-        return max(0.0, float(raw))
-    except ValueError:
-        raise StoreError(f"INDICATORS_LOCK_TIMEOUT={raw!r}: expected seconds") from None
+    return settings.LOCK_TIMEOUT.value()
 
 
 def _is_lock_error(error: Exception) -> bool:
+    # DuckDB: 'Could not set lock on file "...": Conflicting lock is held in ...'. Not a
+    # bare "lock": a damaged file's message says "block at location ...".
     text = str(error).lower()
-    return "lock" in text or "conflicting" in text
+    return "could not set lock" in text or "conflicting lock" in text
+
+
+# What DuckDB's messages say, by what the user should hear (first match wins: a
+# checkpoint that fails on a full disk is reported as "database invalidated ... No
+# space left on device").
+_DISK_FULL = ("no space left on device", "file too large", "disk quota exceeded")
+_DAMAGED = (
+    "corrupt database file",
+    "checksum",
+    "not a valid duckdb database",
+    "could not read enough bytes",
+    "is too small",
+    "invalidated",
+    "internal error",
+    "serialization error",
+    "deserialize",
+)
+
+
+def _one_line(error: BaseException) -> str:
+    """The first line of an error's message, without DuckDB's class prefix; of an error
+    that wraps another ("... invalidated. Original error: ..."), the original."""
+    text = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+    text = text.rpartition("Original error: ")[2]
+    for prefix in ("IO Error: ", "FATAL Error: ", "INTERNAL Error: ", "Serialization Error: "):
+        text = text.removeprefix(prefix)
+    return text[:300]
+
+
+def translate_error(
+    db: Path, error: BaseException, *, doing: str = "", stored: str = ""
+) -> StoreError:
+    """A DuckDB error as one line: what happened to the file, and what is stored.
+
+    The one place where DuckDB's errors become words: the store's connect, write and
+    query all come through here. ``doing`` says what failed, ``stored`` what the caller
+    knows is stored.
+
+    >>> full = OSError('IO Error: Could not write file "x.duckdb": No space left on device')
+    >>> str(translate_error(Path("x.duckdb"), full, doing="cannot write", stored="nothing"))
+    'x.duckdb: cannot write: the disk is full (Could not write file "x.duckdb":
+    No space left on device); stored: nothing'
+    """
+    text = str(error).lower()
+    advice = ""
+    if any(mark in text for mark in _DISK_FULL):
+        cause = "the disk is full"
+    elif any(mark in text for mark in _DAMAGED):
+        cause = "the database file is damaged"
+        advice = "restore it from a backup, or move it away and ingest the reports again"
+    else:
+        cause = "database error"
+    head = f"{db}: {doing}: {cause}" if doing else f"{db}: {cause}"
+    parts = [f"{head} ({_one_line(error)})", advice, f"stored: {stored}" if stored else ""]
+    return StoreError("; ".join(part for part in parts if part))
 
 
 @contextlib.contextmanager
@@ -215,6 +279,14 @@ def _host_connection() -> duckdb.DuckDBPyConnection:
     return _host
 
 
+def _drop_host() -> None:
+    global _host
+    if _host is not None:
+        with contextlib.suppress(duckdb.Error):
+            _host.close()
+    _host = None
+
+
 @contextlib.contextmanager
 def connect(
     db: Path, *, read_only: bool, timeout: float | None = None
@@ -243,7 +315,7 @@ def connect(
                     break
                 except duckdb.Error as error:
                     if not _is_lock_error(error):
-                        raise StoreError(f"{db}: cannot open the database ({error})") from error
+                        raise translate_error(db, error) from None
                     if time.monotonic() > deadline:
                         raise StoreError(
                             f"{db}: the database is in use by another process "
@@ -251,12 +323,20 @@ def connect(
                         ) from error
                     time.sleep(delay)  # back off while the other process's query ends
                     delay = min(delay * 2, 0.1)
-            con.execute("USE report_db")
             try:
+                con.execute("USE report_db")
                 yield con
+            except duckdb.Error as error:
+                raise translate_error(db, error) from None
             finally:
-                con.execute("USE memory")
-                con.execute("DETACH report_db")
+                try:
+                    con.execute("USE memory")
+                    con.execute("DETACH report_db")
+                except duckdb.Error:
+                    # The attached file failed for good (damaged, disk full): this
+                    # instance may be unusable, so readers start a new one next time.
+                    if read_only:
+                        _drop_host()
         finally:
             con.close()
 
@@ -580,11 +660,31 @@ def write(
             if _before_commit is not None:
                 _before_commit()
             con.execute("COMMIT")
+        except duckdb.Error as error:
+            with contextlib.suppress(duckdb.Error):
+                con.execute("ROLLBACK")
+            raise translate_error(
+                db, error, doing="cannot write", stored="nothing of this batch"
+            ) from None
         except BaseException:
-            con.execute("ROLLBACK")
+            with contextlib.suppress(duckdb.Error):
+                con.execute("ROLLBACK")
             raise
-        con.execute("CHECKPOINT")
-    return [*outcomes, *failures]
+        done = [*outcomes, *failures]
+        try:
+            con.execute("CHECKPOINT")
+        except duckdb.Error as error:
+            # The commit stands: the batch is in the write-ahead log, which DuckDB
+            # replays on the next open. Say so, with the batch's true outcomes.
+            wal = db.with_name(db.name + ".wal").name
+            failed = translate_error(
+                db,
+                error,
+                doing="the checkpoint after the commit failed",
+                stored=f"this batch, kept in {wal} until the next open merges it",
+            )
+            raise CheckpointError(str(failed), done) from None
+    return done
 
 
 _ARROW_SCHEMAS = {
@@ -705,6 +805,7 @@ def row_counts(db: Path) -> dict[str, int]:
 
 __all__ = [
     "DEFAULT_DB",
+    "CheckpointError",
     "Outcome",
     "Parsed",
     "StoreError",
@@ -714,5 +815,6 @@ __all__ = [
     "migrate",
     "query",
     "row_counts",
+    "translate_error",
     "write",
 ]

@@ -45,7 +45,7 @@ def free_port() -> int:
 @contextlib.contextmanager
 def serving(
     command: Sequence[str], *, ready: str, cwd: Path, env: dict[str, str]
-) -> Iterator[None]:
+) -> Iterator[subprocess.Popen[str]]:
     """Run ``command`` until the block ends; enter once it prints a line containing
     ``ready`` (waits on its output, never sleeps), fail with what it printed if it
     exits or stays silent for :data:`STARTUP_SECONDS`."""
@@ -70,7 +70,7 @@ def serving(
             if line is None:
                 pytest.fail(f"{command[0]} exited:\n" + "".join(seen))
             seen.append(line)
-        yield
+        yield server
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -81,6 +81,15 @@ def streamlit_app(
     db: Path, port: int, *, options: Sequence[str] = (), env: dict[str, str] | None = None
 ) -> Iterator[str]:
     """``streamlit run app.py`` on ``port`` and the database ``db``; yields its URL."""
+    with streamlit_server(db, port, options=options, env=env) as (url, _):
+        yield url
+
+
+@contextlib.contextmanager
+def streamlit_server(
+    db: Path, port: int, *, options: Sequence[str] = (), env: dict[str, str] | None = None
+) -> Iterator[tuple[str, subprocess.Popen[str]]]:
+    """:func:`streamlit_app`, yielding the server process beside the URL."""
     command = [
         sys.executable, "-m", "streamlit", "run", str(APP),
         "--server.port", str(port), "--server.address", "127.0.0.1",
@@ -89,5 +98,5 @@ def streamlit_app(
     ]  # fmt: skip
     environment = dict(os.environ, INDICATORS_DB=str(db), **(env or {}))
     # Streamlit prints its URL once it serves.
-    with serving(command, ready="URL:", cwd=ROOT, env=environment):
-        yield f"http://127.0.0.1:{port}/"
+    with serving(command, ready="URL:", cwd=ROOT, env=environment) as server:
+        yield f"http://127.0.0.1:{port}/", server

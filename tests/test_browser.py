@@ -8,9 +8,18 @@ from pathlib import Path
 from typing import Any
 
 import apphelpers as h
+import bombs
 import pytest
 from conftest import skip_unless
-from served import CHROMIUM, CHROMIUM_ARGS, GROUP, STARTUP_SECONDS, free_port, streamlit_app
+from served import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    GROUP,
+    STARTUP_SECONDS,
+    free_port,
+    streamlit_app,
+    streamlit_server,
+)
 
 from indicators import i18n
 
@@ -84,5 +93,44 @@ def test_clicking_a_point_shows_its_evidence(sync_api: Any, served_app: str) -> 
             body = page.inner_text("body")
             assert f"{figure}" in body and "ヴャスナ" in body and str(row["published"]) in body
             page.screenshot(path=str(ARTIFACTS / "trends-evidence.png"), full_page=True)
+        finally:
+            browser.close()
+
+
+def _peak_rss_mb(pid: int) -> float:
+    """A process's peak resident memory so far (``VmHWM``), in MiB."""
+    status = Path(f"/proc/{pid}/status").read_text()
+    return int(status.split("VmHWM:")[1].split()[0]) / 1024
+
+
+def test_an_uploaded_glyph_bomb_costs_the_server_nothing(sync_api: Any, tmp_path: Path) -> None:
+    """The upload page parses in a worker: the server's peak memory stays far below the
+    4.8 GB the bomb once cost it, and the page shows the file's one line. A bound on
+    memory, not a timing; BENCHMARKS.md has the measured figures."""
+    bomb = tmp_path / "glyphs.pdf"
+    bomb.write_bytes(bombs.glyph_bomb(10_000_000))
+    db = h.build_db(tmp_path / "t.duckdb", tmp_path / "reports")
+    with (
+        streamlit_server(db, free_port()) as (url, server),
+        sync_api.sync_playwright() as playwright,
+    ):
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 2000})
+            page.goto(url + "reports")
+            # Without sign-in, the analyst names themselves once before the first upload.
+            page.get_by_label(i18n.t("your_name", "ja")).fill("Tester")
+            page.get_by_role("button", name=i18n.t("name_ok", "ja")).click()
+            chooser = page.locator('[data-testid="stFileUploaderDropzoneInput"]')
+            chooser.wait_for(state="attached", timeout=STARTUP_SECONDS * 1000)
+            chooser.set_input_files(str(bomb))
+            page.get_by_text("glyphs.pdf").first.wait_for()
+            page.get_by_role("button", name=i18n.t("ingest_button", "ja")).click()
+            line = page.get_by_text("INDICATORS_WORKER_MEMORY_MB")
+            line.first.wait_for(timeout=120_000)
+            body = page.inner_text("body")
+            assert "needs more memory than a reader may take (512 MiB" in body
+            assert page.locator('[data-testid="stException"]').count() == 0
+            assert _peak_rss_mb(server.pid) < 600
         finally:
             browser.close()
