@@ -82,7 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     parse = commands.add_parser("parse", help="parse one report and print what it says")
     parse.add_argument("file", type=Path, help="report file (.txt in UTF-8 or Shift-JIS, or .pdf)")
-    parse.add_argument("--json", action="store_true", help="print the JSON of FORMAT.md")
+    parse.add_argument("--json", action="store_true", help="print the JSON of docs/FORMAT.md")
 
     ingest_cmd = commands.add_parser(
         "ingest", help="store reports (files or folders, recursively) in the database"
@@ -150,7 +150,7 @@ def _value(value: Any) -> Any:
 
 
 def parse_json(parsed: store.Parsed) -> dict[str, Any]:
-    """The ``parse --json`` object of FORMAT.md."""
+    """The ``parse --json`` object of docs/FORMAT.md."""
     r = parsed.report
     return {
         "report": {

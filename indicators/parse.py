@@ -1,6 +1,6 @@
 """Clean lines of a weekly report -> Report(title, issuer, dates, events).
 
-The layout is described in FORMAT.md. Structure is found from line openings: ``【…】``
+The layout is described in docs/FORMAT.md. Structure is found from line openings: ``【…】``
 starts a section, ``●`` an item, ``・`` a bullet, ``（1）`` a sub-heading and ``（11月20日``
 a date parenthesis (a period line, or the citation closing an item). Any other line
 continues the one before it, which is how wrapped lines are joined.

@@ -1,6 +1,6 @@
 """Bytes of a report (PDF, or text in any Japanese encoding) -> clean lines of text.
 
-Cleaning undoes what a PDF text extractor does to a report (see FORMAT.md): blank lines
+Cleaning undoes what a PDF text extractor does to a report (see docs/FORMAT.md): blank lines
 after every line, half-width spaces around numbers, page numbers and running headers,
 full-width digits. Joining wrapped lines needs to know the report's structure, so that
 is left to :mod:`indicators.parse`; this module keeps one physical line per line.

@@ -119,7 +119,7 @@ def test_an_uploaded_glyph_bomb_costs_the_server_nothing(sync_api: Any, tmp_path
             page = browser.new_page(viewport={"width": 1400, "height": 2000})
             page.goto(url + "reports")
             # Without sign-in, the analyst names themselves once before the first upload.
-            page.get_by_label(i18n.t("your_name", "ja")).fill("Tester")
+            page.get_by_role("textbox", name=i18n.t("your_name", "ja")).fill("Tester")
             page.get_by_role("button", name=i18n.t("name_ok", "ja")).click()
             chooser = page.locator('[data-testid="stFileUploaderDropzoneInput"]')
             chooser.wait_for(state="attached", timeout=STARTUP_SECONDS * 1000)
