@@ -63,7 +63,13 @@ if results is not None and len(results):
         **{a: int(counts.get(a, 0)) for a in ("added", "replaced", "unchanged", "failed")},
     )
     (st.warning if counts.get("failed", 0) else st.success)(message)
-    common.table(ctx, results, key="upload_table")
+    shown = results.assign(
+        action=[i18n.action_label(a, lang) for a in results["action"]],
+        message=[i18n.reason(m, lang) for m in results["message"]],
+        published=[str(common.to_date(d)) if d is not None and not pd.isna(d) else "—"
+                   for d in results["published"]],
+    )  # fmt: skip
+    common.table(ctx, shown, key="upload_table")
 
 common.require_series(ctx)
 
@@ -117,11 +123,12 @@ else:
     common.downloads(
         ctx,
         coverage,
-        chart,
+        lambda: chart,
         stem="coverage",
         start=coverage["week"].min(),
         end=coverage["week"].max(),
         key="coverage",
+        title=ctx.t("coverage"),
     )
 
 # --- reports, a page at a time ----------------------------------------------------------
@@ -169,6 +176,11 @@ log_page = st.number_input(
 )
 log = common.q(
     ctx, "ingest_log", limit=queries.PAGE_SIZE, offset=(int(log_page) - 1) * queries.PAGE_SIZE
+)
+log = log.assign(
+    action=[i18n.action_label(a, lang) for a in log["action"]],
+    message=[i18n.reason(m, lang) for m in log["message"]],
+    report_id=[str(int(r)) if not pd.isna(r) else "—" for r in log["report_id"]],
 )
 common.table(ctx, log, key="ingest_log_table")
 common.download_csv(

@@ -54,9 +54,11 @@ def japanese_font() -> Path:
         path = Path(configured)
         if not path.is_file():
             raise BriefError(f"INDICATORS_JA_FONT={configured}: no such font file")
+        if not covers_japanese(path):
+            raise BriefError(f"INDICATORS_JA_FONT={configured}: this font has no Japanese")
         return path
     for candidate in FONT_CANDIDATES:
-        if Path(candidate).is_file():
+        if Path(candidate).is_file() and covers_japanese(Path(candidate)):
             return Path(candidate)
     if shutil.which("fc-list"):  # fonts that cover Japanese, as fontconfig knows them
         listed = subprocess.run(
@@ -64,12 +66,26 @@ def japanese_font() -> Path:
         ).stdout.split("\n")
         for line in sorted(filter(None, listed)):
             path = Path(line.strip().rstrip(":"))
-            if path.suffix.lower() in (".ttf", ".otf") and path.is_file():
+            if path.suffix.lower() in (".ttf", ".otf") and covers_japanese(path):
                 return path
     raise BriefError(
         "no Japanese font found for the brief: install fonts-ipafont-gothic "
         "(apt-get install fonts-ipafont-gothic) or set INDICATORS_JA_FONT to a .ttf file"
     )
+
+
+def covers_japanese(path: Path) -> bool:
+    """Whether a font file has glyphs for kana and common kanji (read by fontTools)."""
+    from fontTools.ttLib import TTCollection, TTFont, TTLibError
+
+    try:
+        fonts = (
+            TTCollection(path).fonts if path.suffix.lower() == ".ttc" else [TTFont(path, lazy=True)]
+        )
+        cmap = fonts[0].getBestCmap() or {}
+    except (OSError, TTLibError, AssertionError):
+        return False
+    return all(ord(ch) in cmap for ch in "政治犯の数人")
 
 
 @dataclass(frozen=True)

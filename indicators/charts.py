@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -255,6 +256,7 @@ def currency_colour(codes: Any, lang: str) -> alt.Color:
         "unit:N",
         title=i18n.t("currency", lang),
         scale=alt.Scale(domain=domain, range=colours),
+        legend=alt.Legend(orient="top", direction="horizontal"),
     )
 
 
@@ -490,6 +492,7 @@ def _stacked_bars(
                 "qualifier_label:N",
                 title=i18n.t("qualifier", lang),
                 scale=alt.Scale(domain=_qualifier_scale(lang), range=_BAR_SHAPES),
+                legend=alt.Legend(orient="top", direction="horizontal"),
             ),
             tooltip=tooltip,
         )
@@ -534,7 +537,7 @@ def border_bars(
         alt.Tooltip("report_published_iso:N", title=i18n.t("report_date", lang)),
         alt.Tooltip("source:N", title=i18n.t("source", lang)),
     ]
-    colour = country_colour(codes, lang)
+    colour = country_colour(codes, lang, orient="top", direction="horizontal")
     domain_, range_ = default_display().colours(codes)
     stroke = alt.Stroke("dim_key:N", scale=alt.Scale(domain=domain_, range=range_), legend=None)
     return _panels(
@@ -727,7 +730,48 @@ def spec(chart: alt.TopLevelMixin) -> dict[str, Any]:
     view = out.get("config", {}).get("view", {})
     for key in ("continuousWidth", "continuousHeight"):
         view.pop(key, None)
-    return out
+    return prune(out)
+
+
+#: Columns kept in every chart's data whether drawn or not: what the rows are (a test,
+#: or a reader of the page's data, can tell a chart's indicator and series).
+_KEEP = ("indicator", "series", "unit", "dimension", "is_sample", "week_iso", "value")
+_DATUM = re.compile(r"datum\.(\w+)|datum\[['\"](\w+)['\"]\]")
+
+
+def prune(spec: dict[str, Any]) -> dict[str, Any]:
+    """The spec with its datasets cut to the columns it uses (encodings, tooltips,
+    transforms, selections, expressions): what the browser receives and parses.
+
+    >>> prune({"datasets": {"d": [{"a": 1, "b": "long text"}]},
+    ...        "encoding": {"x": {"field": "a"}}})["datasets"]
+    {'d': [{'a': 1}]}
+    """
+    used: set[str] = set(_KEEP)
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key == "datasets":
+                    continue
+                if key in ("field", "stack") and isinstance(value, str):
+                    used.add(value)
+                elif key in ("groupby", "fields") and isinstance(value, list):
+                    used.update(v for v in value if isinstance(v, str))
+                walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+        elif isinstance(node, str) and "datum" in node:
+            for match in _DATUM.finditer(node):
+                used.add(match.group(1) or match.group(2))
+
+    walk(spec)
+    datasets = spec.get("datasets", {})
+    for name, rows in datasets.items():
+        if isinstance(rows, list):
+            datasets[name] = [{k: v for k, v in row.items() if k in used} for row in rows]
+    return spec
 
 
 def for_slide(

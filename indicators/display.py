@@ -15,6 +15,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
 #: The colour of a code the table does not list.
 OTHER_COLOUR = "#9E9E9E"
 
@@ -35,6 +37,41 @@ class Annotate:
         0
         """
         return int(section in self.sections) + 2 * sum(word in text for word in self.words)
+
+
+def pick_annotations(
+    events: pd.DataFrame, rule: Annotate, most: int, *, min_gap_days: float = 0
+) -> pd.DataFrame:
+    """The ``most`` events most relevant to an indicator (:meth:`Annotate.score` on the
+    section and on headline plus body), no two closer than ``min_gap_days`` while others
+    are left (ties: the newer), oldest first. Events scoring nothing are never picked.
+
+    >>> events = pd.DataFrame({
+    ...     "date": pd.to_datetime(["2024-01-01", "2024-01-02", "2024-03-01", "2024-05-01"]),
+    ...     "section": ["内政", "内政", "経済", "内政"],
+    ...     "headline": ["政治犯の数", "恩赦法の署名", "輸出契約", "政治犯の釈放"],
+    ...     "body": ["", "", "", ""]})
+    >>> rule = Annotate(("内政",), ("政治犯", "恩赦", "釈放"))
+    >>> list(pick_annotations(events, rule, 2, min_gap_days=7)["headline"])
+    ['恩赦法の署名', '政治犯の釈放']
+    """
+    if events.empty or most <= 0:
+        return events.iloc[0:0]
+    text = events["headline"].fillna("") + " " + events["body"].fillna("")
+    scores = [rule.score(s, t) for s, t in zip(events["section"], text, strict=True)]
+    ranked = events.assign(_score=scores, _date=pd.to_datetime(events["date"]))
+    ranked = ranked[ranked["_score"] > 0].sort_values(
+        ["_score", "_date"], ascending=[False, False], kind="stable"
+    )
+    chosen: list[Any] = []
+    dates: list[pd.Timestamp] = []
+    for index, row in ranked.iterrows():
+        if len(chosen) >= most:
+            break
+        if all(abs((row["_date"] - d).days) >= min_gap_days for d in dates):
+            chosen.append(index)
+            dates.append(row["_date"])
+    return ranked.loc[chosen].sort_values("_date").drop(columns=["_score", "_date"])
 
 
 @dataclass(frozen=True)

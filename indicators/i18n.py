@@ -89,10 +89,7 @@ TEXT: dict[str, dict[str, str]] = {
     },
     "nothing": {"ja": "該当するデータがありません。", "en": "No data for this selection."},
     # overview
-    "overview_title": {
-        "ja": "概要：最新の値と週ごとの推移",
-        "en": "Overview: latest values and weekly trends",
-    },
+    "overview_title": {"ja": "概要：今週の動き", "en": "Overview: what changed this week"},
     "overview_range": {
         "ja": "{start} から {end} までの週（選択中のシリーズの直近 52 週）",
         "en": "Weeks from {start} to {end} (the latest 52 weeks of the selected series)",
@@ -326,6 +323,7 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "At most {n} annotations.",
     },
     "choose": {"ja": "選択してください", "en": "Choose"},
+    "clear_brush": {"ja": "期間の絞り込みを解除", "en": "Clear the period filter"},
     "all": {"ja": "すべて", "en": "all"},
     "none": {"ja": "—", "en": "—"},
     "chart_legend_week": {"ja": "週", "en": "Week"},
@@ -535,6 +533,71 @@ def format_value(
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "—"
     return qualifier_sign(qualifier) + format_number(value, unit, lang, compact=compact)
+
+
+_ACTION = {
+    "added": {"ja": "追加", "en": "added"},
+    "replaced": {"ja": "置換", "en": "replaced"},
+    "unchanged": {"ja": "変更なし", "en": "unchanged"},
+    "failed": {"ja": "失敗", "en": "failed"},
+}
+
+# The library's reasons for refusing a file (English, as the command line prints them),
+# in Japanese: by their fixed beginning; the rest (sizes, names) is kept as written.
+_REASONS_JA = {
+    "empty file": "空のファイル",
+    "empty PDF": "空の PDF（ページがありません）",
+    "not a text report": "テキストの報告書ではありません（バイナリ）",
+    "cannot decode the text": "文字コードを判別できません（UTF-8 でも Shift-JIS でもありません）",
+    "not a PDF": "PDF ではありません（%PDF ヘッダーがありません）",
+    "file too large": "ファイルが大きすぎます",
+    "is a folder": "フォルダーです（ファイルではありません）",
+    "not a regular file": "通常のファイルではありません",
+    "file not found": "ファイルが見つかりません（移動・削除された？）",
+    "permission denied": "読み取り権限がありません",
+    "cannot read the file": "ファイルを読めません",
+    "no text layer": "テキスト層がありません（スキャンした PDF？ OCR が必要です）",
+    "damaged or truncated PDF": "壊れているか途中で切れた PDF",
+    "encrypted PDF": "暗号化された PDF（パスワードを外してください）",
+    "no text": "テキストがありません（週報ではありません）",
+    "no publication date": "ヘッダーに発行日（YYYY年M月D日）がありません"
+    "（週報ではないか、日付を読めません）",
+    "no news items": "記事（●）がありません（週報ではありません）",
+    "not a .txt or .pdf report": ".txt / .pdf の報告書ではありません",
+    "could not be read": "読み込めませんでした",
+}
+
+
+def action_label(action: object, lang: str) -> str:
+    """An ingest result in words.
+
+    >>> action_label("added", "ja"), action_label(None, "en")
+    ('追加', '—')
+    """
+    if not isinstance(action, str):
+        return "—"
+    return _ACTION.get(action, {}).get(lang, action)
+
+
+def reason(message: object, lang: str) -> str:
+    """An ingest message in ``lang``; empty for none (never ``None`` on screen).
+
+    >>> reason("file too large (3.0 MB; the limit is 1 MB)", "ja")
+    'ファイルが大きすぎます（3.0 MB; the limit is 1 MB）'
+    >>> reason(None, "ja"), reason("empty file", "en")
+    ('', 'empty file')
+    """
+    if not isinstance(message, str) or not message:
+        return ""
+    if lang != "ja":
+        return message
+    for start, text in _REASONS_JA.items():
+        if message.startswith(start):
+            rest = message[len(start) :].strip(" :")
+            if rest.startswith("(") and rest.endswith(")"):
+                rest = rest[1:-1]
+            return f"{text}（{rest}）" if rest and "（" not in text else text
+    return message
 
 
 def freshness(weeks: int, date: str, lang: str) -> str:

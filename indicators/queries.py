@@ -758,6 +758,48 @@ def highlights(
     )
 
 
+def relevant_events(
+    db: Path,
+    *,
+    series: Sequence[str] | None,
+    include_sample: bool,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    sections: Sequence[str] = (),
+    words: Sequence[str] = (),
+    limit: int = 400,
+) -> pd.DataFrame:
+    """Events in the range that are in one of ``sections`` or mention one of ``words``
+    (candidates for an indicator's chart annotations; the highlight section is left out,
+    its items are in the body with their own sections), newest first."""
+    pattern = "|".join(re.escape(normalize(w).lower()) for w in words if w.strip())
+    sql = f"""
+        WITH {_SCOPE}
+        SELECT e.first_date AS date, e.section, e.headline, e.body,
+               array_to_string(e.sources, '、') AS sources,
+               s.published AS report_published, s.series, s.is_sample,
+               s.report_id, e.event_seq
+        FROM events e JOIN scope s USING (report_id)
+        WHERE ($start IS NULL OR e.first_date >= $start::DATE)
+          AND ($end IS NULL OR e.first_date <= $end::DATE)
+          AND NOT list_contains($highlights, e.section)
+          AND (list_contains($sections, e.section)
+               OR ($pattern <> '' AND regexp_matches(e.search_text, $pattern)))
+        ORDER BY e.first_date DESC, s.report_id, e.event_seq
+        LIMIT $limit
+    """
+    params = {
+        **_scope(series, include_sample),
+        "start": start,
+        "end": end,
+        "sections": list(sections),
+        "pattern": pattern,
+        "highlights": sorted(default_definitions().highlight_sections),
+        "limit": limit,
+    }
+    return _run(db, sql, params)
+
+
 # --- reports -------------------------------------------------------------------------
 
 
