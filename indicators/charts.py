@@ -735,7 +735,16 @@ def spec(chart: alt.TopLevelMixin) -> dict[str, Any]:
 
 #: Columns kept in every chart's data whether drawn or not: what the rows are (a test,
 #: or a reader of the page's data, can tell a chart's indicator and series).
-_KEEP = ("indicator", "series", "unit", "dimension", "is_sample", "week_iso", "value")
+_KEEP = (
+    "indicator",
+    "series",
+    "unit",
+    "dimension",
+    "is_sample",
+    "week_iso",
+    "value",
+    "transform",
+)
 _DATUM = re.compile(r"datum\.(\w+)|datum\[['\"](\w+)['\"]\]")
 
 
@@ -819,15 +828,26 @@ def _with_width(spec: dict[str, Any], width: int) -> dict[str, Any]:
     return spec
 
 
+#: The font of exported images: a Japanese Gothic where installed (one face for kana,
+#: kanji and Latin), else the renderer's sans-serif.
+EXPORT_FONT = "IPAPGothic, IPAGothic, Noto Sans CJK JP, sans-serif"
+
+
+def _for_image(chart: alt.TopLevelMixin, width: int) -> dict[str, Any]:
+    out = _with_width(spec(chart), width)
+    out.setdefault("config", {}).setdefault("font", EXPORT_FONT)
+    return out
+
+
 def to_png(chart: alt.TopLevelMixin, *, width: int = 800, scale: float = 2.0) -> bytes:
     """The chart as a PNG, rendered offline by vl-convert."""
     import vl_convert
 
-    return bytes(vl_convert.vegalite_to_png(vl_spec=_with_width(spec(chart), width), scale=scale))
+    return bytes(vl_convert.vegalite_to_png(vl_spec=_for_image(chart, width), scale=scale))
 
 
 def to_svg(chart: alt.TopLevelMixin, *, width: int = 800) -> str:
     """The chart as SVG (text kept as text, for slides), rendered offline by vl-convert."""
     import vl_convert
 
-    return str(vl_convert.vegalite_to_svg(vl_spec=_with_width(spec(chart), width)))
+    return str(vl_convert.vegalite_to_svg(vl_spec=_for_image(chart, width)))
