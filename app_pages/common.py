@@ -440,6 +440,14 @@ def ingest_uploads(
 # --- start: database, sidebar, pages -------------------------------------------------
 
 
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _ensure_once(db: str, signature: tuple[int, ...]) -> bool:
+    """Migrate (or fill) an existing file once per state of it, not once per browser
+    session: opening it for writing is a fresh session's slowest step on the server."""
+    del signature  # only part of the cache key
+    return bundled.ensure(Path(db), None)
+
+
 def _ensure_database(db: Path, lang: str) -> None:
     """Build the bundled database on first start, with a progress bar; once a session."""
     if st.session_state.get("_db_ready") == str(db):
@@ -460,7 +468,7 @@ def _ensure_database(db: Path, lang: str) -> None:
                 status.update(label=t("built_db", lang), state="complete", expanded=False)
     else:
         try:
-            bundled.ensure(db, None)
+            _ensure_once(str(db), queries.signature(db))
         except Exception as error:
             st.error(md(f"{t('build_failed', lang)}: {type(error).__name__}: {error}"))
     st.session_state["_db_ready"] = str(db)

@@ -45,31 +45,6 @@ week = found.week
 week_end = week + dt.timedelta(days=6)
 published = common.to_date(found.series_reports["last_published"].max())
 st.caption(common.md(ctx.t("digest_week", start=week, end=week_end, published=published)))
-left, right, _ = st.columns([2, 2, 4])
-with left:
-    st.download_button(
-        ctx.t("brief_download_pdf"),
-        data=lambda: common.week_brief(ctx).pdf(),
-        file_name=f"brief_{week.isoformat()}_{lang}.pdf",
-        mime="application/pdf",
-        key="brief_pdf",
-        help=ctx.t("brief_help"),
-        on_click="ignore",
-        icon=":material/picture_as_pdf:",
-    )
-with right:
-    st.download_button(
-        ctx.t("brief_download_html"),
-        data=lambda: common.week_brief(ctx).html.encode("utf-8"),
-        file_name=f"brief_{week.isoformat()}_{lang}.html",
-        mime="text/html",
-        key="brief_html",
-        help=ctx.t("brief_help"),
-        on_click="ignore",
-        icon=":material/mail:",
-    )
-
-
 # --- alerts first: what a manager must not miss -------------------------------------------
 
 if found.alerts:
@@ -127,33 +102,34 @@ def tile(row: pd.Series) -> None:
     delta = None
     if not event and row["chg_prev_q"] != "unknown":
         delta = digest.format_change(row["chg_prev"], row["chg_prev_q"], unit, lang)
-    with st.container(border=True):
-        st.metric(
-            tile_label(row),  # indicator and country names from the definitions
-            value,
-            delta,
-            delta_color="off",
-            delta_arrow="off",
-            help=ctx.t("tile_help", date=stated, prev=previous) + " " + ctx.t("change_help"),
-            delta_description=ctx.t("change_from_previous") if delta else None,
-        )
-        if event or row["kind"] == "flow":
-            parts = [
-                f"{ctx.t('col_month')} {period_sum(row, 'month')}",
-                f"{ctx.t('col_year')} {period_sum(row, 'year')}",
-            ]
-        else:
-            parts = [
-                f"{ctx.t('col_chg_4w')} {digest.format_change(row['chg_4w'], row['chg_4w_q'], unit, lang)}",  # noqa: E501
-                f"{ctx.t('col_chg_52w')} {digest.format_change(row['chg_52w'], row['chg_52w_q'], unit, lang)}",  # noqa: E501
-            ]
-        st.caption(common.md(" · ".join(parts)))
-        status = digest.status_text(row, lang)
-        fresh = i18n.freshness(int(row["weeks_since"]), stated.isoformat(), lang)
-        if row["weeks_since"] > 0:
-            st.caption(f":orange[:material/schedule:] {common.md(fresh)}")
-        else:
-            st.caption(common.md(f"{ctx.t('as_of')} {stated} · {status or fresh}"))
+    # The tile: a bordered metric and one caption (few elements make a quick page).
+    st.metric(
+        tile_label(row),  # indicator and country names from the definitions
+        value,
+        delta,
+        delta_color="off",
+        delta_arrow="off",
+        help=ctx.t("tile_help", date=stated, prev=previous) + " " + ctx.t("change_help"),
+        delta_description=ctx.t("change_from_previous") if delta else None,
+        border=True,
+    )
+    if event or row["kind"] == "flow":
+        parts = [
+            f"{ctx.t('col_month')} {period_sum(row, 'month')}",
+            f"{ctx.t('col_year')} {period_sum(row, 'year')}",
+        ]
+    else:
+        parts = [
+            f"{ctx.t('col_chg_4w')} {digest.format_change(row['chg_4w'], row['chg_4w_q'], unit, lang)}",  # noqa: E501
+            f"{ctx.t('col_chg_52w')} {digest.format_change(row['chg_52w'], row['chg_52w_q'], unit, lang)}",  # noqa: E501
+        ]
+    status = digest.status_text(row, lang)
+    fresh = i18n.freshness(int(row["weeks_since"]), stated.isoformat(), lang)
+    if row["weeks_since"] > 0:
+        when = f":orange[:material/schedule:] {common.md(fresh)}"
+    else:
+        when = common.md(f"{ctx.t('as_of')} {stated} · {status or fresh}")
+    st.caption(common.md(" · ".join(parts)) + "  \n" + when)  # one element: a light page
 
 
 # Series that reported this week first; the others are named in the alerts above.
@@ -187,17 +163,15 @@ if len(table):
         (f"［{ctx.t('sample')}］ " if sample else "") + what
         for sample, what in zip(table["is_sample"], table["what"], strict=True)
     ]
-    st.table(
-        table[["what", "week", "month", "year"]].rename(
-            columns={
-                "what": ctx.t("col_what"),
-                "week": ctx.t("col_week"),
-                "month": ctx.t("col_month"),
-                "year": ctx.t("col_year"),
-            }
-        ),
-        hide_index=True,
-    )
+    # A Markdown table: plain HTML, printable and searchable, nothing extra to load.
+    header = [ctx.t(k) for k in ("col_what", "col_week", "col_month", "col_year")]
+    body = [
+        "| "
+        + " | ".join(common.md(v) for v in (r["what"], r["week"], r["month"], r["year"]))
+        + " |"
+        for _, r in table.iterrows()
+    ]
+    st.markdown("\n".join(["| " + " | ".join(header) + " |", "|---|--:|--:|--:|", *body]))
     st.caption(ctx.t("digest_sums_note"))
 
 sections = digest.events_by_section(found)
@@ -208,11 +182,40 @@ if sections:
         label = f"【{common.md(section)}】 {ctx.t('digest_events_count', n=len(part))}"
         if main:
             label += f" · ★ {main}"
-        with st.expander(label):
-            for _, event in part.iterrows():
-                star = "★ " if event["main"] else ""
-                sources = f"（{event['sources']}）" if event["sources"] else ""
-                st.text(f"{star}{event['headline']} {sources}")  # report text: plain text
+        with st.expander(label):  # one text block per section (report text: plain text)
+            st.text(
+                "\n".join(
+                    ("★ " if event["main"] else "・")
+                    + event["headline"]
+                    + (f"（{event['sources']}）" if event["sources"] else "")
+                    for _, event in part.iterrows()
+                )
+            )
+
+left, right, _ = st.columns([2, 2, 4])
+with left:
+    st.download_button(
+        ctx.t("brief_download_pdf"),
+        data=lambda: common.week_brief(ctx).pdf(),
+        file_name=f"brief_{week.isoformat()}_{lang}.pdf",
+        mime="application/pdf",
+        key="brief_pdf",
+        help=ctx.t("brief_help"),
+        on_click="ignore",
+        icon=":material/picture_as_pdf:",
+    )
+with right:
+    st.download_button(
+        ctx.t("brief_download_html"),
+        data=lambda: common.week_brief(ctx).html.encode("utf-8"),
+        file_name=f"brief_{week.isoformat()}_{lang}.html",
+        mime="text/html",
+        key="brief_html",
+        help=ctx.t("brief_help"),
+        on_click="ignore",
+        icon=":material/mail:",
+    )
+
 
 # --- weekly charts: one per indicator (one view to draw each) ----------------------------
 
