@@ -12,6 +12,7 @@ import streamlit as st
 from app_pages import common
 from indicators import charts, i18n, queries
 from indicators.display import Annotate, default_display, pick_annotations
+from indicators.extract import default_definitions
 
 ctx = common.context()
 common.require_series(ctx)

@@ -136,7 +136,7 @@ def _charts(
     current = reporting(found)
     start = found.week - dt.timedelta(weeks=CHART_WEEKS - 1)
     span = (start, found.week)
-    scope = {"series": current, "include_sample": include_sample}
+    scope: dict[str, Any] = {"series": current, "include_sample": include_sample}
     out = []
     prisoners = queries.weekly(db, "political_prisoners", **scope, start=start, end=found.week)
     if not prisoners.empty:

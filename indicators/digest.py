@@ -197,7 +197,7 @@ def build(
     ``band_status`` and ``record`` (``high``/``low``).
     """
     display = display or default_display()
-    scope = {"series": series, "include_sample": include_sample}
+    scope: dict[str, Any] = {"series": series, "include_sample": include_sample}
     lines = queries.latest(db, **scope, week=week)
     if lines.empty:
         empty = pd.DataFrame()
@@ -207,8 +207,8 @@ def build(
         last_report_week=("last_report_week", "max"),
         last_published=("last_published", "max"),
     )
-    digest_week = (
-        queries._monday(week)
+    digest_week: dt.date = (
+        week - dt.timedelta(days=week.weekday())
         if week is not None
         else pd.Timestamp(reports["last_report_week"].max()).date()
     )
