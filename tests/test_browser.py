@@ -125,6 +125,9 @@ def test_overview_in_chromium(sync_api: Any, served_app: str) -> None:
             page = browser.new_page(viewport={"width": 1400, "height": 2600})
             page.goto(served_app)
             page.wait_for_selector(CHART, timeout=STARTUP_SECONDS * 1000)
+            page.wait_for_function(  # charts are drawn one after another
+                ALL_DRAWN, arg=OVERVIEW_CHARTS, timeout=STARTUP_SECONDS * 1000, polling=50
+            )
             page.get_by_text(figure, exact=True).first.wait_for()
             page.screenshot(path=str(ARTIFACTS / "overview.png"), full_page=True)
             assert page.locator(CHART).count() >= 3  # prisoners, border panels, deals
