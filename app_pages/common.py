@@ -21,7 +21,18 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import auth
-from indicators import bundled, charts, export, i18n, ingest, queries, settings, store
+from indicators import (
+    brief,
+    bundled,
+    charts,
+    digest,
+    export,
+    i18n,
+    ingest,
+    queries,
+    settings,
+    store,
+)
 from indicators.errors import InputError, printable
 from indicators.i18n import t
 
@@ -81,6 +92,60 @@ def q(ctx_or_db: Context | Path, name: str, **kwargs: Any) -> Any:
 def qs(ctx: Context, name: str, **kwargs: Any) -> Any:
     """:func:`q` within the sidebar's scope (series and sample data)."""
     return q(ctx, name, **ctx.scope, **kwargs)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _cached_digest(
+    db: str, signature: tuple[int, ...], series: tuple[str, ...], include_sample: bool
+) -> digest.Digest:
+    del signature  # only part of the cache key
+    return digest.build(Path(db), series=list(series), include_sample=include_sample)
+
+
+def week_digest(ctx: Context) -> digest.Digest:
+    """This week's digest of the charted series (cached while the database is unchanged)."""
+    scope = ctx.chart_scope
+    return _cached_digest(
+        str(ctx.db), queries.signature(ctx.db), tuple(scope["series"]), ctx.include_sample
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _cached_brief(
+    db: str, signature: tuple[int, ...], series: tuple[str, ...], include_sample: bool, lang: str
+) -> brief.Brief:
+    del signature
+    return brief.build(Path(db), series=list(series), include_sample=include_sample, lang=lang)
+
+
+def week_brief(ctx: Context) -> brief.Brief:
+    """This week's brief (HTML; :meth:`brief.Brief.pdf` makes the PDF)."""
+    scope = ctx.chart_scope
+    return _cached_brief(
+        str(ctx.db), queries.signature(ctx.db), tuple(scope["series"]), ctx.include_sample, ctx.lang
+    )
+
+
+# --- charts: specs built once, drawn without Altair on every run ------------------------
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _cached_spec(
+    key: str, signature: tuple[int, ...], _make: Callable[[], alt.TopLevelMixin]
+) -> dict[str, Any]:
+    """A chart's Vega-Lite spec, built (and its data serialised) once per state of the
+    database; ``key`` names everything else the chart depends on."""
+    del signature
+    return charts.spec(_make())
+
+
+def chart(
+    ctx: Context, make: Callable[[], alt.TopLevelMixin], *, key: str, cache_key: str, **kwargs: Any
+) -> Any:
+    """Draw the chart ``make()`` builds; built once per database state and ``cache_key``
+    (Altair's object building and schema validation were most of the page's time)."""
+    spec = _cached_spec(f"{cache_key}|{ctx.lang}", queries.signature(ctx.db), make)
+    return st.vega_lite_chart(spec=spec, width="stretch", key=key, **kwargs)
 
 
 # --- URL parameters ------------------------------------------------------------------
@@ -262,39 +327,81 @@ def download_csv(
     )
 
 
-def download_png(
-    ctx: Context, chart: alt.TopLevelMixin, *, stem: str, start: Any, end: Any, key: str
-) -> None:
-    """A PNG of the chart, rendered (offline, by vl-convert) only when asked for."""
-    st.download_button(
-        ctx.t("download_png"),
-        data=lambda: charts.to_png(chart),
-        file_name=queries.export_name(stem, start, end, "png"),
-        mime="image/png",
-        key=f"png_{key}",
-        help=ctx.t("download_png_help"),
-        on_click="ignore",
-        icon=":material/image:",
+def slide(
+    ctx: Context,
+    chart_: alt.TopLevelMixin,
+    rows: pd.DataFrame,
+    *,
+    title: str,
+    start: Any,
+    end: Any,
+    annotations: pd.DataFrame | None = None,
+) -> alt.TopLevelMixin:
+    """The chart with what a slide needs: title, series and dates, legend, source, note."""
+    series = list(dict.fromkeys(rows["series"])) if "series" in rows else list(ctx.series)
+    names = ", ".join(series)
+    dates = f"{to_date(start)} – {to_date(end)}"
+    notes = []
+    if "is_sample" in rows and rows["is_sample"].astype(bool).any():
+        notes.append(f"［{ctx.t('sample')}］ {ctx.t('sample_caption')}")
+    source = ctx.t(
+        "source_line",
+        source=ctx.t("source_reports", series=names, start=to_date(start), end=to_date(end)),
     )
+    return charts.for_slide(
+        chart_, title=title, subtitle=[names, dates], source=source, notes=notes,
+        annotations=annotations,
+    )  # fmt: skip
 
 
 def downloads(
     ctx: Context,
     rows: pd.DataFrame,
-    chart: alt.TopLevelMixin | None,
+    make: Callable[[], alt.TopLevelMixin] | None,
     *,
     stem: str,
     start: Any,
     end: Any,
     key: str,
+    title: str = "",
+    annotations: pd.DataFrame | None = None,
 ) -> None:
-    """CSV and PNG buttons side by side under a chart."""
-    left, right, _ = st.columns([1, 1, 6])
+    """CSV, PNG and SVG buttons side by side under a chart; the images carry the title,
+    series, dates, legend, source line and sample note (ready for a slide) and are drawn
+    (offline, by vl-convert) only when asked for."""
+    left, middle, right, _ = st.columns([1, 1, 1, 5])
     with left:
         download_csv(ctx, rows, stem=stem, start=start, end=end, key=key)
-    if chart is not None:
-        with right:
-            download_png(ctx, chart, stem=stem, start=start, end=end, key=key)
+    if make is None:
+        return
+
+    def framed() -> alt.TopLevelMixin:
+        return slide(
+            ctx, make(), rows, title=title or stem, start=start, end=end, annotations=annotations
+        )
+
+    with middle:
+        st.download_button(
+            ctx.t("download_png"),
+            data=lambda: charts.to_png(framed()),
+            file_name=queries.export_name(stem, start, end, "png"),
+            mime="image/png",
+            key=f"png_{key}",
+            help=ctx.t("download_png_help"),
+            on_click="ignore",
+            icon=":material/image:",
+        )
+    with right:
+        st.download_button(
+            ctx.t("download_svg"),
+            data=lambda: charts.to_svg(framed()).encode("utf-8"),
+            file_name=queries.export_name(stem, start, end, "svg"),
+            mime="image/svg+xml",
+            key=f"svg_{key}",
+            help=ctx.t("download_svg_help"),
+            on_click="ignore",
+            icon=":material/image:",
+        )
 
 
 # --- uploads -------------------------------------------------------------------------
@@ -381,6 +488,14 @@ def one_line(error: BaseException) -> str:
     return text[0] if text else ""
 
 
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _ensure_once(db: str, signature: tuple[int, ...]) -> bool:
+    """Migrate (or fill) an existing file once per state of it, not once per browser
+    session: opening it for writing is a fresh session's slowest step on the server."""
+    del signature  # only part of the cache key
+    return bundled.ensure(Path(db), None)
+
+
 def _ensure_database(db: Path, lang: str) -> None:
     """Build the bundled database on first start, with a progress bar; once a session."""
     if st.session_state.get("_db_ready") == str(db):
@@ -401,7 +516,7 @@ def _ensure_database(db: Path, lang: str) -> None:
                 status.update(label=t("built_db", lang), state="complete", expanded=False)
     else:
         try:
-            bundled.ensure(db, None)
+            _ensure_once(str(db), queries.signature(db))
         except store.StoreError as error:  # damaged, locked, newer: nothing else can work
             st.error(md(f"{t('db_unavailable', lang)}: {error}"))
             st.stop()
@@ -430,7 +545,12 @@ def _sidebar(db: Path, lang: str) -> Context:
     if before and not st.session_state["series"]:  # the toggle took away every choice
         st.session_state["series"] = [s for s in default_series if s in options] or options[:1]
     series = st.sidebar.multiselect(
-        t("series", lang), options, key="series", help=t("series_help", lang)
+        t("series", lang),
+        options,
+        key="series",
+        help=t("series_help", lang),
+        placeholder=t("choose", lang),
+        select_all=False,  # its button is labelled in English only
     )
     if include_sample and all_series["is_sample"].any():
         st.sidebar.caption(t("sample_caption", lang))

@@ -51,7 +51,7 @@ start, end = common.date_range(
     (low, high),
 )
 chosen_sections = middle.multiselect(
-    ctx.t("sections"), sections, key="ev_sections", placeholder="—" if lang == "ja" else "all"
+    ctx.t("sections"), sections, key="ev_sections", placeholder=ctx.t("all"), select_all=False
 )
 text = right.text_input(ctx.t("search"), key="ev_text", placeholder="例: 政治犯 / CSTO")
 common.set_params(
@@ -71,6 +71,16 @@ filters = {
 
 # --- weekly chart with a brush ---------------------------------------------------------
 
+
+def linked_brush() -> tuple[dt.date, dt.date] | None:
+    """The brush a link carries (``brush=FROM..TO``), if it reads as two dates."""
+    try:
+        first, last = str(common.param("brush") or "").split("..")
+        return dt.date.fromisoformat(first), dt.date.fromisoformat(last)
+    except ValueError:
+        return None
+
+
 per_week = common.qs(ctx, "events_weekly", **filters)
 if not per_week.empty:
     chart = charts.events_per_week(per_week, lang=lang)
@@ -79,13 +89,26 @@ if not per_week.empty:
         chart, width="stretch", on_select="rerun", selection_mode=[charts.BRUSH], key="ev_chart"
     )
     brush = charts.brush_range(brushed)
+    if "ev_brush_link" not in st.session_state:  # a link's brush, until the user brushes
+        st.session_state["ev_brush_link"] = linked_brush()
+    if brush:
+        st.session_state["ev_brush_link"] = None
+    brush = brush or st.session_state["ev_brush_link"]
+    # Kept in the URL, so that a link narrows the log the same way.
+    common.set_params({"brush": f"{brush[0]}..{brush[1]}" if brush else None})
+    if brush and st.session_state["ev_brush_link"] and st.button(ctx.t("clear_brush")):
+        st.session_state["ev_brush_link"] = None
+        st.rerun()
     if brush:
         # The brush covers whole weeks: from the first Monday to the last one's Sunday.
         b_start = brush[0] - dt.timedelta(days=brush[0].weekday())
         b_end = brush[1] - dt.timedelta(days=brush[1].weekday()) + dt.timedelta(days=6)
         filters["start"], filters["end"] = max(start, b_start), min(end, b_end)
         st.info(ctx.t("events_brushed", start=filters["start"], end=filters["end"]))
-    common.downloads(ctx, per_week, chart, stem="events_per_week", start=start, end=end, key="evw")
+    common.downloads(
+        ctx, per_week, lambda: chart, stem="events_per_week", start=start, end=end, key="evw",
+        title=ctx.t("events_chart"),
+    )  # fmt: skip
 
 # --- the log, a page at a time ------------------------------------------------------------
 

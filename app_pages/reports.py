@@ -74,8 +74,14 @@ if results is not None and len(results):
     failed = results[results["action"] == "failed"]
     if len(failed):  # one line per refused file, as the command line prints it
         pairs = zip(failed["file"], failed["message"], strict=True)
-        st.text("\n".join(f"{name}: {why}" for name, why in pairs))
-    common.table(ctx, results, key="upload_table")
+        st.text("\n".join(f"{name}: {i18n.reason(why, lang)}" for name, why in pairs))
+    shown = results.assign(
+        action=[i18n.action_label(a, lang) for a in results["action"]],
+        message=[i18n.reason(m, lang) for m in results["message"]],
+        published=[str(common.to_date(d)) if d is not None and not pd.isna(d) else "—"
+                   for d in results["published"]],
+    )  # fmt: skip
+    common.table(ctx, shown, key="upload_table")
 
 common.require_series(ctx)
 
@@ -129,11 +135,12 @@ else:
     common.downloads(
         ctx,
         coverage,
-        chart,
+        lambda: chart,
         stem="coverage",
         start=coverage["week"].min(),
         end=coverage["week"].max(),
         key="coverage",
+        title=ctx.t("coverage"),
     )
 
 # --- reports, a page at a time ----------------------------------------------------------
@@ -181,6 +188,11 @@ log_page = st.number_input(
 )
 log = common.q(
     ctx, "ingest_log", limit=queries.PAGE_SIZE, offset=(int(log_page) - 1) * queries.PAGE_SIZE
+)
+log = log.assign(
+    action=[i18n.action_label(a, lang) for a in log["action"]],
+    message=[i18n.reason(m, lang) for m in log["message"]],
+    report_id=[str(int(r)) if not pd.isna(r) else "—" for r in log["report_id"]],
 )
 common.table(ctx, log, key="ingest_log_table")
 common.download_csv(

@@ -11,10 +11,8 @@ import streamlit as st
 
 from app_pages import common
 from indicators import charts, i18n, queries
+from indicators.display import Annotate, default_display, pick_annotations
 from indicators.extract import default_definitions
-
-MAX_DEFAULT_ANNOTATIONS = 6
-HIGHLIGHT_SECTIONS = default_definitions().highlight_sections
 
 ctx = common.context()
 common.require_series(ctx)
@@ -63,7 +61,8 @@ if dims:
         dims,
         key="tr_dims",
         format_func=lambda d: i18n.country_name(d, lang),
-        placeholder="—" if lang == "ja" else "all",
+        placeholder=ctx.t("all"),
+        select_all=False,
     )
 
 low = common.to_date(catalog["first_week"].min())
@@ -87,48 +86,49 @@ transform = (
     or "level"
 )
 
-# --- annotations: events from the log; highlights spread over the range unless chosen --
+# --- annotations: the events most relevant to the indicator, or chosen --------------------
 
-
-def spread(items: list[str], most: int) -> list[str]:
-    """At most ``most`` items evenly spaced through the list (so labels do not pile up)."""
-    if len(items) <= most:
-        return items
-    step = (len(items) - 1) / (most - 1)
-    return [items[round(i * step)] for i in range(most)]
-
-
+display = default_display()
+MAX_ANNOTATIONS = display.max_annotations
+rule = display.annotate.get(indicator, Annotate())
+common.init_state("tr_ann_search", common.param("annq") or "")
 search = st.text_input(ctx.t("annotation_search"), key="tr_ann_search")
-candidates = common.qs(ctx, "highlights", start=start, end=end, text=search or None)
-if search:  # keep what is chosen selectable while searching for more
-    candidates = pd.concat([candidates, common.qs(ctx, "highlights", start=start, end=end)])
-candidates = candidates.drop_duplicates(["report_id", "event_seq"])
+relevant = common.qs(
+    ctx, "relevant_events", start=start, end=end, sections=list(rule.sections),
+    words=list(rule.words),
+)  # fmt: skip
+span_days = max((end - start).days, 28)
+defaults = pick_annotations(relevant, rule, MAX_ANNOTATIONS, min_gap_days=span_days * 0.04)
+candidates = [defaults, relevant]
+if search:  # events found by the search are offered too, whatever their section
+    candidates.insert(0, common.qs(ctx, "events", start=start, end=end, text=search, limit=200))
+candidates = pd.concat(candidates).drop_duplicates(["report_id", "event_seq"])
 keys = [f"{r}:{s}" for r, s in zip(candidates["report_id"], candidates["event_seq"], strict=True)]
 labels = {
-    k: f"{common.to_date(d)} {h}"
-    for k, d, h in zip(keys, candidates["date"], candidates["headline"], strict=True)
+    k: f"{common.to_date(d)} 【{sec}】 {h}"
+    for k, d, sec, h in zip(
+        keys, candidates["date"], candidates["section"], candidates["headline"], strict=True
+    )
 }
-highlight_keys = spread(
-    [
-        k
-        for k, section in zip(keys, candidates["section"], strict=True)
-        if section in HIGHLIGHT_SECTIONS
-    ],
-    MAX_DEFAULT_ANNOTATIONS,
-)
+default_keys = [
+    f"{r}:{s}" for r, s in zip(defaults["report_id"], defaults["event_seq"], strict=True)
+]
 if "tr_ann_touched" not in st.session_state:  # first run: a link may name annotations
     st.session_state["tr_ann_touched"] = bool(common.param_list("ann"))
-    st.session_state["tr_ann"] = common.param_list("ann")
+    st.session_state["tr_ann"] = common.param_list("ann")[:MAX_ANNOTATIONS]
 if not st.session_state["tr_ann_touched"]:
-    st.session_state["tr_ann"] = highlight_keys
-common.keep_valid("tr_ann", keys, highlight_keys)
+    st.session_state["tr_ann"] = default_keys
+common.keep_valid("tr_ann", keys, default_keys)
 chosen = st.multiselect(
     ctx.t("annotations"),
     keys,
     key="tr_ann",
     format_func=lambda k: labels.get(k, k),
-    help=ctx.t("annotations_help"),
+    help=ctx.t("annotations_help") + " " + ctx.t("annotations_cap", n=MAX_ANNOTATIONS),
     on_change=lambda: st.session_state.update(tr_ann_touched=True),
+    max_selections=MAX_ANNOTATIONS,
+    select_all=False,
+    placeholder=ctx.t("choose"),
 )
 annotations = candidates[[k in chosen for k in keys]]
 
@@ -141,6 +141,7 @@ common.set_params(
         "to": end.isoformat(),
         "transform": transform,
         "ann": chosen if st.session_state.get("tr_ann_touched") else None,
+        "annq": search.strip() or None,
     }
 )
 
@@ -166,24 +167,51 @@ y_title = (
 )
 chart = charts.trend(rows, lang=lang, y_title=y_title, annotations=annotations)
 st.caption(ctx.t("trend_help"))
-event = st.altair_chart(
-    chart, width="stretch", on_select="rerun", selection_mode=[charts.POINT], key="trend_chart"
-)
+if len(annotations):
+    plot, notes = st.columns([4, 1])
+else:
+    plot, notes = st.container(), None
+with plot:
+    event = st.vega_lite_chart(
+        spec=charts.spec(chart),
+        width="stretch",
+        on_select="rerun",
+        selection_mode=[charts.POINT],
+        key="trend_chart",
+    )
+if notes is not None:
+    with notes:  # the markers' numbers, and what each stands for
+        st.markdown(f"**{ctx.t('annotation_list')}**")
+        for _, note in charts.annotation_table(annotations).iterrows():
+            st.text(f"{note['n']}. {note['date_iso']}\n{note['headline']}")
 common.sample_note(ctx, rows)
 common.downloads(
-    ctx, rows, chart, stem=f"{indicator}_{unit}_{transform}", start=start, end=end, key="trend"
-)
+    ctx, rows, lambda: chart, stem=f"{indicator}_{unit}_{transform}", start=start, end=end,
+    key="trend", title=y_title, annotations=annotations,
+)  # fmt: skip
 st.caption(ctx.t("share_link"))
 
 # --- the clicked point: its evidence and its week ---------------------------------------
 
 st.subheader(ctx.t("selected_point"))
 points = charts.selected_points(event)
-if not points:
+linked = str(common.param("pt") or "").split("|")  # indicator|week|series|dim|unit
+if points:  # the clicked point goes into the URL, so that a link shows it too
+    point = points[0]
+    common.set_params(
+        {"pt": "|".join([indicator, *(str(point.get(k, "")) for k in charts.POINT_FIELDS)])}
+    )
+elif len(linked) == len(charts.POINT_FIELDS) + 1 and linked[0] == indicator:
+    point = dict(zip(charts.POINT_FIELDS, linked[1:], strict=True))
+else:
+    common.set_params({"pt": None})
     st.caption(ctx.t("select_hint"))
     st.stop()
-point = points[0]
-week = dt.date.fromisoformat(str(point["week_iso"]))
+try:
+    week = dt.date.fromisoformat(str(point["week_iso"]))
+except ValueError:  # a hand-edited link
+    st.caption(ctx.t("select_hint"))
+    st.stop()
 evidence = common.q(
     ctx,
     "evidence",

@@ -6,8 +6,15 @@ Conventions every chart keeps, so a reader can trust what they see:
   shift of a day in the browser);
 - a week without a value is a gap (lines break, no bar), and weeks without any report
   are shaded grey, so "no report" never looks like zero;
-- qualifiers are visible without hovering: ● exact, ▲ "at least", ◆ "about" (hollow);
-  qualified bars are drawn light with an outline (dashed for "about");
+- qualifiers are visible without hovering: ● exact, ▲ "at least", ◆ "about" (hollow)
+  on lines; on bars qualified segments are drawn light and carry the same ▲/◆ marker
+  at their top (Vega-Lite draws no dashed outline on a bar), with a legend;
+- one fixed colour per country and per currency (``[display.colors]`` of the
+  definitions), the same in every language: colours are keyed by the ISO code, the
+  legend only translates its labels;
+- axes write numbers as the tiles do (万/億 in Japanese, K/M/B in English for money);
+- every chart has a legend; annotations are numbered markers above the plot (never a
+  label over the data), listed beside the chart (:func:`annotation_table`);
 - sample (synthetic) data is drawn lighter and dashed and named in the legend; sample
   and real series are never one line nor one stack;
 - persons and attempts, and different currencies, are never on one axis.
@@ -21,6 +28,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -28,6 +36,7 @@ import altair as alt
 import pandas as pd
 
 from indicators import i18n
+from indicators.display import default_display
 
 POINT = "point"
 BRUSH = "brush"
@@ -35,10 +44,14 @@ POINT_FIELDS = ["week_iso", "series", "dim_key", "unit"]
 
 _QUALIFIERS = ["exact", "at_least", "approx"]
 _SHAPES = ["circle", "triangle-up", "diamond"]
+_BAR_SHAPES = ["square", "triangle-up", "diamond"]
+_ANNOTATION_COLOUR = "#7f3c8d"
+#: Annotation markers closer than this share of the time axis go to the next row.
+_MARKER_GAP = 0.035
+_MARKER_ROW = 16  # pixels between rows of markers above the plot
 _NO_REPORT_GREY = "#d9d9d9"
 _SAMPLE_COLOUR = "#f58518"
 _REAL_COLOUR = "#4c78a8"
-_LABEL_CHARS = 22
 
 #: An optional fixed (first week, last week) for the time axis, so charts line up.
 Domain = tuple[Any, Any] | None
@@ -183,11 +196,68 @@ def _gap_layer(df: pd.DataFrame, lang: str, x: alt.X) -> alt.Chart | None:
     )
 
 
-def _shorten(text: str, limit: int = _LABEL_CHARS) -> str:
-    """>>> _shorten("集団安全保障条約機構（CSTO）首脳会合の開催", 10)
-    '集団安全保障条約機…'
+# --- numbers, colours and legends -------------------------------------------------------
+
+
+def number_expr(unit: str | None, lang: str) -> str:
+    """A Vega expression writing ``datum.value`` as the tiles write numbers: counts with
+    thousands separators, money in 万/億/兆 (Japanese) or K/M/B (English).
+
+    >>> number_expr("persons", "en")
+    "format(datum.value, ',')"
+    >>> "億" in number_expr("USD", "ja") and "'M'" in number_expr("USD", "en")
+    True
     """
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    if unit in ("persons", "attempts", None, "pct", "%"):
+        return "format(datum.value, ',')"
+    steps = (
+        (("兆", 1e12), ("億", 1e8), ("万", 1e4))
+        if lang == "ja"
+        else (("B", 1e9), ("M", 1e6), ("K", 1e3))
+    )
+    expr = "format(datum.value, ',')"
+    for word, factor in reversed(steps):
+        expr = (
+            f"abs(datum.value) >= {factor:.0e} ? format(datum.value / {factor:.0e}, ',.4~g')"
+            f" + '{word}' : {expr}"
+        )
+    return expr
+
+
+def _label_expr(labels: Mapping[str, str]) -> str:
+    """A legend label expression turning codes into words (the colour stays the code's).
+
+    >>> _label_expr({"LT": "Lithuania (LT)"})
+    "datum.label === 'LT' ? 'Lithuania (LT)' : datum.label"
+    """
+    expr = "datum.label"
+    for code, label in reversed(list(labels.items())):
+        quoted = label.replace("\\", "\\\\").replace("'", "\\'")
+        expr = f"datum.label === '{code}' ? '{quoted}' : {expr}"
+    return expr
+
+
+def country_colour(codes: Any, lang: str, *, title: str | None = None, **legend: Any) -> alt.Color:
+    """Colour by country code (``dim_key``): fixed colours, names in ``lang`` in the legend."""
+    domain, colours = default_display().colours(codes)
+    labels = {c: i18n.country_name(c, lang) for c in domain}
+    return alt.Color(
+        "dim_key:N",
+        title=title or i18n.t("country", lang),
+        scale=alt.Scale(domain=domain, range=colours),
+        legend=alt.Legend(labelExpr=_label_expr(labels), **legend),
+    )
+
+
+def currency_colour(codes: Any, lang: str) -> alt.Color:
+    """Colour by currency code (``unit``): fixed colours, the same in every language."""
+    domain, colours = default_display().colours(codes, currency=True)
+    return alt.Color(
+        "unit:N",
+        title=i18n.t("currency", lang),
+        scale=alt.Scale(domain=domain, range=colours),
+        legend=alt.Legend(orient="top", direction="horizontal"),
+    )
 
 
 # --- the trend chart ----------------------------------------------------------------
@@ -202,21 +272,21 @@ def trend(
     selectable: bool = True,
     height: int = 360,
     domain: Domain = None,
+    unit: str | None = None,
 ) -> alt.TopLevelMixin:
     """One indicator's weekly lines (from :func:`queries.weekly`), one per series and
-    country, with qualifier marks, grey no-report weeks and labelled event rules.
+    country, with qualifier marks, grey no-report weeks and numbered event markers.
 
-    ``annotations`` are events (``date``, ``headline``) drawn as rules with their
-    headline written beside them.
+    ``annotations`` are events (``date``, ``headline``): a dashed rule at each date and
+    a numbered marker above the plot; :func:`annotation_table` lists them.
     """
     df = _prepare(rows, lang)
     kind = _kind_encodings(lang)
     has_dims = bool(df.get("dim_key", pd.Series(dtype=object)).astype(bool).any())
-    colour = (
-        alt.Color("country:N", title=i18n.t("country", lang))
-        if has_dims
-        else alt.value(_REAL_COLOUR)
-    )
+    colour = country_colour(df["dim_key"], lang) if has_dims else alt.value(_REAL_COLOUR)
+    unit = unit or (str(df["unit"].iloc[0]) if "unit" in df and len(df) else None)
+    if str(df["transform"].iloc[0] if "transform" in df and len(df) else "level") == "pct":
+        unit = "pct"
     tooltip = [
         alt.Tooltip("week_iso:N", title=i18n.t("week", lang)),
         alt.Tooltip("value_text:N", title=i18n.t("value", lang)),
@@ -233,7 +303,12 @@ def trend(
     x = _utc_x("week", i18n.t("week", lang), domain, df["week"])
     base = alt.Chart(df).encode(
         x=x,
-        y=alt.Y("value:Q", title=y_title, scale=alt.Scale(zero=False)),
+        y=alt.Y(
+            "value:Q",
+            title=y_title,
+            scale=alt.Scale(zero=False),
+            axis=alt.Axis(labelExpr=number_expr(unit, lang)),
+        ),
         detail="series:N",
     )
     line = base.mark_line(invalid="break-paths-show-domains", strokeWidth=2).encode(
@@ -275,49 +350,95 @@ def trend(
         )
     layers += [line, points]
     if annotations is not None and len(annotations):
-        layers += annotation_layers(annotations, lang)
+        span = domain or (df["week"].min(), df["week"].max())
+        layers += annotation_layers(annotations, lang, span=span)
     return alt.layer(*layers).properties(height=height)
 
 
-def annotation_layers(events: pd.DataFrame, lang: str) -> list[alt.Chart]:
-    """Rules at event dates with their headlines written along the rule (no hover
-    needed); events of one day share a rule and a label."""
+def annotation_table(events: pd.DataFrame) -> pd.DataFrame:
+    """The annotations as drawn: one numbered row per date (events of one day share a
+    marker), oldest first, with the marker's row above the plot (``lane``).
+
+    >>> events = pd.DataFrame({"date": ["2024-01-02", "2024-01-02", "2024-03-01"],
+    ...                        "headline": ["a", "b", "c"]})
+    >>> annotation_table(events)[["n", "date_iso", "headline"]].values.tolist()
+    [[1, '2024-01-02', 'a / b'], [2, '2024-03-01', 'c']]
+    """
     ann = events[["date", "headline"]].copy()
     ann["date"] = pd.to_datetime(ann["date"])
     ann = (
         ann.groupby("date", as_index=False)
         .agg(headline=("headline", lambda h: " / ".join(dict.fromkeys(h))))
-        .sort_values("date")
+        .sort_values("date", ignore_index=True)
     )
+    ann.insert(0, "n", range(1, len(ann) + 1))
     ann["date_iso"] = ann["date"].dt.strftime("%Y-%m-%d")
-    ann["label"] = [_shorten(h) for h in ann["headline"]]
+    ann["lane"] = _lanes(ann["date"])
+    return ann
+
+
+def _lanes(dates: pd.Series, span: Domain = None) -> list[int]:
+    """Rows for markers so that none overlaps another: a marker closer than
+    :data:`_MARKER_GAP` of the axis to the last one of a row goes to the next row.
+
+    >>> _lanes(pd.to_datetime(pd.Series(["2024-01-01", "2024-01-02", "2024-06-01"])))
+    [0, 1, 0]
+    """
+    if dates.empty:
+        return []
+    first, last = (pd.Timestamp(d) for d in span) if span else (dates.min(), dates.max())
+    width = max((last - first).days, 28)
+    ends: list[pd.Timestamp] = []
+    lanes = []
+    for date in dates:
+        for lane, end in enumerate(ends):
+            if (date - end).days >= _MARKER_GAP * width:
+                ends[lane] = date
+                lanes.append(lane)
+                break
+        else:
+            ends.append(date)
+            lanes.append(len(ends) - 1)
+    return lanes
+
+
+def annotation_layers(events: pd.DataFrame, lang: str, *, span: Domain = None) -> list[alt.Chart]:
+    """Dashed rules at event dates and numbered markers above the plot area (pixel ``y``
+    below zero: outside the data), in rows where dates are close; the headlines are in
+    the tooltip and in :func:`annotation_table`, never written over the data."""
+    ann = annotation_table(events)
+    ann["lane"] = _lanes(ann["date"], span)
+    ann["y_px"] = [-12 - _MARKER_ROW * lane for lane in ann["lane"]]
+    ann["label"] = ann["n"].astype(str)
     base = alt.Chart(ann).encode(x=alt.X("date:T"))
     tooltip = [
+        alt.Tooltip("label:N", title="#"),
         alt.Tooltip("date_iso:N", title=i18n.t("date", lang)),
         alt.Tooltip("headline:N", title=i18n.t("headline", lang)),
     ]
-    rule = base.mark_rule(color="#7f3c8d", strokeDash=[4, 2], opacity=0.8).encode(tooltip=tooltip)
-    text = base.mark_text(
-        angle=90, align="left", baseline="bottom", dx=4, dy=-3, fontSize=11, color="#5b2a6b"
-    ).encode(y=alt.value(4), text="label:N", tooltip=tooltip)
-    return [rule, text]
+    rule = base.mark_rule(color=_ANNOTATION_COLOUR, strokeDash=[4, 2], opacity=0.6).encode(
+        tooltip=tooltip
+    )
+    marker = base.mark_circle(size=210, color=_ANNOTATION_COLOUR, opacity=1).encode(
+        y=alt.Y("y_px:Q", scale=None), tooltip=tooltip
+    )
+    text = base.mark_text(color="white", fontSize=10, fontWeight="bold").encode(
+        y=alt.Y("y_px:Q", scale=None), text="label:N", tooltip=tooltip
+    )
+    return [rule, marker, text]
 
 
 # --- bars: border interceptions and trade deals ------------------------------------
 
 
 def _bar_qualifier_encodings(lang: str) -> dict[str, Any]:
-    """Exact bars solid; "at least" light with an outline; "about" light, dashed outline."""
+    """Exact bars solid, qualified ones light (their ▲/◆ marker says which)."""
     domain = _qualifier_scale(lang)
-    title = i18n.t("qualifier", lang)
     return {
         "fillOpacity": alt.FillOpacity(
-            "qualifier_label:N", title=title, scale=alt.Scale(domain=domain, range=[0.9, 0.3, 0.3])
-        ),
-        "strokeDash": alt.StrokeDash(
             "qualifier_label:N",
-            title=title,
-            scale=alt.Scale(domain=domain, range=[[1, 0], [1, 0], [3, 2]]),
+            scale=alt.Scale(domain=domain, range=[0.9, 0.35, 0.35]),
+            legend=None,
         ),
     }
 
@@ -338,31 +459,46 @@ def _stacked_bars(
     height: int,
 ) -> alt.TopLevelMixin:
     """Week-wide bars stacked explicitly (Vega-Lite does not stack ranged bars), over grey
-    bands for the weeks without a report."""
+    bands for the weeks without a report, with a ▲/◆ marker on each qualified segment."""
     x = _utc_x("week", i18n.t("week", lang), domain, part["week"])
     qual = _bar_qualifier_encodings(lang)
     unit = str(part["unit"].iloc[0])
-    bars = (
+    stack = (
         alt.Chart(part)
         .transform_filter("isValid(datum.value)")
         .transform_stack(
             stack="value", groupby=["week_iso"], as_=["y0", "y1"], sort=[alt.SortField("dim_key")]
         )
-        .mark_rect(strokeWidth=1.2, xOffset=1, x2Offset=-1)
+    )
+    y_axis = alt.Axis(labelExpr=number_expr(unit, lang))
+    bars = stack.mark_rect(strokeWidth=1.2, xOffset=1, x2Offset=-1).encode(
+        x=x,
+        x2="week_end:T",
+        y=alt.Y("y1:Q", title=i18n.unit_label(unit, lang), axis=y_axis),
+        y2="y0:Q",
+        color=colour,
+        stroke=stroke,
+        fillOpacity=qual["fillOpacity"],
+        tooltip=tooltip,
+    )
+    markers = (
+        stack.transform_filter("datum.qualifier !== 'exact'")
+        .transform_calculate(week_mid="toDate(datum.week) + 3.5 * 24 * 3600 * 1000")
+        .mark_point(filled=True, size=36, color="#333", opacity=0.85, yOffset=-5)
         .encode(
-            x=x,
-            x2="week_end:T",
-            y=alt.Y("y1:Q", title=i18n.unit_label(unit, lang)),
-            y2="y0:Q",
-            color=colour,
-            stroke=stroke,
-            fillOpacity=qual["fillOpacity"],
-            strokeDash=qual["strokeDash"],
+            x=alt.X("week_mid:T"),
+            y=alt.Y("y1:Q"),
+            shape=alt.Shape(
+                "qualifier_label:N",
+                title=i18n.t("qualifier", lang),
+                scale=alt.Scale(domain=_qualifier_scale(lang), range=_BAR_SHAPES),
+                legend=alt.Legend(orient="top", direction="horizontal"),
+            ),
             tooltip=tooltip,
         )
     )
     gaps = _gap_layer(part, lang, x)
-    return alt.layer(*([gaps] if gaps is not None else []), bars).properties(height=height)
+    return alt.layer(*([gaps] if gaps is not None else []), bars, markers).properties(height=height)
 
 
 def _panels(df: pd.DataFrame, lang: str, build: Any) -> list[alt.TopLevelMixin]:
@@ -375,10 +511,12 @@ def _panels(df: pd.DataFrame, lang: str, build: Any) -> list[alt.TopLevelMixin]:
 
 
 def stacked(panels: list[alt.TopLevelMixin]) -> alt.TopLevelMixin:
-    """Panels one above the other as one chart (for a PNG of all of them)."""
+    """Panels one above the other as one chart (one view to draw, one legend, one PNG)."""
     if len(panels) == 1:
         return panels[0]
-    return alt.vconcat(*panels).resolve_scale(color="shared", x="shared")  # type: ignore[arg-type]
+    return alt.vconcat(*panels).resolve_scale(  # type: ignore[arg-type]
+        color="shared", x="shared", y="independent", shape="shared"
+    )
 
 
 def border_bars(
@@ -386,10 +524,9 @@ def border_bars(
 ) -> list[alt.TopLevelMixin]:
     """Border interceptions per week (:func:`queries.weekly`), stacked by reporting
     country; a panel per unit (persons, attempts) and series, never summed across.
-    Panels share one country colour scale; :func:`stacked` joins them."""
+    Panels share one fixed country colour scale; :func:`stacked` joins them."""
     df = _prepare(rows, lang)
-    countries = sorted(set(df["country"])) if len(df) else []
-    scale = alt.Scale(domain=countries)
+    codes = sorted(set(df["dim_key"])) if len(df) else []
     tooltip = [
         alt.Tooltip("week_iso:N", title=i18n.t("week", lang)),
         alt.Tooltip("country:N", title=i18n.t("country", lang)),
@@ -400,14 +537,17 @@ def border_bars(
         alt.Tooltip("report_published_iso:N", title=i18n.t("report_date", lang)),
         alt.Tooltip("source:N", title=i18n.t("source", lang)),
     ]
+    colour = country_colour(codes, lang, orient="top", direction="horizontal")
+    domain_, range_ = default_display().colours(codes)
+    stroke = alt.Stroke("dim_key:N", scale=alt.Scale(domain=domain_, range=range_), legend=None)
     return _panels(
         df,
         lang,
         lambda part: _stacked_bars(
             part,
             lang=lang,
-            colour=alt.Color("country:N", title=i18n.t("country", lang), scale=scale),
-            stroke=alt.Stroke("country:N", scale=scale, legend=None),
+            colour=colour,
+            stroke=stroke,
             tooltip=tooltip,
             domain=domain,
             height=height,
@@ -416,17 +556,17 @@ def border_bars(
 
 
 def deal_bars(
-    rows: pd.DataFrame, *, lang: str, height: int = 240, domain: Domain = None
+    rows: pd.DataFrame, *, lang: str, height: int = 160, domain: Domain = None
 ) -> list[alt.TopLevelMixin]:
     """Deal value per week (weekly sums from :func:`queries.weekly` with
-    ``by_dimension=False``), a panel per currency and series; counterparties in the
-    tooltip. Currencies are never converted nor added up."""
+    ``by_dimension=False``), a panel per currency and series in the currency's fixed
+    colour; counterparties in the tooltip. Currencies are never converted nor added."""
     df = _prepare(rows, lang)
     tooltip = [
         alt.Tooltip("week_iso:N", title=i18n.t("week", lang)),
         alt.Tooltip("value_text:N", title=i18n.t("value", lang)),
         alt.Tooltip("counterparty_names:N", title=i18n.t("counterparty", lang)),
-        alt.Tooltip("n_obs:Q", title=i18n.t("n_obs", lang)),
+        alt.Tooltip("n_obs:Q", title=i18n.t("n_obs", lang), format=","),
         alt.Tooltip("qualifier_label:N", title=i18n.t("qualifier", lang)),
         alt.Tooltip("data_kind:N", title=i18n.t("data_kind", lang)),
         alt.Tooltip("report_published_iso:N", title=i18n.t("report_date", lang)),
@@ -438,14 +578,16 @@ def deal_bars(
         else "—"
         for cs in df.get("counterparties", pd.Series([None] * len(df)))
     ]
+    colour = currency_colour(df["unit"], lang)
+    domain_, range_ = default_display().colours(df["unit"], currency=True)
+    stroke = alt.Stroke("unit:N", scale=alt.Scale(domain=domain_, range=range_), legend=None)
 
     def build(part: pd.DataFrame) -> alt.TopLevelMixin:
-        colour = _SAMPLE_COLOUR if bool(part["is_sample"].iloc[0]) else _REAL_COLOUR
         return _stacked_bars(
             part,
             lang=lang,
-            colour=alt.value(colour),
-            stroke=alt.value(colour),
+            colour=colour,
+            stroke=stroke,
             tooltip=tooltip,
             domain=domain,
             height=height,
@@ -580,8 +722,97 @@ def _to_date(value: Any) -> dt.date:
 # --- PNG -----------------------------------------------------------------------------
 
 
+def spec(chart: alt.TopLevelMixin) -> dict[str, Any]:
+    """The chart's Vega-Lite spec, built once without schema validation (the charts here
+    are built by this module and tested; validating every spec on every page run cost
+    most of the Overview's server time), and without Altair's default view size."""
+    out = chart.to_dict(validate=False)
+    view = out.get("config", {}).get("view", {})
+    for key in ("continuousWidth", "continuousHeight"):
+        view.pop(key, None)
+    return prune(out)
+
+
+#: Columns kept in every chart's data whether drawn or not: what the rows are (a test,
+#: or a reader of the page's data, can tell a chart's indicator and series).
+_KEEP = (
+    "indicator",
+    "series",
+    "unit",
+    "dimension",
+    "is_sample",
+    "week_iso",
+    "value",
+    "transform",
+)
+_DATUM = re.compile(r"datum\.(\w+)|datum\[['\"](\w+)['\"]\]")
+
+
+def prune(spec: dict[str, Any]) -> dict[str, Any]:
+    """The spec with its datasets cut to the columns it uses (encodings, tooltips,
+    transforms, selections, expressions): what the browser receives and parses.
+
+    >>> prune({"datasets": {"d": [{"a": 1, "b": "long text"}]},
+    ...        "encoding": {"x": {"field": "a"}}})["datasets"]
+    {'d': [{'a': 1}]}
+    """
+    used: set[str] = set(_KEEP)
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key == "datasets":
+                    continue
+                if key in ("field", "stack") and isinstance(value, str):
+                    used.add(value)
+                elif key in ("groupby", "fields") and isinstance(value, list):
+                    used.update(v for v in value if isinstance(v, str))
+                walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+        elif isinstance(node, str) and "datum" in node:
+            for match in _DATUM.finditer(node):
+                used.add(match.group(1) or match.group(2))
+
+    walk(spec)
+    datasets = spec.get("datasets", {})
+    for name, rows in datasets.items():
+        if isinstance(rows, list):
+            datasets[name] = [{k: v for k, v in row.items() if k in used} for row in rows]
+    return spec
+
+
+def for_slide(
+    chart: alt.TopLevelMixin,
+    *,
+    title: str,
+    subtitle: list[str],
+    source: str,
+    notes: list[str] | None = None,
+    annotations: pd.DataFrame | None = None,
+) -> alt.TopLevelMixin:
+    """The chart ready for a slide: title, series and dates under it, the legend, the
+    numbered annotations written out, the source line and notes (sample data) below."""
+    lines = []
+    if annotations is not None and len(annotations):
+        table = annotation_table(annotations)
+        lines += [f"{n}. {d} {h}" for n, d, h in table[["n", "date_iso", "headline"]].values]
+    lines += [source, *(notes or [])]
+    footer = (
+        alt.Chart(pd.DataFrame({"line": lines, "i": range(len(lines))}))
+        .mark_text(align="left", baseline="top", fontSize=11, color="#444", limit=900)
+        .encode(x=alt.value(0), y=alt.Y("i:O", axis=None, title=None), text="line:N")
+        .properties(height=alt.Step(16))
+    )
+    head = alt.TitleParams(title, subtitle=subtitle, anchor="start", fontSize=16)
+    return alt.vconcat(chart, footer, title=head).resolve_scale(  # type: ignore[arg-type]
+        color="independent", y="independent"
+    )
+
+
 def _with_width(spec: dict[str, Any], width: int) -> dict[str, Any]:
-    """A spec whose views have a fixed width (PNG has no container to fill)."""
+    """A spec whose views have a fixed width (an image has no container to fill)."""
     spec = copy.deepcopy(spec)
 
     def walk(node: Any) -> None:
@@ -597,9 +828,26 @@ def _with_width(spec: dict[str, Any], width: int) -> dict[str, Any]:
     return spec
 
 
+#: The font of exported images: a Japanese Gothic where installed (one face for kana,
+#: kanji and Latin), else the renderer's sans-serif.
+EXPORT_FONT = "IPAPGothic, IPAGothic, Noto Sans CJK JP, sans-serif"
+
+
+def _for_image(chart: alt.TopLevelMixin, width: int) -> dict[str, Any]:
+    out = _with_width(spec(chart), width)
+    out.setdefault("config", {}).setdefault("font", EXPORT_FONT)
+    return out
+
+
 def to_png(chart: alt.TopLevelMixin, *, width: int = 800, scale: float = 2.0) -> bytes:
     """The chart as a PNG, rendered offline by vl-convert."""
     import vl_convert
 
-    spec = _with_width(chart.to_dict(), width)
-    return bytes(vl_convert.vegalite_to_png(vl_spec=spec, scale=scale))
+    return bytes(vl_convert.vegalite_to_png(vl_spec=_for_image(chart, width), scale=scale))
+
+
+def to_svg(chart: alt.TopLevelMixin, *, width: int = 800) -> str:
+    """The chart as SVG (text kept as text, for slides), rendered offline by vl-convert."""
+    import vl_convert
+
+    return str(vl_convert.vegalite_to_svg(vl_spec=_for_image(chart, width)))

@@ -131,6 +131,39 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_db(export_cmd)
 
+    brief_cmd = commands.add_parser(
+        "brief", help="the weekly brief of one week as PDF (or HTML for mail)"
+    )
+    brief_cmd.add_argument(
+        "--week",
+        type=_date,
+        default=None,
+        metavar="DATE",
+        help="any day of the week (default: the week of the latest report)",
+    )
+    brief_cmd.add_argument("--lang", choices=("ja", "en"), default="ja")
+    brief_cmd.add_argument(
+        "--out",
+        type=Path,
+        required=True,
+        metavar="FILE",
+        help="file to write: .pdf (fonts embedded) or .html (for mail)",
+    )
+    brief_cmd.add_argument(
+        "--series",
+        action="append",
+        default=None,
+        metavar="NAME",
+        help="only this report series (repeatable; default: the dashboard's default scope)",
+    )
+    brief_cmd.add_argument(
+        "--sample",
+        choices=("yes", "no"),
+        default=None,
+        help="include sample data (default: as the dashboard decides)",
+    )
+    _add_db(brief_cmd)
+
     bench = commands.add_parser(
         "bench",
         help="ingest and query speed at archive scale (see `bench --help`)",
@@ -327,7 +360,41 @@ def cmd_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"parse": cmd_parse, "ingest": cmd_ingest, "export": cmd_export}
+def cmd_brief(args: argparse.Namespace) -> int:
+    from indicators import brief, queries
+
+    db = args.db or store.default_db()
+    suffix = args.out.suffix.lower()
+    if suffix not in (".pdf", ".html", ".htm"):
+        print(f"{args.out}: write a .pdf or an .html file", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        default_series, default_sample = queries.default_scope(queries.series(db))
+        if args.sample is not None:
+            include_sample = args.sample == "yes"
+        else:  # series named on the command line are taken as asked for
+            include_sample = True if args.series else default_sample
+        made = brief.build(
+            db,
+            series=args.series or default_series,
+            include_sample=include_sample,
+            week=args.week,
+            lang=args.lang,
+        )
+        data = made.pdf() if suffix == ".pdf" else made.html.encode("utf-8")
+    except store.StoreError as error:
+        print(error, file=sys.stderr)
+        return EXIT_FAILED
+    try:
+        args.out.write_bytes(data)
+    except OSError as error:
+        print(f"{args.out}: cannot write ({error.strerror or error})", file=sys.stderr)
+        return EXIT_FAILED
+    print(f"brief of the week of {made.week} ({args.lang}) written to {args.out}", file=sys.stderr)
+    return EXIT_OK
+
+
+COMMANDS = {"parse": cmd_parse, "ingest": cmd_ingest, "export": cmd_export, "brief": cmd_brief}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

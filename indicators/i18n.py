@@ -133,10 +133,7 @@ TEXT: dict[str, dict[str, str]] = {
     },
     "nothing": {"ja": "該当するデータがありません。", "en": "No data for this selection."},
     # overview
-    "overview_title": {
-        "ja": "概要：最新の値と週ごとの推移",
-        "en": "Overview: latest values and weekly trends",
-    },
+    "overview_title": {"ja": "概要：今週の動き", "en": "Overview: what changed this week"},
     "overview_range": {
         "ja": "{start} から {end} までの週（選択中のシリーズの直近 52 週）",
         "en": "Weeks from {start} to {end} (the latest 52 weeks of the selected series)",
@@ -265,6 +262,115 @@ TEXT: dict[str, dict[str, str]] = {
     "report_missing": {"ja": "この報告書は見つかりません。", "en": "This report was not found."},
     "observations": {"ja": "抽出された数値", "en": "Extracted numbers"},
     "events": {"ja": "出来事", "en": "Events"},
+    # the weekly digest (Overview and brief)
+    "digest_title": {"ja": "今週の動き", "en": "This week"},
+    "digest_week": {
+        "ja": "{start}～{end} の週（最新の報告書 {published}）",
+        "en": "Week of {start} to {end} (latest report {published})",
+    },
+    "digest_alerts": {"ja": "注意", "en": "Alerts"},
+    "digest_no_alerts": {
+        "ja": "注意すべき変化はありません（全ての系列が最新の報告書に記載され、通常の範囲内）。",
+        "en": "Nothing unusual: every series is in the latest report and within its usual range.",
+    },
+    "digest_changes": {"ja": "指標の変化", "en": "Indicator changes"},
+    "digest_sums": {
+        "ja": "流量・取引の合計（週・月初来・年初来）",
+        "en": "Flows and deals added up (week, month to date, year to date)",
+    },
+    "digest_sums_note": {
+        "ja": "通貨ごと・国ごとの合計で、換算も合算もしません。"
+        "週は月曜日の属する月・年に数えます。",
+        "en": "Per currency and per country, never converted nor added across. A week"
+        " counts in the month and year of its Monday.",
+    },
+    "digest_events": {"ja": "今週の出来事（セクション別）", "en": "This week's events by section"},
+    "digest_events_count": {"ja": "{n} 件", "en": "{n} events"},
+    "digest_main": {"ja": "主な出来事", "en": "main event"},
+    "digest_band_note": {
+        "ja": "通常の範囲: その系列自身の直近 {weeks} 記載週の中央値 ± {k}×ロバスト標準偏差"
+        "（1.4826×中央絶対偏差、Hampel 法）。ストック（政治犯の数など）は週ごとの増減、"
+        "フロー（越境阻止など）は週ごとの値で判定します。",
+        "en": "Usual range: the median of the series' own last {weeks} stated weeks ± {k}"
+        " robust standard deviations (1.4826 × median absolute deviation, the Hampel"
+        " identifier); on the weekly change for stocks (e.g. political prisoners), on the"
+        " weekly value for flows (e.g. border interceptions).",
+    },
+    "col_what": {"ja": "系列", "en": "Series"},
+    "col_latest": {"ja": "最新値", "en": "Latest"},
+    "col_as_of": {"ja": "週", "en": "Week"},
+    "col_chg_prev": {"ja": "前回比", "en": "vs previous"},
+    "col_chg_4w": {"ja": "4週前比", "en": "vs 4 weeks"},
+    "col_chg_52w": {"ja": "52週前比", "en": "vs 52 weeks"},
+    "col_status": {"ja": "状態", "en": "Status"},
+    "col_week": {"ja": "今週", "en": "Week"},
+    "col_month": {"ja": "月初来", "en": "Month to date"},
+    "col_year": {"ja": "年初来", "en": "Year to date"},
+    "status_not_stated": {"ja": "{n}週間記載なし", "en": "not stated for {n} weeks"},
+    "status_not_stated_one": {"ja": "1週間記載なし", "en": "not stated for 1 week"},
+    "status_above": {"ja": "通常の範囲より上", "en": "above its usual range"},
+    "status_below": {"ja": "通常の範囲より下", "en": "below its usual range"},
+    "status_within": {"ja": "通常の範囲内", "en": "within its usual range"},
+    "status_high": {"ja": "52週の最高", "en": "52-week high"},
+    "status_low": {"ja": "52週の最低", "en": "52-week low"},
+    "alert_stale": {
+        "ja": "{what}: {n}週間記載なし（最終: {date} の週）",
+        "en": "{what}: not stated for {n} weeks (last: week of {date})",
+    },
+    "alert_series_stale": {
+        "ja": "{series}: {n}週間報告書なし（最新の報告書 {date}）",
+        "en": "{series}: no report for {n} weeks (latest report {date})",
+    },
+    "alert_above": {
+        "ja": "{what}: {value} — 通常の範囲より上",
+        "en": "{what}: {value}, above its usual range",
+    },
+    "alert_below": {
+        "ja": "{what}: {value} — 通常の範囲より下",
+        "en": "{what}: {value}, below its usual range",
+    },
+    "alert_high": {"ja": "{what}: {value} — 52週の最高", "en": "{what}: {value}, a 52-week high"},
+    "alert_low": {"ja": "{what}: {value} — 52週の最低", "en": "{what}: {value}, a 52-week low"},
+    "change_help": {
+        "ja": "≥ は「少なくとも」、≤ は「多くとも」（限定付きの値との差）。"
+        "両方が下限なら差は出せません（—）。",
+        "en": "≥ 'at least', ≤ 'at most' (a change involving a bound). Two lower bounds"
+        " give no change (—).",
+    },
+    # the weekly brief
+    "brief_title": {"ja": "週報ブリーフ", "en": "Weekly brief"},
+    "brief_download_pdf": {"ja": "週報ブリーフ（PDF）", "en": "Weekly brief (PDF)"},
+    "brief_download_html": {"ja": "メール用（HTML）", "en": "For mail (HTML)"},
+    "brief_help": {
+        "ja": "この週のダイジェスト・主要グラフ・出来事（出典付き）を1ページに。",
+        "en": "This week's digest, key charts and events with their sources, on one page.",
+    },
+    "brief_scope": {"ja": "対象シリーズ: {series}", "en": "Series: {series}"},
+    "brief_generated": {
+        "ja": "作成 {now}・出典: 各報告書（報告書の言語のまま引用）",
+        "en": "Made {now}. Source: the reports (quoted in their own language)",
+    },
+    "brief_more": {"ja": "ほか {n} 件", "en": "and {n} more"},
+    "source_line": {"ja": "出典: {source}", "en": "Source: {source}"},
+    "source_reports": {
+        "ja": "{series} の週報（{start}～{end}）",
+        "en": "weekly reports of {series} ({start} to {end})",
+    },
+    "download_svg": {"ja": "SVG", "en": "SVG"},
+    "download_svg_help": {
+        "ja": "グラフを SVG（スライド用、表題・凡例・出典付き）で保存",
+        "en": "Save the chart as SVG (for slides: title, legend and source line)",
+    },
+    "annotation_list": {"ja": "注記", "en": "Annotations"},
+    "annotations_cap": {
+        "ja": "注記は最大 {n} 件です。",
+        "en": "At most {n} annotations.",
+    },
+    "choose": {"ja": "選択してください", "en": "Choose"},
+    "clear_brush": {"ja": "期間の絞り込みを解除", "en": "Clear the period filter"},
+    "all": {"ja": "すべて", "en": "all"},
+    "none": {"ja": "—", "en": "—"},
+    "chart_legend_week": {"ja": "週", "en": "Week"},
 }
 
 #: Table column names (query result columns) in both languages.
@@ -322,6 +428,13 @@ def column_label(column: str, lang: str) -> str:
     """
     return COLUMNS.get(column, {}).get(lang, column)
 
+
+# Qualifiers of a change between two figures (:func:`indicators.digest.change`), beside
+# those the reports use (``[qualifiers]`` of the definitions): a bound on the change.
+_CHANGE_QUALIFIERS = {
+    "at_most": {"ja": "多くとも", "en": "at most", "sign": "≤"},
+    "unknown": {"ja": "不明", "en": "unknown", "sign": ""},
+}
 
 TRANSFORMS = ("level", "diff", "pct", "rolling4")
 
@@ -385,11 +498,25 @@ def unit_label(unit: str, lang: str) -> str:
 
 
 def qualifier_label(qualifier: str, lang: str) -> str:
-    """>>> qualifier_label("at_least", "en")
-    'at least'
+    """>>> qualifier_label("at_least", "en"), qualifier_label("at_most", "ja")
+    ('at least', '多くとも')
     """
     found = default_definitions().qualifiers.get(qualifier)
-    return found.name(lang) if found else qualifier
+    if found:
+        return found.name(lang)
+    return _CHANGE_QUALIFIERS.get(qualifier, {}).get(lang, qualifier)
+
+
+def qualifier_sign(qualifier: str) -> str:
+    """How a qualified number is written: ≥ "at least", ≈ "about", ≤ "at most".
+
+    >>> qualifier_sign("at_least"), qualifier_sign("at_most"), qualifier_sign("exact")
+    ('≥', '≤', '')
+    """
+    found = default_definitions().qualifiers.get(qualifier)
+    if found:
+        return str(found.sign)
+    return _CHANGE_QUALIFIERS.get(qualifier, {}).get("sign", "")
 
 
 def transform_label(transform: str, lang: str) -> str:
@@ -450,9 +577,72 @@ def format_value(
     """
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "—"
-    found = default_definitions().qualifiers.get(qualifier)
-    sign = found.sign if found else ""
-    return sign + format_number(value, unit, lang, compact=compact)
+    return qualifier_sign(qualifier) + format_number(value, unit, lang, compact=compact)
+
+
+_ACTION = {
+    "added": {"ja": "追加", "en": "added"},
+    "replaced": {"ja": "置換", "en": "replaced"},
+    "unchanged": {"ja": "変更なし", "en": "unchanged"},
+    "failed": {"ja": "失敗", "en": "failed"},
+}
+
+# The library's reasons for refusing a file (English, as the command line prints them),
+# in Japanese: by their fixed beginning; the rest (sizes, names) is kept as written.
+_REASONS_JA = {
+    "empty file": "空のファイル",
+    "empty PDF": "空の PDF（ページがありません）",
+    "not a text report": "テキストの報告書ではありません（バイナリ）",
+    "cannot decode the text": "文字コードを判別できません（UTF-8 でも Shift-JIS でもありません）",
+    "not a PDF": "PDF ではありません（%PDF ヘッダーがありません）",
+    "file too large": "ファイルが大きすぎます",
+    "is a folder": "フォルダーです（ファイルではありません）",
+    "not a regular file": "通常のファイルではありません",
+    "file not found": "ファイルが見つかりません（移動・削除された？）",
+    "permission denied": "読み取り権限がありません",
+    "cannot read the file": "ファイルを読めません",
+    "no text layer": "テキスト層がありません（スキャンした PDF？ OCR が必要です）",
+    "damaged or truncated PDF": "壊れているか途中で切れた PDF",
+    "encrypted PDF": "暗号化された PDF（パスワードを外してください）",
+    "no text": "テキストがありません（週報ではありません）",
+    "no publication date": "ヘッダーに発行日（YYYY年M月D日）がありません"
+    "（週報ではないか、日付を読めません）",
+    "no news items": "記事（●）がありません（週報ではありません）",
+    "not a .txt or .pdf report": ".txt / .pdf の報告書ではありません",
+    "could not be read": "読み込めませんでした",
+}
+
+
+def action_label(action: object, lang: str) -> str:
+    """An ingest result in words.
+
+    >>> action_label("added", "ja"), action_label(None, "en")
+    ('追加', '—')
+    """
+    if not isinstance(action, str):
+        return "—"
+    return _ACTION.get(action, {}).get(lang, action)
+
+
+def reason(message: object, lang: str) -> str:
+    """An ingest message in ``lang``; empty for none (never ``None`` on screen).
+
+    >>> reason("file too large (3.0 MB; the limit is 1 MB)", "ja")
+    'ファイルが大きすぎます（3.0 MB; the limit is 1 MB）'
+    >>> reason(None, "ja"), reason("empty file", "en")
+    ('', 'empty file')
+    """
+    if not isinstance(message, str) or not message:
+        return ""
+    if lang != "ja":
+        return message
+    for start, text in _REASONS_JA.items():
+        if message.startswith(start):
+            rest = message[len(start) :].strip(" :")
+            if rest.startswith("(") and rest.endswith(")"):
+                rest = rest[1:-1]
+            return f"{text}（{rest}）" if rest and "（" not in text else text
+    return message
 
 
 def freshness(weeks: int, date: str, lang: str) -> str:

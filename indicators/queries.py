@@ -44,7 +44,8 @@ PAGE_SIZE = 50
 
 # --- SQL fragments (constants only) ----------------------------------------------------
 
-# Reports in scope. $series NULL means every series.
+# Reports in scope. $series NULL means every series; $until (a Monday) leaves out the
+# reports of later weeks, so a past week reads as it did then (the weekly brief).
 _SCOPE = """
 scope AS (
     SELECT report_id, series, is_sample, published, period_start, period_end,
@@ -52,6 +53,8 @@ scope AS (
     FROM reports
     WHERE ($series IS NULL OR list_contains($series, series))
       AND ($include_sample OR NOT is_sample)
+      AND ($until IS NULL
+           OR date_trunc('week', coalesce(period_start, published))::DATE <= $until::DATE)
 )"""
 
 # The week (its Monday) an observation belongs to: the period it counts (flows), else the
@@ -185,8 +188,26 @@ def indicator_ids() -> list[str]:
     return list(_kinds())
 
 
-def _scope(series: Sequence[str] | None, include_sample: bool) -> Scope:
-    return {"series": None if series is None else list(series), "include_sample": include_sample}
+def _scope(
+    series: Sequence[str] | None, include_sample: bool, until: dt.date | None = None
+) -> Scope:
+    return {
+        "series": None if series is None else list(series),
+        "include_sample": include_sample,
+        "until": _monday(until),
+    }
+
+
+def _monday(day: dt.date | None) -> dt.date | None:
+    """The Monday of a day's week.
+
+    >>> _monday(dt.date(2024, 6, 23)), _monday(None)
+    (datetime.date(2024, 6, 17), None)
+    """
+    if day is None:
+        return None
+    day = pd.Timestamp(day).date()
+    return day - dt.timedelta(days=day.weekday())
 
 
 def _obs_params(
@@ -351,12 +372,24 @@ def weekly(
     return _run(db, sql, params)
 
 
-def latest(db: Path, *, series: Sequence[str] | None, include_sample: bool) -> pd.DataFrame:
-    """One row per indicator series (tile): latest weekly value, the one before, freshness.
+def latest(
+    db: Path,
+    *,
+    series: Sequence[str] | None,
+    include_sample: bool,
+    week: dt.date | None = None,
+) -> pd.DataFrame:
+    """One row per indicator series (tile): its latest weekly value and what to compare it
+    with; the one place that decides which value is "the latest" (tiles, the weekly
+    digest and the brief all read it).
 
-    ``weeks_since`` counts the weeks from the latest statement to the series' latest
-    report: 0 when the latest report states it, 3 when it stopped appearing 3 weeks ago.
-    Deals are one series per currency (the week's sum).
+    ``week`` reads the data as of that week (reports of later weeks left out); ``None``
+    is now. Beside the latest value (``value``, ``qualifier``, ``week``) each row has the
+    previous statement (``prev_*``) and the latest statement at least 4 and 52 weeks
+    before it (``back4_*``, ``back52_*``), each with its qualifier, so that a change can
+    respect them. ``weeks_since`` counts the weeks from the latest statement to the
+    series' latest report: 0 when the latest report states it, 3 when it stopped
+    appearing 3 weeks ago. Deals are one series per currency (the week's sum).
     """
     sql = f"""
         WITH {_SCOPE}, {_STATED},
@@ -369,6 +402,19 @@ def latest(db: Path, *, series: Sequence[str] | None, include_sample: bool) -> p
             SELECT series, max({_REPORT_WEEK}) AS last_report_week,
                    max(published) AS last_published
             FROM scope GROUP BY series
+        ),
+        back AS (
+            SELECT cur.series, cur.indicator, cur.dim, cur.unit, b.weeks_back,
+                   arg_max(old.week, old.week) AS week,
+                   arg_max(old.value, old.week) AS value,
+                   arg_max(old.qualifier, old.week) AS qualifier
+            FROM ranked cur
+            CROSS JOIN (VALUES (4), (52)) b(weeks_back)
+            JOIN ranked old ON old.series = cur.series AND old.indicator = cur.indicator
+                 AND old.dim = cur.dim AND old.unit = cur.unit
+                 AND old.week <= cur.week - to_days(7 * b.weeks_back)
+            WHERE cur.rank = 1
+            GROUP BY ALL
         )
         SELECT cur.series, cur.is_sample, cur.indicator, nullif(cur.dim, '') AS dimension,
                cur.unit, cur.week, strftime(cur.week, '%Y-%m-%d') AS week_iso,
@@ -376,21 +422,128 @@ def latest(db: Path, *, series: Sequence[str] | None, include_sample: bool) -> p
                cur.source, cur.evidence, cur.counterparties,
                prev.week AS prev_week, prev.value AS prev_value,
                prev.qualifier AS prev_qualifier, cur.value - prev.value AS change,
+               b4.week AS back4_week, b4.value AS back4_value, b4.qualifier AS back4_qualifier,
+               b52.week AS back52_week, b52.value AS back52_value,
+               b52.qualifier AS back52_qualifier,
                lr.last_report_week, lr.last_published,
                (datediff('day', cur.week, lr.last_report_week) // 7)::INTEGER AS weeks_since
         FROM ranked cur
         LEFT JOIN ranked prev ON prev.series = cur.series AND prev.indicator = cur.indicator
              AND prev.dim = cur.dim AND prev.unit = cur.unit AND prev.rank = 2
+        LEFT JOIN back b4 ON b4.series = cur.series AND b4.indicator = cur.indicator
+             AND b4.dim = cur.dim AND b4.unit = cur.unit AND b4.weeks_back = 4
+        LEFT JOIN back b52 ON b52.series = cur.series AND b52.indicator = cur.indicator
+             AND b52.dim = cur.dim AND b52.unit = cur.unit AND b52.weeks_back = 52
         JOIN last_report lr ON lr.series = cur.series
         WHERE cur.rank = 1
         ORDER BY cur.is_sample, cur.series, list_position($order, cur.indicator),
                  cur.dim, cur.unit DESC
     """
     params = {
-        **_scope(series, include_sample),
+        **_scope(series, include_sample, week),
         **_obs_params(None, None, None, False),
         "order": indicator_ids(),
     }
+    return _run(db, sql, params)
+
+
+def history(
+    db: Path,
+    *,
+    series: Sequence[str] | None,
+    include_sample: bool,
+    week: dt.date | None = None,
+    weeks: int = 53,
+) -> pd.DataFrame:
+    """Every line's stated weekly values (deals summed per currency) over the ``weeks``
+    weeks up to its latest statement, as of ``week``: what the digest's change band and
+    new highs and lows are computed from."""
+    sql = f"""
+        WITH {_SCOPE}, {_STATED},
+        last AS (
+            SELECT series, indicator, dim, unit, max(week) AS last_week
+            FROM stated GROUP BY ALL
+        )
+        SELECT st.series, st.is_sample, st.indicator, nullif(st.dim, '') AS dimension,
+               st.unit, st.week, st.value, st.qualifier
+        FROM stated st JOIN last USING (series, indicator, dim, unit)
+        WHERE st.week > last.last_week - to_days(7 * $weeks::INTEGER)
+        ORDER BY st.series, st.indicator, st.dim, st.unit, st.week
+    """
+    params = {
+        **_scope(series, include_sample, week),
+        **_obs_params(None, None, None, False),
+        "weeks": weeks,
+    }
+    return _run(db, sql, params)
+
+
+def period_sums(
+    db: Path,
+    *,
+    series: Sequence[str] | None,
+    include_sample: bool,
+    week: dt.date,
+) -> pd.DataFrame:
+    """Flows and deals added up over the week, the month to date and the year to date
+    (per series, indicator, country for flows, and unit or currency; never across
+    currencies). A week counts in the month and year its Monday falls in.
+
+    A sum is "at least" if any part is, else "about" if any part is; ``n_weeks`` and
+    ``n_obs`` say how many weeks and statements went into it.
+    """
+    sql = f"""
+        WITH {_SCOPE}, {_STATED},
+        periods AS (
+            SELECT * FROM (VALUES
+                ('week', $week::DATE),
+                ('month', date_trunc('month', $week::DATE)::DATE),
+                ('year', date_trunc('year', $week::DATE)::DATE)
+            ) p(period, first_week)
+        ),
+        flows AS (
+            SELECT series, is_sample, indicator, dim, unit, week, value, qualifier, n_obs
+            FROM stated WHERE list_contains($flows, indicator)
+        )
+        SELECT f.series, bool_or(f.is_sample) AS is_sample, f.indicator,
+               nullif(f.dim, '') AS dimension, f.unit, p.period,
+               sum(f.value) AS value,
+               CASE WHEN bool_or(f.qualifier = 'at_least') THEN 'at_least'
+                    WHEN bool_or(f.qualifier = 'approx') THEN 'approx'
+                    ELSE 'exact' END AS qualifier,
+               count(*) AS n_weeks, sum(f.n_obs)::BIGINT AS n_obs
+        FROM flows f JOIN periods p ON f.week >= p.first_week AND f.week <= $week::DATE
+        GROUP BY f.series, f.indicator, f.dim, f.unit, p.period
+        ORDER BY bool_or(f.is_sample), f.series, list_position($order, f.indicator), f.dim,
+                 f.unit DESC, list_position(['week', 'month', 'year'], p.period)
+    """
+    params = {
+        **_scope(series, include_sample, week),
+        **_obs_params(None, None, None, False),
+        "week": _monday(week),
+        "flows": [ind for ind, kind in _kinds().items() if kind in ("flow", "event")],
+        "order": indicator_ids(),
+    }
+    return _run(db, sql, params)
+
+
+def week_events(
+    db: Path, *, series: Sequence[str] | None, include_sample: bool, week: dt.date
+) -> pd.DataFrame:
+    """The events of the reports that cover ``week`` (the week's news), in report order,
+    with their sources: the digest's and the brief's "events of the week"."""
+    sql = f"""
+        WITH {_SCOPE}
+        SELECT e.section, e.headline, e.body, array_to_string(e.sources, '、') AS sources,
+               e.first_date AS date, s.series, s.is_sample, s.report_id, e.event_seq,
+               s.published AS report_published, s.title AS report_title, s.issuer
+        FROM events e JOIN scope s USING (report_id)
+        WHERE {
+        _REPORT_WEEK.replace("period_start", "s.period_start").replace("published", "s.published")
+    } = $week::DATE
+        ORDER BY s.is_sample, s.series, s.published DESC, s.report_id, e.event_seq
+    """
+    params = {**_scope(series, include_sample, week), "week": _monday(week)}
     return _run(db, sql, params)
 
 
@@ -603,6 +756,48 @@ def highlights(
         text=text,
         limit=limit,
     )
+
+
+def relevant_events(
+    db: Path,
+    *,
+    series: Sequence[str] | None,
+    include_sample: bool,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    sections: Sequence[str] = (),
+    words: Sequence[str] = (),
+    limit: int = 400,
+) -> pd.DataFrame:
+    """Events in the range that are in one of ``sections`` or mention one of ``words``
+    (candidates for an indicator's chart annotations; the highlight section is left out,
+    its items are in the body with their own sections), newest first."""
+    pattern = "|".join(re.escape(normalize(w).lower()) for w in words if w.strip())
+    sql = f"""
+        WITH {_SCOPE}
+        SELECT e.first_date AS date, e.section, e.headline, e.body,
+               array_to_string(e.sources, '、') AS sources,
+               s.published AS report_published, s.series, s.is_sample,
+               s.report_id, e.event_seq
+        FROM events e JOIN scope s USING (report_id)
+        WHERE ($start IS NULL OR e.first_date >= $start::DATE)
+          AND ($end IS NULL OR e.first_date <= $end::DATE)
+          AND NOT list_contains($highlights, e.section)
+          AND (list_contains($sections, e.section)
+               OR ($pattern <> '' AND regexp_matches(e.search_text, $pattern)))
+        ORDER BY e.first_date DESC, s.report_id, e.event_seq
+        LIMIT $limit
+    """
+    params = {
+        **_scope(series, include_sample),
+        "start": start,
+        "end": end,
+        "sections": list(sections),
+        "pattern": pattern,
+        "highlights": sorted(default_definitions().highlight_sections),
+        "limit": limit,
+    }
+    return _run(db, sql, params)
 
 
 # --- reports -------------------------------------------------------------------------

@@ -78,20 +78,31 @@ def serving(
 
 @contextlib.contextmanager
 def streamlit_app(
-    db: Path, port: int, *, options: Sequence[str] = (), env: dict[str, str] | None = None
+    db: Path,
+    port: int,
+    *,
+    options: Sequence[str] = (),
+    env: dict[str, str] | None = None,
+    script: Path = APP,
 ) -> Iterator[str]:
-    """``streamlit run app.py`` on ``port`` and the database ``db``; yields its URL."""
-    with streamlit_server(db, port, options=options, env=env) as (url, _):
+    """``streamlit run app.py`` (or ``script``) on ``port`` and the database ``db``;
+    yields its URL."""
+    with streamlit_server(db, port, options=options, env=env, script=script) as (url, _):
         yield url
 
 
 @contextlib.contextmanager
 def streamlit_server(
-    db: Path, port: int, *, options: Sequence[str] = (), env: dict[str, str] | None = None
+    db: Path,
+    port: int,
+    *,
+    options: Sequence[str] = (),
+    env: dict[str, str] | None = None,
+    script: Path = APP,
 ) -> Iterator[tuple[str, subprocess.Popen[str]]]:
     """:func:`streamlit_app`, yielding the server process beside the URL."""
     command = [
-        sys.executable, "-m", "streamlit", "run", str(APP),
+        sys.executable, "-m", "streamlit", "run", str(script),
         "--server.port", str(port), "--server.address", "127.0.0.1",
         "--server.headless", "true", "--server.fileWatcherType", "none",
         "--browser.gatherUsageStats", "false", *options,

@@ -125,13 +125,15 @@ def test_overview_charts_hold_the_weekly_values(app_db: Path, stated) -> None:
     assert sorted(zip(prisoners["series"], prisoners["value"], strict=True)) == sorted(
         zip(want["series"], want["value"], strict=True)
     )
-    border = h.charts_of(at, "border_interceptions")
+    # One chart per indicator (one view to draw), a panel per series and unit inside it.
+    (border,) = h.charts_of(at, "border_interceptions")
     borders = stated[stated.indicator == "border_interceptions"]
-    assert len(border) == len(borders[["series", "unit"]].drop_duplicates())
-    shown = pd.concat([h.chart_rows(c) for c in border]).dropna(subset=["value"])
+    panels = h.chart_spec(border).get("vconcat", [None])
+    assert len(panels) == len(borders[["series", "unit"]].drop_duplicates())
+    shown = h.chart_rows(border).dropna(subset=["value"])
     assert sorted(shown["value"]) == sorted(borders["value"])
-    deals = h.charts_of(at, "trade_deal_value")
-    shown = pd.concat([h.chart_rows(c) for c in deals]).dropna(subset=["value"])
+    (deals,) = h.charts_of(at, "trade_deal_value")
+    shown = h.chart_rows(deals).dropna(subset=["value"])
     sums = stated[stated.indicator == "trade_deal_value"].groupby(["week", "unit"])["value"].sum()
     assert sorted(shown["value"]) == sorted(sums)
 
@@ -323,7 +325,7 @@ def test_upload_ingests_through_the_library_and_refreshes(own_db: Path) -> None:
     assert not at.exception, [e.value for e in at.exception]
     results = at.dataframe[0].value
     assert list(results["file"]) == [new.file_name, "broken.txt"]
-    assert list(results["action"]) == ["added", "failed"]
+    assert list(results["action"]) == [i18n.action_label(a, "ja") for a in ("added", "failed")]
     assert results["message"].iloc[1]  # a one-line reason
     # The ingest log keeps the uploaded name as a label, not a path.
     log = queries.ingest_log(own_db, limit=2)

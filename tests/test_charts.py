@@ -75,10 +75,128 @@ def test_trend_marks_qualifiers_gaps_samples_and_selection(fixture_db: Path) -> 
     missing = set(real["week_iso"]) - {w.isoformat() for w in h.report_weeks(h.REAL_SERIES)}
     assert shaded == missing != set()
 
-    # Annotation labels are written on the chart (readable without hovering).
+    # Annotations are numbered markers; their list names each (readable without hovering).
     text = layers[marks.index("text")]
-    labels = " ".join(r["label"] for r in _values(spec, text))
-    assert notes["headline"].iloc[0][:10] in labels
+    numbers = sorted(int(r["label"]) for r in _values(spec, text))
+    table = charts.annotation_table(notes)
+    assert numbers == list(table["n"]) == list(range(1, len(table) + 1))
+    assert notes["headline"].iloc[0] in " ".join(table["headline"])
+
+
+def _annotation_marks(spec: dict[str, Any]) -> list[dict[str, Any]]:
+    """The marker and number layers of the annotations (positioned by ``y_px``)."""
+    return [layer for layer in _layers(spec) if "y_px" in str(layer.get("encoding", {}))]
+
+
+def test_no_annotation_label_over_the_plot_area(fixture_db: Path) -> None:
+    """Markers and their numbers sit above the plot (pixel y below 0), in rows where
+    dates are close; over the data there are only thin rules."""
+    rows = queries.weekly(fixture_db, "political_prisoners", **ALL)
+    notes = queries.events(fixture_db, **ALL, limit=12)  # many on few dates: rows needed
+    spec = charts.trend(rows, lang="ja", y_title="人", annotations=notes).to_dict()
+    texts = [layer for layer in _layers(spec) if _mark(layer) == "text"]
+    assert texts, "numbers are drawn"
+    assert len(_annotation_marks(spec)) == 2  # circles and their numbers
+    for layer in _annotation_marks(spec):
+        assert layer["encoding"]["y"]["field"] == "y_px" and layer["encoding"]["y"]["scale"] is None
+        pixels = [r["y_px"] for r in _values(spec, layer)]
+        assert pixels and max(pixels) < 0  # above the plot area, never over the data
+    drawn = pd.DataFrame(_values(spec, texts[0]))
+    # No two markers of one row closer than the gap: none hides another.
+    for _, lane in drawn.groupby("lane"):
+        days = pd.to_datetime(lane["date"]).sort_values().diff().dt.days.dropna()
+        span = (rows["week"].max() - rows["week"].min()).days
+        assert (days >= charts._MARKER_GAP * max(span, 28)).all()
+
+
+def _colour_map(spec: dict[str, Any]) -> dict[str, str]:
+    """Code -> colour of every colour scale in a (possibly concatenated) spec."""
+    found: dict[str, str] = {}
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            colour = node.get("encoding", {}).get("color", {})
+            scale = colour.get("scale") if isinstance(colour, dict) else None
+            if scale and "domain" in scale and "range" in scale:
+                found.update(zip(scale["domain"], scale["range"], strict=True))
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(spec)
+    return found
+
+
+def test_colours_per_country_and_currency_are_the_same_in_both_languages(
+    fixture_db: Path,
+) -> None:
+    border = queries.weekly(fixture_db, "border_interceptions", **ALL)
+    deals = queries.weekly(fixture_db, "trade_deal_value", **ALL, by_dimension=False)
+    maps = {}
+    for lang in ("ja", "en"):
+        maps[lang] = (
+            _colour_map(charts.stacked(charts.border_bars(border, lang=lang)).to_dict()),
+            _colour_map(charts.stacked(charts.deal_bars(deals, lang=lang)).to_dict()),
+        )
+    assert maps["ja"] == maps["en"]
+    countries, currencies = maps["en"]
+    assert set(countries) == set(border["dimension"].dropna())  # keyed by ISO code
+    assert set(currencies) == set(deals["unit"])
+    assert len(set(countries.values())) == len(countries)  # one colour each
+    display = charts.default_display()
+    assert all(display.colour(c) == colour for c, colour in countries.items())
+    # A trend chart of the same countries uses the same colours.
+    trend = charts.trend(border, lang="ja", y_title="人").to_dict()
+    assert _colour_map(trend) == countries
+
+
+def test_bars_show_qualifiers_and_every_chart_has_a_legend(fixture_db: Path) -> None:
+    border = queries.weekly(fixture_db, "border_interceptions", **ALL)
+    spec = charts.stacked(charts.border_bars(border, lang="en")).to_dict()
+    panels = spec.get("vconcat", [spec])
+    for panel in panels:
+        layers = _layers(panel)
+        markers = [
+            layer for layer in layers if _mark(layer) == "point" and "shape" in layer["encoding"]
+        ]
+        (marker,) = markers  # "at least"/"about" drawn on the bars, not only in the tooltip
+        shape = marker["encoding"]["shape"]
+        assert shape["field"] == "qualifier_label"
+        assert shape["scale"]["domain"] == ["exact", "at least", "about"]
+        assert len(set(shape["scale"]["range"])) == 3
+        assert "datum.qualifier !== 'exact'" in str(marker["transform"])
+        bars = next(
+            layer for layer in layers if _mark(layer) == "rect" and "y2" in layer["encoding"]
+        )
+        assert bars["encoding"]["color"]["legend"] is not None  # a colour legend
+        assert bars["encoding"]["fillOpacity"]["scale"]["range"][0] > 0.8  # exact solid
+    # The data behind the markers: qualified values exist in the fixture.
+    assert set(border["qualifier"].dropna()) > {"exact"} or "at_least" in set(border["qualifier"])
+
+
+def test_axes_write_numbers_as_the_tiles_do(fixture_db: Path) -> None:
+    deals = queries.weekly(fixture_db, "trade_deal_value", **ALL, by_dimension=False)
+    for lang, word in (("ja", "万"), ("en", "'M'")):
+        spec = charts.stacked(charts.deal_bars(deals, lang=lang)).to_dict()
+        assert word in str(spec)  # the y axis' label expression
+
+
+def test_slide_export_has_title_source_and_legend(fixture_db: Path) -> None:
+    rows = queries.weekly(fixture_db, "political_prisoners", **ALL)
+    notes = queries.highlights(fixture_db, **ALL).head(2)
+    chart = charts.trend(rows, lang="ja", y_title="人", annotations=notes)
+    slide = charts.for_slide(
+        chart, title="政治犯の数", subtitle=["S", "2023-11-20 – 2023-12-31"],
+        source="出典: 週報", notes=["［サンプル］ 合成データ"], annotations=notes,
+    )  # fmt: skip
+    svg = charts.to_svg(slide)
+    for text in ("政治犯の数", "2023-11-20 – 2023-12-31", "出典: 週報", "合成データ"):
+        assert text in svg
+    assert notes["headline"].iloc[0][:8] in svg  # the annotation list, written out
+    assert "正確" in svg and "少なくとも" in svg  # the legend
+    assert charts.to_png(slide)[:4] == b"\x89PNG"
 
 
 def test_trend_of_a_change_draws_zero(fixture_db: Path) -> None:
@@ -110,7 +228,8 @@ def test_border_bars_one_panel_per_series_and_unit(fixture_db: Path) -> None:
         str(layer["encoding"]["color"]["scale"]["domain"])
         for panel in panels
         for layer in _layers(panel.to_dict())
-        if "color" in layer.get("encoding", {})
+        if isinstance(layer.get("encoding", {}).get("color"), dict)
+        and "scale" in layer["encoding"]["color"]
     }
     assert len(domains) == 1
     png = charts.to_png(charts.stacked(panels))

@@ -23,7 +23,7 @@ import wordproc
 from conftest import REAL_REPORT, REPORTS, ROOT, mismatches, skip_unless
 from streamlit.testing.v1 import AppTest
 
-from indicators import ingest, store
+from indicators import i18n, ingest, store
 from indicators.cli import main
 from indicators.pdf import pdf_to_text
 from indicators.read import decode
@@ -384,5 +384,5 @@ def test_a_word_processor_pdf_uploaded_on_the_reports_page_stores_the_rows_of_it
     at.button(key="upload_submit").click().run()
 
     assert not at.exception, [e.value for e in at.exception]
-    assert list(at.dataframe[0].value["action"]) == ["added"]
+    assert list(at.dataframe[0].value["action"]) == [i18n.action_label("added", "ja")]
     assert _rows(db) == text_rows
