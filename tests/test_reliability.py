@@ -33,7 +33,7 @@ def _weeks(folder: Path, weeks: int, seed: int = 11) -> list[Path]:
 
 def _ingest_process(db: Path, folder: Path, batch: int, hook: str = "") -> subprocess.Popen[str]:
     """``python -m indicators ingest`` in its own process, optionally with a hook first."""
-    code = f"import sys, indicators.store as s\n{hook}\nfrom indicators.cli import main\n"
+    code = f"import sys, indicators.store.writing as s\n{hook}\nfrom indicators.cli import main\n"
     code += f"sys.exit(main(['ingest', {str(folder)!r}, '--db', {str(db)!r}, '--workers', '1']))"
     env = {**os.environ, "INDICATORS_BATCH_SIZE": str(batch)}
     return subprocess.Popen(
