@@ -176,12 +176,135 @@ def test_reading_a_missing_database_says_so(db: Path) -> None:
         store.query(db, "SELECT 1")
 
 
-def test_a_database_of_schema_1_is_migrated_with_its_rows(db: Path, tmp_path: Path) -> None:
-    """A file written by the first release: its events become searchable after migration."""
+# The schema of the first release, as its files have it (a regression lock: the table
+# spec must keep making this for version 1).
+RELEASED_SCHEMA_1 = """
+    CREATE TABLE reports (
+        report_id     INTEGER PRIMARY KEY,
+        report_key    VARCHAR NOT NULL UNIQUE,  -- series + publication date + period
+        series        VARCHAR NOT NULL,         -- country｜issuer
+        country       VARCHAR NOT NULL,
+        title         VARCHAR NOT NULL,
+        issuer        VARCHAR NOT NULL,
+        published     DATE NOT NULL,
+        period_start  DATE,
+        period_end    DATE,
+        is_sample     BOOLEAN NOT NULL,
+        file_name     VARCHAR NOT NULL,
+        file_sha256   VARCHAR NOT NULL,
+        file_bytes    BIGINT NOT NULL,
+        n_events      INTEGER NOT NULL,
+        n_observations INTEGER NOT NULL,
+        ingested_at   TIMESTAMP NOT NULL
+    );
+    CREATE TABLE events (
+        report_id     INTEGER NOT NULL,
+        event_seq     INTEGER NOT NULL,
+        section       VARCHAR NOT NULL,
+        headline      VARCHAR NOT NULL,
+        body          VARCHAR NOT NULL,
+        dates         DATE[] NOT NULL,
+        sources       VARCHAR[] NOT NULL,
+        first_date    DATE,                     -- the first cited date, else publication
+        period_start  DATE,
+        period_end    DATE
+        -- (report_id, event_seq) is unique by construction; no index: an ART index
+        -- over a million events costs memory on every insert and buys nothing here
+    );
+    CREATE TABLE observations (
+        report_id     INTEGER NOT NULL,
+        event_seq     INTEGER NOT NULL,
+        obs_seq       INTEGER NOT NULL,
+        indicator     VARCHAR NOT NULL,
+        dimension     VARCHAR,
+        value         DOUBLE NOT NULL,
+        unit          VARCHAR NOT NULL,
+        qualifier     VARCHAR NOT NULL,
+        as_of         DATE,
+        period_start  DATE,
+        period_end    DATE,
+        source        VARCHAR,
+        evidence      VARCHAR NOT NULL  -- (report_id, obs_seq) unique by construction
+    );
+    CREATE TABLE quantities (
+        report_id     INTEGER NOT NULL,
+        event_seq     INTEGER NOT NULL,
+        value         DOUBLE NOT NULL,
+        unit          VARCHAR NOT NULL,
+        qualifier     VARCHAR NOT NULL,
+        text          VARCHAR NOT NULL,
+        sentence      VARCHAR NOT NULL
+    );
+    CREATE TABLE ingest_log (
+        logged_at     TIMESTAMP NOT NULL,
+        file_name     VARCHAR NOT NULL,
+        file_sha256   VARCHAR,
+        report_id     INTEGER,
+        action        VARCHAR NOT NULL,         -- added | replaced | unchanged | failed
+        message       VARCHAR
+    );
+"""
+
+
+def _released_schema_1(db: Path) -> None:
     with duckdb.connect(str(db)) as con:
         con.execute("CREATE TABLE schema_version (version INTEGER, applied_at TIMESTAMP)")
-        con.execute(store.MIGRATIONS[0])
+        con.execute(RELEASED_SCHEMA_1)
         con.execute("INSERT INTO schema_version VALUES (1, now())")
+
+
+def _shape(db: Path) -> list[tuple[object, ...]]:
+    """Every column (table, position, name, type, nullable) and constraint of a file."""
+    columns = rows(
+        db,
+        "SELECT table_name, column_index, column_name, data_type, is_nullable "
+        "FROM duckdb_columns() WHERE database_name = current_database() "
+        "ORDER BY table_name, column_index",
+    )
+    constraints = rows(
+        db,
+        "SELECT table_name, constraint_type, constraint_column_names "
+        "FROM duckdb_constraints() WHERE database_name = current_database() "
+        "ORDER BY ALL",
+    )
+    return columns + constraints
+
+
+def test_the_table_spec_makes_the_released_schema(db: Path, tmp_path: Path) -> None:
+    """A file of the first release, migrated, has the shape of a fresh one."""
+    old = tmp_path / "released.duckdb"
+    _released_schema_1(old)
+    store.ensure_db(old)
+    store.ensure_db(db)
+    assert _shape(old) == _shape(db)
+    assert ("reports", "UNIQUE", ["report_key"]) in _shape(db)
+
+
+def test_a_column_added_later_must_be_nullable_and_last() -> None:
+    from indicators.store.tables import Column, Table
+
+    first = Column("a", "INTEGER", True)
+    with pytest.raises(ValueError, match="may be NULL"):
+        Table("t", (first, Column("b", "VARCHAR", True, since=2)))
+    with pytest.raises(ValueError, match="order they were added"):
+        Table("t", (Column("b", "VARCHAR", since=2), first))
+    table = Table("t", (first, Column("b", "VARCHAR", since=2)))
+    assert table.added(2) == ["ALTER TABLE t ADD COLUMN b VARCHAR;"]
+    assert "b VARCHAR" not in table.create(constraints=True)
+
+
+def test_staged_rows_must_name_every_column() -> None:
+    from indicators.store import writing
+
+    schema = writing.tables.BY_NAME["quantities"].staged_schema
+    with pytest.raises(ValueError, match="missing"):
+        writing._arrow([{"_item": 0, "event_seq": 1}], schema)
+
+
+def test_a_database_of_schema_1_is_migrated_with_its_rows(db: Path, tmp_path: Path) -> None:
+    """A file written by the first release: its events become searchable after migration."""
+    _released_schema_1(db)
+    with duckdb.connect(str(db)) as con:
         con.execute(
             "INSERT INTO events VALUES (1, 0, '内政', 'CSTO首脳会合', '・合意', "
             "['2023-11-20'::DATE], ['Pozirk'], '2023-11-20', NULL, NULL)"

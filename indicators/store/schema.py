@@ -1,5 +1,5 @@
-"""Schema and migrations: the tables, and how a database of any older version is
-brought to the current one."""
+"""Schema and migrations: a database of any older version brought to the current one
+(the tables themselves are written down in :mod:`indicators.store.tables`)."""
 
 from __future__ import annotations
 
@@ -7,97 +7,15 @@ from pathlib import Path
 
 import duckdb
 
+from indicators.store import tables
 from indicators.store.connection import StoreError, _scalar, connect
 
-# Each entry migrates the schema from version i to i + 1; never edit a released one.
-MIGRATIONS: tuple[str, ...] = (
-    """
-    CREATE TABLE reports (
-        report_id     INTEGER PRIMARY KEY,
-        report_key    VARCHAR NOT NULL UNIQUE,  -- series + publication date + period
-        series        VARCHAR NOT NULL,         -- country｜issuer
-        country       VARCHAR NOT NULL,
-        title         VARCHAR NOT NULL,
-        issuer        VARCHAR NOT NULL,
-        published     DATE NOT NULL,
-        period_start  DATE,
-        period_end    DATE,
-        is_sample     BOOLEAN NOT NULL,
-        file_name     VARCHAR NOT NULL,
-        file_sha256   VARCHAR NOT NULL,
-        file_bytes    BIGINT NOT NULL,
-        n_events      INTEGER NOT NULL,
-        n_observations INTEGER NOT NULL,
-        ingested_at   TIMESTAMP NOT NULL
-    );
-    CREATE TABLE events (
-        report_id     INTEGER NOT NULL,
-        event_seq     INTEGER NOT NULL,
-        section       VARCHAR NOT NULL,
-        headline      VARCHAR NOT NULL,
-        body          VARCHAR NOT NULL,
-        dates         DATE[] NOT NULL,
-        sources       VARCHAR[] NOT NULL,
-        first_date    DATE,                     -- the first cited date, else publication
-        period_start  DATE,
-        period_end    DATE
-        -- (report_id, event_seq) is unique by construction; no index: an ART index
-        -- over a million events costs memory on every insert and buys nothing here
-    );
-    CREATE TABLE observations (
-        report_id     INTEGER NOT NULL,
-        event_seq     INTEGER NOT NULL,
-        obs_seq       INTEGER NOT NULL,
-        indicator     VARCHAR NOT NULL,
-        dimension     VARCHAR,
-        value         DOUBLE NOT NULL,
-        unit          VARCHAR NOT NULL,
-        qualifier     VARCHAR NOT NULL,
-        as_of         DATE,
-        period_start  DATE,
-        period_end    DATE,
-        source        VARCHAR,
-        evidence      VARCHAR NOT NULL  -- (report_id, obs_seq) unique by construction
-    );
-    CREATE TABLE quantities (
-        report_id     INTEGER NOT NULL,
-        event_seq     INTEGER NOT NULL,
-        value         DOUBLE NOT NULL,
-        unit          VARCHAR NOT NULL,
-        qualifier     VARCHAR NOT NULL,
-        text          VARCHAR NOT NULL,
-        sentence      VARCHAR NOT NULL
-    );
-    CREATE TABLE ingest_log (
-        logged_at     TIMESTAMP NOT NULL,
-        file_name     VARCHAR NOT NULL,
-        file_sha256   VARCHAR,
-        report_id     INTEGER,
-        action        VARCHAR NOT NULL,         -- added | replaced | unchanged | failed
-        message       VARCHAR
-    );
-    """,
-    # 2: the event log's search text, lower-cased once at ingest instead of per query
-    # (a search over a million events scanned and lower-cased three columns each time).
-    """
-    ALTER TABLE events ADD COLUMN search_text VARCHAR;
-    UPDATE events SET search_text =
-        lower(headline || chr(10) || body || chr(10) || array_to_string(sources, ' '));
-    """,
-    # 3: how each value was found, what looks wrong about it, and where the number
-    # stands in its item (the sentence's index and the number's offset in it): the
-    # stable identity that review corrections are keyed by.
-    """
-    ALTER TABLE observations ADD COLUMN rule VARCHAR;
-    ALTER TABLE observations ADD COLUMN flags VARCHAR[];
-    ALTER TABLE observations ADD COLUMN sentence_index INTEGER;
-    ALTER TABLE observations ADD COLUMN char_offset INTEGER;
-    ALTER TABLE quantities ADD COLUMN sentence_index INTEGER;
-    ALTER TABLE quantities ADD COLUMN char_offset INTEGER;
-    """,
+# Each entry migrates the schema from version i to i + 1, made from the table spec.
+MIGRATIONS: tuple[str, ...] = tuple(
+    tables.migration(version, constraints=True) for version in range(1, tables.SCHEMA_VERSION + 1)
 )
-SCHEMA_VERSION = len(MIGRATIONS)
-TABLES = ("reports", "events", "observations", "quantities", "ingest_log")
+SCHEMA_VERSION = tables.SCHEMA_VERSION
+TABLES = tuple(table.name for table in tables.TABLES)
 
 
 def schema_version(con: duckdb.DuckDBPyConnection) -> int:

@@ -3,22 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
+import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from indicators.extract import Extraction
 from indicators.parse import Report
+from indicators.store import tables
 from indicators.store.connection import _scalar, connect
 from indicators.store.schema import migrate
 
 SAMPLE_MARKERS = ("サンプル", "合成データ")
-_LOG_COLUMNS = ["logged_at", "file_name", "file_sha256", "report_id", "action", "message"]
 
 #: Called inside the write transaction, after the inserts and before COMMIT. A fault
 #: injection point for the crash tests (a process killed here must lose only the batch).
@@ -103,13 +103,105 @@ def search_text(headline: str, body: str, sources: Sequence[str]) -> str:
     return f"{headline}\n{body}\n{' '.join(sources)}".lower()
 
 
+Row = dict[str, Any]
+
+
+def _report_rows(item: Parsed) -> Iterator[tuple[str, Row]]:
+    """One parsed report's rows, each named by its table and keyed by column name (the
+    ``_item`` and writer-filled columns left out; see :mod:`indicators.store.tables`)."""
+    r = item.report
+    observations = item.extraction.observations
+    yield (
+        "reports",
+        {
+            "report_key": item.key,
+            "series": item.series,
+            "country": item.country,
+            "title": r.title,
+            "issuer": r.issuer,
+            "published": r.published,
+            "period_start": r.period_start,
+            "period_end": r.period_end,
+            "is_sample": item.is_sample,
+            "file_name": item.file_name,
+            "file_sha256": item.sha256,
+            "file_bytes": item.size,
+            "n_events": len(r.events),
+            "n_observations": len(observations),
+        },
+    )
+    for e in r.events:
+        body = e.body_text
+        yield (
+            "events",
+            {
+                "event_seq": e.seq,
+                "section": e.section,
+                "headline": e.headline,
+                "body": body,
+                "dates": e.dates,
+                "sources": e.sources,
+                "first_date": e.dates[0] if e.dates else r.published,
+                "period_start": e.period[0] if e.period else None,
+                "period_end": e.period[1] if e.period else None,
+                "search_text": search_text(e.headline, body, e.sources),
+            },
+        )
+    for seq, o in enumerate(observations):
+        yield (
+            "observations",
+            {
+                "event_seq": o.event_seq,
+                "obs_seq": seq,
+                "indicator": o.indicator,
+                "dimension": o.dimension,
+                "value": float(o.value),
+                "unit": o.unit,
+                "qualifier": o.qualifier,
+                "as_of": o.as_of,
+                "period_start": o.period_start,
+                "period_end": o.period_end,
+                "source": o.source,
+                "evidence": o.evidence,
+                "rule": o.rule,
+                "flags": list(o.flags),
+                "sentence_index": o.sentence_index,
+                "char_offset": o.offset,
+            },
+        )
+    for q in item.extraction.quantities:
+        yield (
+            "quantities",
+            {
+                "event_seq": q.event_seq,
+                "value": float(q.value),
+                "unit": q.unit,
+                "qualifier": q.qualifier,
+                "text": q.text,
+                "sentence": q.sentence,
+                "sentence_index": q.sentence_index,
+                "char_offset": q.offset,
+            },
+        )
+
+
+def _arrow(rows: Sequence[Row], schema: pa.Schema) -> pa.Table:
+    """Rows keyed by column name as one Arrow table of ``schema`` (a column the rows do
+    not name is an error, not a silent NULL)."""
+    if rows and set(rows[0]) != set(schema.names):
+        missing, extra = set(schema.names) - set(rows[0]), set(rows[0]) - set(schema.names)
+        raise ValueError(f"staged rows do not match the table: missing {missing}, extra {extra}")
+    return pa.table(
+        [pa.array([row[f.name] for row in rows], type=f.type) for f in schema], schema=schema
+    )
+
+
 def stage(parsed: Sequence[Parsed]) -> StagedChunk:
     """The rows of some parsed reports as Arrow tables (without report ids)."""
-    rows: dict[str, list[tuple[Any, ...]]] = {table: [] for table in _ARROW_SCHEMAS}
+    rows: dict[str, list[Row]] = {name: [] for name in tables.CONTENT}
     items: list[Staged] = []
     for index, item in enumerate(parsed):
         r = item.report
-        observations = item.extraction.observations
         items.append(
             Staged(
                 item.file_name,
@@ -117,85 +209,14 @@ def stage(parsed: Sequence[Parsed]) -> StagedChunk:
                 item.key,
                 r.published,
                 len(r.events),
-                len(observations),
+                len(item.extraction.observations),
             )
         )
-        rows["reports"].append(
-            (
-                index,
-                item.key,
-                item.series,
-                item.country,
-                r.title,
-                r.issuer,
-                r.published,
-                r.period_start,
-                r.period_end,
-                item.is_sample,
-                item.file_name,
-                item.sha256,
-                item.size,
-                len(r.events),
-                len(observations),
-            )
-        )
-        for e in r.events:
-            body = e.body_text
-            rows["events"].append(
-                (
-                    index,
-                    e.seq,
-                    e.section,
-                    e.headline,
-                    body,
-                    e.dates,
-                    e.sources,
-                    e.dates[0] if e.dates else r.published,
-                    e.period[0] if e.period else None,
-                    e.period[1] if e.period else None,
-                    search_text(e.headline, body, e.sources),
-                )
-            )
-        rows["observations"].extend(
-            (
-                index,
-                o.event_seq,
-                seq,
-                o.indicator,
-                o.dimension,
-                float(o.value),
-                o.unit,
-                o.qualifier,
-                o.as_of,
-                o.period_start,
-                o.period_end,
-                o.source,
-                o.evidence,
-                o.rule,
-                list(o.flags),
-                o.sentence_index,
-                o.offset,
-            )
-            for seq, o in enumerate(observations)
-        )
-        rows["quantities"].extend(
-            (
-                index, q.event_seq, float(q.value), q.unit, q.qualifier, q.text, q.sentence,
-                q.sentence_index, q.offset,
-            )
-            for q in item.extraction.quantities
-        )  # fmt: skip
-    tables = {}
-    for table, schema in _STAGED_SCHEMAS.items():
-        columns = list(zip(*rows[table], strict=True)) or [() for _ in schema]
-        tables[table] = pa.table(
-            [
-                pa.array(column, type=field.type)
-                for column, field in zip(columns, schema, strict=True)
-            ],
-            schema=schema,
-        )
-    return StagedChunk(items, tables)
+        for table, row in _report_rows(item):
+            row["_item"] = index
+            rows[table].append(row)
+    staged = {name: _arrow(rows[name], tables.BY_NAME[name].staged_schema) for name in rows}
+    return StagedChunk(items, staged)
 
 
 def write(
@@ -234,7 +255,7 @@ def write(
         # key -> (report id, sha, where its rows are: chunk and item)
         to_write: dict[str, tuple[int, str, int, int]] = {}
         replaced: list[int] = []
-        log: list[tuple[Any, ...]] = []
+        log: list[Row] = []
         for c, i, item in items:
             known = existing.get(item.key)
             pending = to_write.get(item.key)
@@ -261,13 +282,15 @@ def write(
                     n_observations=item.n_observations,
                 )
             )
-            log.append((now, item.file_name, item.sha256, report_id, action, None, by))
+            log.append(_log_row(now, item.file_name, item.sha256, report_id, action, by=by))
         for failure in failures:
-            log.append((now, failure.file_name, None, None, "failed", failure.message, by))
+            log.append(
+                _log_row(now, failure.file_name, None, None, "failed", failure.message, by=by)
+            )
         ids = [[-1] * len(chunk.items) for chunk in chunks]
         for report_id, _, c, i in to_write.values():
             ids[c][i] = report_id
-        tables = _tables(chunks, ids, now)
+        rows = _tables(chunks, ids, now)
         con.execute("BEGIN TRANSACTION")
         try:
             if replaced:
@@ -275,20 +298,12 @@ def write(
                 for table in ("reports", "events", "observations", "quantities"):
                     con.execute(f"DELETE FROM {table} WHERE report_id IN (FROM replaced_ids)")
                 con.unregister("replaced_ids")
-            for table, arrow in tables.items():
+            for table, arrow in rows.items():
                 if arrow.num_rows:
-                    con.register("incoming", arrow)
-                    columns = ", ".join(arrow.column_names)
-                    con.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM incoming")
-                    con.unregister("incoming")
+                    _insert(con, table, arrow)
             if log:
-                # executemany costs a millisecond a row in DuckDB; a frame is one insert.
-                con.register("incoming_log", pd.DataFrame(log, columns=_LOG_COLUMNS))
-                columns = ", ".join(_LOG_COLUMNS)
-                con.execute(
-                    f"INSERT INTO ingest_log ({columns}) SELECT {columns} FROM incoming_log"
-                )
-                con.unregister("incoming_log")
+                # executemany costs a millisecond a row in DuckDB; a table is one insert.
+                _insert(con, "ingest_log", _arrow(log, tables.BY_NAME["ingest_log"].arrow_schema))
             if _before_commit is not None:
                 _before_commit()
             con.execute("COMMIT")
@@ -299,90 +314,33 @@ def write(
     return [*outcomes, *failures]
 
 
-_ARROW_SCHEMAS = {
-    "reports": pa.schema(
-        [
-            ("report_id", pa.int32()),
-            ("report_key", pa.string()),
-            ("series", pa.string()),
-            ("country", pa.string()),
-            ("title", pa.string()),
-            ("issuer", pa.string()),
-            ("published", pa.date32()),
-            ("period_start", pa.date32()),
-            ("period_end", pa.date32()),
-            ("is_sample", pa.bool_()),
-            ("file_name", pa.string()),
-            ("file_sha256", pa.string()),
-            ("file_bytes", pa.int64()),
-            ("n_events", pa.int32()),
-            ("n_observations", pa.int32()),
-            ("ingested_at", pa.timestamp("us")),
-        ]
-    ),
-    "events": pa.schema(
-        [
-            ("report_id", pa.int32()),
-            ("event_seq", pa.int32()),
-            ("section", pa.string()),
-            ("headline", pa.string()),
-            ("body", pa.string()),
-            ("dates", pa.list_(pa.date32())),
-            ("sources", pa.list_(pa.string())),
-            ("first_date", pa.date32()),
-            ("period_start", pa.date32()),
-            ("period_end", pa.date32()),
-            ("search_text", pa.string()),
-        ]
-    ),
-    "observations": pa.schema(
-        [
-            ("report_id", pa.int32()),
-            ("event_seq", pa.int32()),
-            ("obs_seq", pa.int32()),
-            ("indicator", pa.string()),
-            ("dimension", pa.string()),
-            ("value", pa.float64()),
-            ("unit", pa.string()),
-            ("qualifier", pa.string()),
-            ("as_of", pa.date32()),
-            ("period_start", pa.date32()),
-            ("period_end", pa.date32()),
-            ("source", pa.string()),
-            ("evidence", pa.string()),
-            ("rule", pa.string()),
-            ("flags", pa.list_(pa.string())),
-            ("sentence_index", pa.int32()),
-            ("char_offset", pa.int32()),
-        ]
-    ),
-    "quantities": pa.schema(
-        [
-            ("report_id", pa.int32()),
-            ("event_seq", pa.int32()),
-            ("value", pa.float64()),
-            ("unit", pa.string()),
-            ("qualifier", pa.string()),
-            ("text", pa.string()),
-            ("sentence", pa.string()),
-            ("sentence_index", pa.int32()),
-            ("char_offset", pa.int32()),
-        ]
-    ),
-}
+def _log_row(
+    now: dt.datetime,
+    file_name: str,
+    sha256: str | None,
+    report_id: int | None,
+    action: str,
+    message: str | None = None,
+    *,
+    by: str | None = None,
+) -> Row:
+    return {
+        "logged_at": now,
+        "file_name": file_name,
+        "file_sha256": sha256,
+        "report_id": report_id,
+        "action": action,
+        "message": message,
+        "logged_by": by,
+    }
 
 
-# What a worker stages: the same columns but for the report id (the writer assigns it,
-# by the ``_item`` index) and the ingest time.
-_STAGED_SCHEMAS = {
-    table: pa.schema(
-        [
-            pa.field("_item", pa.int32()),
-            *(f for f in schema if f.name not in ("report_id", "ingested_at")),
-        ]
-    )
-    for table, schema in _ARROW_SCHEMAS.items()
-}
+def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: pa.Table) -> None:
+    """One bulk insert of an Arrow table, its columns matched by name."""
+    con.register("incoming", rows)
+    columns = ", ".join(rows.column_names)
+    con.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM incoming")
+    con.unregister("incoming")
 
 
 def _tables(
@@ -390,20 +348,21 @@ def _tables(
 ) -> dict[str, pa.Table]:
     """The staged tables of every chunk with their report ids, rows of skipped reports
     (id -1) dropped; one Arrow table per database table, for one bulk insert each."""
-    tables = {}
-    for table, schema in _ARROW_SCHEMAS.items():
+    found = {}
+    for name in tables.CONTENT:
+        schema = tables.BY_NAME[name].arrow_schema
         parts = []
         for chunk, chunk_ids in zip(chunks, ids, strict=True):
-            staged = chunk.tables[table]
+            staged = chunk.tables[name]
             report_ids = pc.take(pa.array(chunk_ids, pa.int32()), staged["_item"])
             with_ids = staged.drop_columns(["_item"]).add_column(0, "report_id", report_ids)
             parts.append(with_ids.filter(pc.not_equal(report_ids, -1)))
         if not parts:
-            tables[table] = schema.empty_table()
+            found[name] = schema.empty_table()
             continue
         merged = pa.concat_tables(parts)
-        if table == "reports":
+        if "ingested_at" in schema.names:
             stamp = pa.array([now] * merged.num_rows, pa.timestamp("us"))
             merged = merged.append_column("ingested_at", stamp)
-        tables[table] = merged.cast(schema)
-    return tables
+        found[name] = merged.select(schema.names).cast(schema)
+    return found
