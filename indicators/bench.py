@@ -21,8 +21,6 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-import duckdb
-
 from indicators import export, ingest, queries, store
 from indicators.sample import generate_reports, sample_series, write_reports
 
@@ -44,7 +42,7 @@ def write_corpus(folder: Path, n_series: int, years: int, seed: int = 2023) -> l
 def simple_ingest(db: Path, files: list[Path]) -> None:
     """The simple way, for comparison: one process, one INSERT statement per row."""
     store.ensure_db(db)
-    con = duckdb.connect(str(db))
+    con = store.extensions.instance(str(db))
     try:
         for report_id, path in enumerate(files, 1):
             staged = store.stage([ingest.parse_bytes(path.read_bytes(), str(path))])

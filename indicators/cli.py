@@ -32,9 +32,10 @@ def _date(text: str) -> dt.date:
 def _add_db(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--db",
-        type=Path,
+        type=store.location,
         default=None,
-        help="DuckDB file (default: $INDICATORS_DB or data/indicators.duckdb)",
+        help="DuckDB file, or ducklake:postgres:... for a team's DuckLake "
+        "(default: $INDICATORS_DB or data/indicators.duckdb)",
     )
 
 
@@ -246,7 +247,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     )
     print(
         f"total: {len(result.outcomes)} files ({counts}); "
-        f"{events} events and {observations} observations written to {db}"
+        f"{events} events and {observations} observations written to "
+        f"{store.backend(db).label}"
     )
     return EXIT_FAILED if result.failed else EXIT_OK
 

@@ -177,7 +177,7 @@ def _chunked(items: Iterable[_Job], size: int) -> Iterator[tuple[_Job, ...]]:
 
 
 def ingest(
-    db: Path,
+    db: store.Location,
     paths: Iterable[Path],
     *,
     max_bytes: int | None = None,
@@ -195,7 +195,7 @@ def ingest(
 
 
 def ingest_data(
-    db: Path,
+    db: store.Location,
     files: Iterable[tuple[str, bytes]],
     *,
     max_bytes: int | None = None,
@@ -216,7 +216,7 @@ def ingest_data(
 
 
 def _run(
-    db: Path,
+    db: store.Location,
     jobs: Iterable[_Job],
     batch_size: int | None,
     workers: int | None,

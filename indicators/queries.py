@@ -26,7 +26,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -204,36 +203,29 @@ def _obs_params(
     }
 
 
-def _run(db: Path, sql: str, params: dict[str, Any]) -> pd.DataFrame:
+def _run(db: store.Location, sql: str, params: dict[str, Any]) -> pd.DataFrame:
     # DuckDB refuses named parameters the statement does not use; pass only those used.
     used = set(re.findall(r"\$([a-z_]+)", sql))
     return store.query(db, sql, {k: v for k, v in params.items() if k in used})
 
 
-# --- the database file ---------------------------------------------------------------
+# --- the store -----------------------------------------------------------------------
 
 
-def signature(db: Path) -> tuple[int, ...]:
-    """What changes when the database does: (inode, mtime_ns, size) of the file and its WAL.
+def signature(db: store.Location) -> tuple[int, ...]:
+    """What changes when the store does: a file's (inode, mtime_ns, size) and its WAL's,
+    or a DuckLake's latest snapshot.
 
     Cached results are keyed by it, so an ingest by any process shows up on the next
-    rerun, and nothing is re-queried while the file stays the same.
+    rerun, and nothing is re-queried while the store stays the same.
     """
-    parts: list[int] = []
-    for path in (db, db.with_name(db.name + ".wal")):
-        try:
-            stat = path.stat()
-        except FileNotFoundError:
-            parts += [0, 0, 0]
-        else:
-            parts += [stat.st_ino, stat.st_mtime_ns, stat.st_size]
-    return tuple(parts)
+    return store.signature(db)
 
 
 # --- scope ---------------------------------------------------------------------------
 
 
-def series(db: Path) -> pd.DataFrame:
+def series(db: store.Location) -> pd.DataFrame:
     """Every report series: real ones first (most reports first), then sample ones."""
     return store.query(
         db,
@@ -275,7 +267,9 @@ def default_scope(all_series: pd.DataFrame) -> tuple[list[str], bool]:
     return list(shown[shown["country"] == first_country]["series"]), include_sample
 
 
-def summary(db: Path, *, series: Sequence[str] | None, include_sample: bool) -> pd.DataFrame:
+def summary(
+    db: store.Location, *, series: Sequence[str] | None, include_sample: bool
+) -> pd.DataFrame:
     """One row: reports (and sample reports), events, observations, first/last report,
     first/last event date."""
     sql = f"""
@@ -296,7 +290,9 @@ def summary(db: Path, *, series: Sequence[str] | None, include_sample: bool) -> 
 # --- indicators ----------------------------------------------------------------------
 
 
-def catalog(db: Path, *, series: Sequence[str] | None, include_sample: bool) -> pd.DataFrame:
+def catalog(
+    db: store.Location, *, series: Sequence[str] | None, include_sample: bool
+) -> pd.DataFrame:
     """What is stated: indicator x dimension x unit, with counts and first/last week."""
     sql = f"""
         WITH {_SCOPE}, {_OBS}
@@ -314,7 +310,7 @@ def catalog(db: Path, *, series: Sequence[str] | None, include_sample: bool) -> 
 
 
 def weekly(
-    db: Path,
+    db: store.Location,
     indicator: str,
     *,
     series: Sequence[str] | None,
@@ -351,7 +347,9 @@ def weekly(
     return _run(db, sql, params)
 
 
-def latest(db: Path, *, series: Sequence[str] | None, include_sample: bool) -> pd.DataFrame:
+def latest(
+    db: store.Location, *, series: Sequence[str] | None, include_sample: bool
+) -> pd.DataFrame:
     """One row per indicator series (tile): latest weekly value, the one before, freshness.
 
     ``weeks_since`` counts the weeks from the latest statement to the series' latest
@@ -395,7 +393,7 @@ def latest(db: Path, *, series: Sequence[str] | None, include_sample: bool) -> p
 
 
 def sparklines(
-    db: Path, *, series: Sequence[str] | None, include_sample: bool, weeks: int = 12
+    db: store.Location, *, series: Sequence[str] | None, include_sample: bool, weeks: int = 12
 ) -> pd.DataFrame:
     """The last ``weeks`` weeks of every tile's line (level; gaps as missing values)."""
     sql = f"""
@@ -415,7 +413,7 @@ def sparklines(
 
 
 def evidence(
-    db: Path,
+    db: store.Location,
     indicator: str,
     week: dt.date,
     *,
@@ -494,7 +492,7 @@ def _event_params(
 
 
 def events(
-    db: Path,
+    db: store.Location,
     *,
     series: Sequence[str] | None,
     include_sample: bool,
@@ -530,7 +528,7 @@ def events(
 
 
 def events_count(
-    db: Path,
+    db: store.Location,
     *,
     series: Sequence[str] | None,
     include_sample: bool,
@@ -550,7 +548,7 @@ def events_count(
 
 
 def events_weekly(
-    db: Path,
+    db: store.Location,
     *,
     series: Sequence[str] | None,
     include_sample: bool,
@@ -570,7 +568,9 @@ def events_weekly(
     return _run(db, sql, _event_params(series, include_sample, start, end, sections, text))
 
 
-def sections(db: Path, *, series: Sequence[str] | None, include_sample: bool) -> pd.DataFrame:
+def sections(
+    db: store.Location, *, series: Sequence[str] | None, include_sample: bool
+) -> pd.DataFrame:
     """Sections with their number of events, most used first."""
     sql = f"""
         WITH {_SCOPE}
@@ -581,7 +581,7 @@ def sections(db: Path, *, series: Sequence[str] | None, include_sample: bool) ->
 
 
 def highlights(
-    db: Path,
+    db: store.Location,
     *,
     series: Sequence[str] | None,
     include_sample: bool,
@@ -609,7 +609,7 @@ def highlights(
 
 
 def coverage(
-    db: Path,
+    db: store.Location,
     *,
     series: Sequence[str] | None,
     include_sample: bool,
@@ -645,7 +645,7 @@ def coverage(
 
 
 def reports(
-    db: Path,
+    db: store.Location,
     *,
     series: Sequence[str] | None,
     include_sample: bool,
@@ -680,12 +680,12 @@ def reports(
     return _run(db, sql, params)
 
 
-def reports_count(db: Path, *, series: Sequence[str] | None, include_sample: bool) -> int:
+def reports_count(db: store.Location, *, series: Sequence[str] | None, include_sample: bool) -> int:
     sql = f"WITH {_SCOPE} SELECT count(*) AS n FROM scope"
     return int(_run(db, sql, _scope(series, include_sample))["n"].iloc[0])
 
 
-def report_observations(db: Path, report_id: int) -> pd.DataFrame:
+def report_observations(db: store.Location, report_id: int) -> pd.DataFrame:
     """The numbers one report contributed, in document order, with their items."""
     return store.query(
         db,
@@ -700,7 +700,7 @@ def report_observations(db: Path, report_id: int) -> pd.DataFrame:
     )
 
 
-def report_events(db: Path, report_id: int) -> pd.DataFrame:
+def report_events(db: store.Location, report_id: int) -> pd.DataFrame:
     """One report's events in document order."""
     return store.query(
         db,
@@ -713,7 +713,9 @@ def report_events(db: Path, report_id: int) -> pd.DataFrame:
     )
 
 
-def ingest_log(db: Path, *, limit: int | None = PAGE_SIZE, offset: int = 0) -> pd.DataFrame:
+def ingest_log(
+    db: store.Location, *, limit: int | None = PAGE_SIZE, offset: int = 0
+) -> pd.DataFrame:
     """The ingest log, newest first."""
     return store.query(
         db,
@@ -727,7 +729,7 @@ def ingest_log(db: Path, *, limit: int | None = PAGE_SIZE, offset: int = 0) -> p
     )
 
 
-def ingest_log_count(db: Path) -> int:
+def ingest_log_count(db: store.Location) -> int:
     return int(store.query(db, "SELECT count(*) AS n FROM ingest_log")["n"].iloc[0])
 
 

@@ -1,18 +1,25 @@
-"""The store: DuckDB schema and migrations, ingest, and read-only queries.
+"""The store: a DuckDB file or a DuckLake; schema and migrations, ingest, and queries.
 
-Split by concern: :mod:`~indicators.store.connection` (opening the database, locks,
-waits), :mod:`~indicators.store.schema` (tables and migrations) and
-:mod:`~indicators.store.writing` (staging parsed reports and storing them). Callers use
-the names re-exported here.
+Split by concern: :mod:`~indicators.store.connection` (the two backends: opening,
+locks, waits, retries), :mod:`~indicators.store.tables` (the tables, written down
+once), :mod:`~indicators.store.schema` (migrations), :mod:`~indicators.store.writing`
+(staging parsed reports and storing them) and :mod:`~indicators.store.extensions`
+(DuckDB extensions from installed packages, never downloaded). Callers use the names
+re-exported here.
 """
 
 from indicators.store.connection import (
     DEFAULT_DB,
+    Location,
     StoreError,
+    backend,
     connect,
     default_db,
+    exists,
+    location,
     lock_timeout,
     query,
+    signature,
 )
 from indicators.store.schema import (
     MIGRATIONS,
@@ -40,20 +47,25 @@ __all__ = [
     "SAMPLE_MARKERS",
     "SCHEMA_VERSION",
     "TABLES",
+    "Location",
     "Outcome",
     "Parsed",
     "Staged",
     "StagedChunk",
     "StoreError",
+    "backend",
     "connect",
     "default_db",
     "ensure_db",
+    "exists",
+    "location",
     "lock_timeout",
     "migrate",
     "query",
     "row_counts",
     "schema_version",
     "search_text",
+    "signature",
     "stage",
     "write",
 ]

@@ -1,26 +1,45 @@
-"""Connection and locking: the database file attached per use, waits bounded.
+"""Connection and locking: where the store is, and how one use of it is opened.
 
-Writers hold the file read-write for one short transaction per batch, then checkpoint
-and close. Readers open read-only per query. DuckDB locks the file per process (one
-writer, or any number of readers), so both retry briefly on a lock and then say why they
-gave up.
+Two backends behind one interface; what differs between them is in this module only.
+
+- **A DuckDB file** (the default). DuckDB locks the file per process (one writer, or
+  any number of readers), so nothing keeps it open: readers attach it read-only per
+  query, writers hold it read-write for one short transaction per batch, then
+  checkpoint and close; both retry briefly on a lock and then say why they gave up.
+- **A DuckLake** (``ducklake:postgres:...``): the catalog in PostgreSQL, the data as
+  Parquet files under a data path (a shared folder, or object storage that DuckDB
+  reaches). No file lock: each process keeps one DuckDB with the lake attached and
+  gives every use its own cursor (one per thread). Writers from any number of
+  processes and machines commit optimistic transactions; one that conflicts with
+  another's commit is retried (:meth:`Backend.transact`).
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import random
+import re
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeAlias, TypeVar
 
 import duckdb
 import pandas as pd
 from filelock import FileLock, Timeout
 
+from indicators.store import extensions
+
 DEFAULT_DB = Path("data/indicators.duckdb")
+LAKE_PREFIX = "ducklake:"
+
+#: Where the store is: a DuckDB file's path, or a DuckLake's ``ducklake:...`` catalog.
+Location: TypeAlias = "str | Path"
+
+T = TypeVar("T")
 
 # DuckDB's file lock is an OS lock, which keeps processes apart but not the threads of
 # one process (the dashboard's upload and its readers): this lock does that. Other
@@ -32,9 +51,22 @@ class StoreError(Exception):
     """The database cannot be used now (locked too long, missing, newer schema)."""
 
 
-def default_db() -> Path:
+def location(text: str | Path) -> Location:
+    """A store's location from ``INDICATORS_DB`` or ``--db``: a lake stays text (its
+    catalog is a connection string, not a path), anything else is a file's path.
+
+    >>> location("ducklake:postgres:dbname=indicators host=db")
+    'ducklake:postgres:dbname=indicators host=db'
+    >>> location("data/x.duckdb")
+    PosixPath('data/x.duckdb')
+    """
+    text = str(text)
+    return text if text.startswith(LAKE_PREFIX) else Path(text)
+
+
+def default_db() -> Location:
     """``INDICATORS_DB`` if set, else ``data/indicators.duckdb``."""
-    return Path(os.environ.get("INDICATORS_DB", DEFAULT_DB))
+    return location(os.environ.get("INDICATORS_DB") or DEFAULT_DB)
 
 
 def lock_timeout() -> float:
@@ -43,6 +75,48 @@ def lock_timeout() -> float:
         return max(0.0, float(raw))
     except ValueError:
         raise StoreError(f"INDICATORS_LOCK_TIMEOUT={raw!r}: expected seconds") from None
+
+
+def _quote(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+class Backend(ABC):
+    """One kind of store: how it is opened, written and watched for changes."""
+
+    #: whether the schema carries PRIMARY KEY / UNIQUE (DuckLake has none)
+    constraints: bool
+
+    @property
+    @abstractmethod
+    def label(self) -> str:
+        """How messages name the store (no secrets)."""
+
+    @abstractmethod
+    def exists(self) -> bool:
+        """Whether the store holds a schema yet (a file: whether there is one)."""
+
+    @abstractmethod
+    def signature(self) -> tuple[int, ...]:
+        """A value that changes whenever a write commits (the dashboard's cache key)."""
+
+    @abstractmethod
+    def connect(
+        self, *, read_only: bool, timeout: float | None = None
+    ) -> contextlib.AbstractContextManager[duckdb.DuckDBPyConnection]:
+        """One use of the store; tables are addressed by their plain names."""
+
+    def transact(self, work: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
+        """Run ``work`` (which begins and commits one transaction) on a writable use."""
+        with self.connect(read_only=False) as con:
+            return work(con)
+
+    @abstractmethod
+    def after_commit(self, con: duckdb.DuckDBPyConnection) -> None:
+        """What a writer does after its commit."""
+
+
+# --- a DuckDB file ---------------------------------------------------------------------
 
 
 def _is_lock_error(error: Exception) -> bool:
@@ -93,65 +167,234 @@ def _host_connection() -> duckdb.DuckDBPyConnection:
     """
     global _host, _host_pid
     if _host is None or _host_pid != os.getpid():  # a forked child needs its own
-        _host = duckdb.connect(":memory:")
+        _host = extensions.instance()
         _host_pid = os.getpid()
     return _host
 
 
-@contextlib.contextmanager
-def connect(
-    db: Path, *, read_only: bool, timeout: float | None = None
-) -> Iterator[duckdb.DuckDBPyConnection]:
-    """The database file attached for one use; waits (bounded) while another process
-    holds it. Tables are addressed by their plain names."""
-    if read_only and not db.exists():
-        raise StoreError(f"{db}: no database yet (run `indicators ingest` first)")
-    timeout = lock_timeout() if timeout is None else timeout
-    deadline = time.monotonic() + timeout
-    delay = 0.005
-    path = str(db).replace("'", "''")
-    mode = " (READ_ONLY)" if read_only else ""
-    with _gate(db, hold=not read_only, timeout=timeout), _PROCESS_LOCK:
-        # Readers share this process's DuckDB; a writer starts its own and closes it
-        # after its one transaction, so the memory of bulk inserts is given back.
-        con = (
-            _host_connection().cursor()
-            if read_only
-            else duckdb.connect(":memory:", config={"memory_limit": "256MB", "threads": 1})
-        )
+class FileBackend(Backend):
+    """A DuckDB file, attached per use (see the module docstring)."""
+
+    constraints = True
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    @property
+    def label(self) -> str:
+        return str(self.path)
+
+    def exists(self) -> bool:
         try:
-            while True:
-                try:
-                    con.execute(f"ATTACH '{path}' AS report_db{mode}")
-                    break
-                except duckdb.Error as error:
-                    if not _is_lock_error(error):
-                        raise StoreError(f"{db}: cannot open the database ({error})") from error
-                    if time.monotonic() > deadline:
-                        raise StoreError(
-                            f"{db}: the database is in use by another process "
-                            f"(gave up after {timeout:.0f} s; is an ingest still running?)"
-                        ) from error
-                    time.sleep(delay)  # back off while the other process's query ends
-                    delay = min(delay * 2, 0.1)
-            con.execute("USE report_db")
+            return self.path.stat().st_size > 0
+        except OSError:
+            return False
+
+    def signature(self) -> tuple[int, ...]:
+        """(inode, mtime_ns, size) of the file and its WAL: any commit changes them."""
+        parts: list[int] = []
+        for path in (self.path, self.path.with_name(self.path.name + ".wal")):
             try:
-                yield con
+                stat = path.stat()
+            except FileNotFoundError:
+                parts += [0, 0, 0]
+            else:
+                parts += [stat.st_ino, stat.st_mtime_ns, stat.st_size]
+        return tuple(parts)
+
+    @contextlib.contextmanager
+    def connect(
+        self, *, read_only: bool, timeout: float | None = None
+    ) -> Iterator[duckdb.DuckDBPyConnection]:
+        """The file attached for one use; waits (bounded) while another process holds it."""
+        db = self.path
+        if read_only and not db.exists():
+            raise StoreError(f"{db}: no database yet (run `indicators ingest` first)")
+        if not read_only:
+            db.parent.mkdir(parents=True, exist_ok=True)
+        timeout = lock_timeout() if timeout is None else timeout
+        deadline = time.monotonic() + timeout
+        delay = 0.005
+        mode = " (READ_ONLY)" if read_only else ""
+        with _gate(db, hold=not read_only, timeout=timeout), _PROCESS_LOCK:
+            # Readers share this process's DuckDB; a writer starts its own and closes it
+            # after its one transaction, so the memory of bulk inserts is given back.
+            con = (
+                _host_connection().cursor()
+                if read_only
+                else extensions.instance(memory_limit="256MB", threads=1)
+            )
+            try:
+                while True:
+                    try:
+                        con.execute(f"ATTACH {_quote(str(db))} AS report_db{mode}")
+                        break
+                    except duckdb.Error as error:
+                        if not _is_lock_error(error):
+                            raise StoreError(f"{db}: cannot open the database ({error})") from error
+                        if time.monotonic() > deadline:
+                            raise StoreError(
+                                f"{db}: the database is in use by another process "
+                                f"(gave up after {timeout:.0f} s; is an ingest still running?)"
+                            ) from error
+                        time.sleep(delay)  # back off while the other process's query ends
+                        delay = min(delay * 2, 0.1)
+                con.execute("USE report_db")
+                try:
+                    yield con
+                finally:
+                    con.execute("USE memory")
+                    con.execute("DETACH report_db")
             finally:
-                con.execute("USE memory")
-                con.execute("DETACH report_db")
+                con.close()
+
+    def after_commit(self, con: duckdb.DuckDBPyConnection) -> None:
+        con.execute("CHECKPOINT")  # the WAL folded into the file before it is let go
+
+
+# --- a DuckLake ------------------------------------------------------------------------
+
+
+def data_path_setting() -> str | None:
+    """``INDICATORS_DATA_PATH``: where a new DuckLake keeps its Parquet files (a folder,
+    or a URL DuckDB reaches); a lake remembers it in its catalog after that."""
+    raw = os.environ.get("INDICATORS_DATA_PATH", "").strip()
+    if not raw:
+        return None
+    if "://" in raw:
+        return raw.rstrip("/") + "/"
+    return str(Path(raw).expanduser().resolve()) + os.sep
+
+
+def _is_conflict(error: Exception) -> bool:
+    """A commit that lost to another's (DuckLake's optimistic concurrency): retry it."""
+    text = str(error).lower()
+    return isinstance(error, duckdb.TransactionException) or "conflict" in text
+
+
+class LakeBackend(Backend):
+    """A DuckLake: one DuckDB per process with the lake attached, a cursor per use."""
+
+    constraints = False
+
+    def __init__(self, catalog: str) -> None:
+        self.catalog = catalog  # "ducklake:postgres:dbname=... host=..."
+        self._con: duckdb.DuckDBPyConnection | None = None
+        self._pid = 0
+        self._lock = threading.Lock()
+
+    @property
+    def label(self) -> str:
+        return re.sub(r"(password\s*=\s*)\S+", r"\1***", self.catalog)
+
+    def _instance(self) -> duckdb.DuckDBPyConnection:
+        with self._lock:
+            if self._con is None or self._pid != os.getpid():
+                con = extensions.instance()
+                try:
+                    needs = ["ducklake"]
+                    if self.catalog.removeprefix(LAKE_PREFIX).startswith("postgres:"):
+                        needs.insert(0, "postgres_scanner")
+                    extensions.load(con, *needs)
+                    data_path = data_path_setting()
+                    options = f" (DATA_PATH {_quote(data_path)})" if data_path else ""
+                    con.execute(f"ATTACH {_quote(self.catalog)} AS report_db{options}")
+                except (duckdb.Error, extensions.ExtensionMissing) as error:
+                    con.close()
+                    first = str(error).strip().splitlines()[0] if str(error).strip() else ""
+                    raise StoreError(f"{self.label}: cannot open the store ({first})") from error
+                self._con, self._pid = con, os.getpid()
+            return self._con
+
+    def exists(self) -> bool:
+        with self.connect(read_only=True) as con:
+            found = con.execute(
+                "SELECT count(*) FROM duckdb_tables() "
+                "WHERE database_name = 'report_db' AND table_name = 'schema_version'"
+            ).fetchall()
+            return bool(found[0][0])
+
+    def signature(self) -> tuple[int, ...]:
+        """The lake's latest snapshot id: every commit, from any machine, makes one."""
+        with self.connect(read_only=True) as con:
+            return (int(con.execute("FROM report_db.current_snapshot()").fetchall()[0][0]),)
+
+    @contextlib.contextmanager
+    def connect(
+        self, *, read_only: bool, timeout: float | None = None
+    ) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A cursor of this process's lake connection (never shared across threads)."""
+        con = self._instance().cursor()
+        try:
+            con.execute("USE report_db")
+            yield con
         finally:
             con.close()
 
+    def after_commit(self, con: duckdb.DuckDBPyConnection) -> None:
+        """Nothing: a DuckLake commit has written its Parquet files and catalog rows."""
+
+    def transact(self, work: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
+        """Run ``work`` until it commits: a commit that conflicts with another writer's
+        is rolled back and run again on the new state (bounded by the lock timeout)."""
+        deadline = time.monotonic() + lock_timeout()
+        delay = 0.02
+        while True:
+            with self.connect(read_only=False) as con:
+                try:
+                    return work(con)
+                except duckdb.Error as error:
+                    if not _is_conflict(error):
+                        raise
+                    with contextlib.suppress(duckdb.Error):
+                        con.execute("ROLLBACK")
+                    if time.monotonic() > deadline:
+                        raise StoreError(
+                            f"{self.label}: other writers kept conflicting with this one "
+                            f"(gave up after {lock_timeout():.0f} s)"
+                        ) from error
+            # Jitter, so that writers who collided do not collide again in step.
+            time.sleep(delay * (0.5 + random.random()))
+            delay = min(delay * 2, 0.5)
+
+
+_lakes: dict[str, LakeBackend] = {}
+
+
+def backend(db: Location) -> Backend:
+    """The backend for a location (a lake's is kept: it holds the process's connection)."""
+    if isinstance(db, str) and db.startswith(LAKE_PREFIX):
+        with _PROCESS_LOCK:
+            return _lakes.setdefault(db, LakeBackend(db))
+    return FileBackend(Path(db))
+
+
+def connect(
+    db: Location, *, read_only: bool, timeout: float | None = None
+) -> contextlib.AbstractContextManager[duckdb.DuckDBPyConnection]:
+    """One use of the store; waits (bounded) while another process holds a file.
+    Tables are addressed by their plain names."""
+    return backend(db).connect(read_only=read_only, timeout=timeout)
+
+
+def signature(db: Location) -> tuple[int, ...]:
+    """What changes when the store does (see :meth:`Backend.signature`)."""
+    return backend(db).signature()
+
+
+def exists(db: Location) -> bool:
+    return backend(db).exists()
+
 
 def _scalar(con: duckdb.DuckDBPyConnection, sql: str) -> Any:
-    """The one value of a query (fetched whole: DuckDB 2 refuses new work on a connection
-    while a result is left unfinished)."""
+    """The one value of a query (fetched whole, so nothing is left open on the cursor)."""
     rows = con.execute(sql).fetchall()
     return rows[0][0] if rows else None
 
 
-def query(db: Path, sql: str, params: Sequence[Any] | dict[str, Any] | None = None) -> pd.DataFrame:
+def query(
+    db: Location, sql: str, params: Sequence[Any] | dict[str, Any] | None = None
+) -> pd.DataFrame:
     """Rows of a read-only, parameterised query as a DataFrame."""
     with connect(db, read_only=True) as con:
         return con.execute(sql, params or []).df()

@@ -3,19 +3,19 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+import contextlib
 
 import duckdb
 
 from indicators.store import tables
-from indicators.store.connection import StoreError, _scalar, connect
+from indicators.store.connection import Location, StoreError, _scalar, backend, connect
 
 # Each entry migrates the schema from version i to i + 1, made from the table spec.
 MIGRATIONS: tuple[str, ...] = tuple(
     tables.migration(version, constraints=True) for version in range(1, tables.SCHEMA_VERSION + 1)
 )
 SCHEMA_VERSION = tables.SCHEMA_VERSION
-TABLES = tuple(table.name for table in tables.TABLES)
+TABLES = tables.DATA
 
 
 def schema_version(con: duckdb.DuckDBPyConnection) -> int:
@@ -30,9 +30,13 @@ def schema_version(con: duckdb.DuckDBPyConnection) -> int:
     return int(version) if version is not None else 0
 
 
-def migrate(con: duckdb.DuckDBPyConnection) -> int:
-    """Bring the schema to :data:`SCHEMA_VERSION`; returns the version found before."""
-    con.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER, applied_at TIMESTAMP)")
+def migrate(con: duckdb.DuckDBPyConnection, *, constraints: bool = True) -> int:
+    """Bring the schema to :data:`SCHEMA_VERSION`; returns the version found before.
+
+    ``constraints``: whether the backend takes PRIMARY KEY and UNIQUE (a file does,
+    DuckLake does not). Each step is one transaction; on DuckLake two processes
+    migrating at once conflict, and the one retried finds the work done.
+    """
     found = schema_version(con)
     if found > SCHEMA_VERSION:
         raise StoreError(
@@ -41,20 +45,27 @@ def migrate(con: duckdb.DuckDBPyConnection) -> int:
         )
     for version in range(found, SCHEMA_VERSION):
         con.execute("BEGIN TRANSACTION")
-        con.execute(MIGRATIONS[version])
-        con.execute("INSERT INTO schema_version VALUES (?, now())", [version + 1])
-        con.execute("COMMIT")
+        try:
+            con.execute(
+                "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER, applied_at TIMESTAMP)"
+            )
+            con.execute(tables.migration(version + 1, constraints=constraints))
+            con.execute("INSERT INTO schema_version VALUES (?, now())", [version + 1])
+            con.execute("COMMIT")
+        except BaseException:
+            with contextlib.suppress(duckdb.Error):  # a failed COMMIT has rolled back already
+                con.execute("ROLLBACK")
+            raise
     return found
 
 
-def ensure_db(db: Path) -> None:
-    """Create the database file and its schema if needed (a no-op when current)."""
-    db.parent.mkdir(parents=True, exist_ok=True)
-    with connect(db, read_only=False) as con:
-        migrate(con)
+def ensure_db(db: Location) -> None:
+    """Create the store and its schema if needed (a no-op when current)."""
+    store = backend(db)
+    store.transact(lambda con: migrate(con, constraints=store.constraints))
 
 
-def row_counts(db: Path) -> dict[str, int]:
+def row_counts(db: Location) -> dict[str, int]:
     """Rows per table (for tests and the CLI's summary)."""
     with connect(db, read_only=True) as con:
         return {table: int(_scalar(con, f"SELECT count(*) FROM {table}")) for table in TABLES}

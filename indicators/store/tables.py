@@ -67,6 +67,8 @@ class Table:
     #: enforced where the backend can (a DuckDB file); DuckLake has no such constraints
     primary_key: str | None = None
     unique: tuple[str, ...] = ()
+    #: the store's own bookkeeping, not data (left out of row counts)
+    internal: bool = False
 
     def __post_init__(self) -> None:
         # ALTER TABLE appends: a column added later must come after the older ones, and
@@ -213,6 +215,19 @@ TABLES: tuple[Table, ...] = (
             Column("logged_by", "VARCHAR", since=4),
         ),
     ),
+    # 3: one row that every write transaction updates. On DuckLake, two transactions
+    # that delete from (update) the same table conflict, and the later one is retried
+    # on the state the first left: so writers from many processes take turns at the
+    # moment of commit, and a report two of them add at once is stored only once.
+    Table(
+        "store_writes",
+        (
+            Column("writes", "BIGINT", True, since=3, comment="write transactions committed"),
+            Column("last_write", "TIMESTAMP", since=3),
+        ),
+        since=3,
+        internal=True,
+    ),
 )
 
 #: Statements a migration runs after its DDL, to give old rows a value for new columns.
@@ -222,9 +237,12 @@ BACKFILLS: dict[int, str] = {
     UPDATE events SET search_text =
         lower(headline || chr(10) || body || chr(10) || array_to_string(sources, ' '));
     """,
+    3: "INSERT INTO store_writes VALUES (0, NULL);",
 }
 
 BY_NAME = {table.name: table for table in TABLES}
+#: Tables of data (what row counts report).
+DATA = tuple(table.name for table in TABLES if not table.internal)
 #: Tables written per report (the ingest log is written per file).
 CONTENT = ("reports", "events", "observations", "quantities")
 SCHEMA_VERSION = max(

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -15,7 +15,7 @@ import pyarrow.compute as pc
 from indicators.extract import Extraction
 from indicators.parse import Report
 from indicators.store import tables
-from indicators.store.connection import _scalar, connect
+from indicators.store.connection import Location, _scalar, backend
 from indicators.store.schema import migrate
 
 SAMPLE_MARKERS = ("サンプル", "合成データ")
@@ -220,7 +220,7 @@ def stage(parsed: Sequence[Parsed]) -> StagedChunk:
 
 
 def write(
-    db: Path,
+    db: Location,
     staged: Sequence[StagedChunk | Parsed],
     failures: Sequence[Outcome] = (),
     *,
@@ -230,88 +230,106 @@ def write(
 
     A report is identified by its series, publication date and period; the same file
     again changes nothing, another file for the same report replaces its rows. ``by``
-    is who made the change (the ingest log's ``logged_by``).
+    is who made the change (the ingest log's ``logged_by``). What is
+    stored is decided inside the transaction, so a transaction retried after a conflict
+    (DuckLake) decides again on what the other writer committed.
     """
     loose = [item for item in staged if isinstance(item, Parsed)]
     chunks = [item for item in staged if isinstance(item, StagedChunk)]
     if loose:
         chunks.append(stage(loose))
-    items = [(c, i, item) for c, chunk in enumerate(chunks) for i, item in enumerate(chunk.items)]
-    db.parent.mkdir(parents=True, exist_ok=True)
-    now = dt.datetime.now()
-    outcomes: list[Outcome] = []
-    with connect(db, read_only=False) as con:
-        migrate(con)
-        con.register("batch_keys", pa.table({"report_key": [item.key for *_, item in items]}))
-        existing = {
-            key: (report_id, sha)
-            for key, report_id, sha in con.execute(
-                "SELECT report_key, report_id, file_sha256 FROM reports "
-                "WHERE report_key IN (FROM batch_keys)"
-            ).fetchall()
-        }
-        con.unregister("batch_keys")
-        next_id = int(_scalar(con, "SELECT coalesce(max(report_id), 0) + 1 FROM reports"))
-        # key -> (report id, sha, where its rows are: chunk and item)
-        to_write: dict[str, tuple[int, str, int, int]] = {}
-        replaced: list[int] = []
-        log: list[Row] = []
-        for c, i, item in items:
-            known = existing.get(item.key)
-            pending = to_write.get(item.key)
-            if pending and pending[1] == item.sha256:
-                action, report_id = "unchanged", pending[0]
-            elif known and known[1] == item.sha256 and not pending:
-                action, report_id = "unchanged", known[0]
-            elif known or pending:
-                report_id = known[0] if known else pending[0]  # type: ignore[index]
-                action = "replaced"
-                if known:
-                    replaced.append(report_id)
-                to_write[item.key] = (report_id, item.sha256, c, i)
-            else:
-                action, report_id = "added", next_id
-                next_id += 1
-                to_write[item.key] = (report_id, item.sha256, c, i)
-            outcomes.append(
-                Outcome(
-                    item.file_name,
-                    action,
-                    published=item.published,
-                    n_events=item.n_events,
-                    n_observations=item.n_observations,
-                )
-            )
-            log.append(_log_row(now, item.file_name, item.sha256, report_id, action, by=by))
-        for failure in failures:
-            log.append(
-                _log_row(now, failure.file_name, None, None, "failed", failure.message, by=by)
-            )
-        ids = [[-1] * len(chunk.items) for chunk in chunks]
-        for report_id, _, c, i in to_write.values():
-            ids[c][i] = report_id
-        rows = _tables(chunks, ids, now)
+    store = backend(db)
+
+    def work(con: duckdb.DuckDBPyConnection) -> list[Outcome]:
+        migrate(con, constraints=store.constraints)
+        now = dt.datetime.now()
         con.execute("BEGIN TRANSACTION")
         try:
+            # First, so that two writers at once conflict (see tables.py, store_writes).
+            con.execute("UPDATE store_writes SET writes = writes + 1, last_write = ?", [now])
+            outcomes, rows, replaced = _decide(con, chunks, failures, now, by)
             if replaced:
                 con.register("replaced_ids", pa.table({"report_id": sorted(set(replaced))}))
-                for table in ("reports", "events", "observations", "quantities"):
+                for table in tables.CONTENT:
                     con.execute(f"DELETE FROM {table} WHERE report_id IN (FROM replaced_ids)")
                 con.unregister("replaced_ids")
             for table, arrow in rows.items():
                 if arrow.num_rows:
                     _insert(con, table, arrow)
-            if log:
-                # executemany costs a millisecond a row in DuckDB; a table is one insert.
-                _insert(con, "ingest_log", _arrow(log, tables.BY_NAME["ingest_log"].arrow_schema))
             if _before_commit is not None:
                 _before_commit()
             con.execute("COMMIT")
         except BaseException:
-            con.execute("ROLLBACK")
+            with contextlib.suppress(duckdb.Error):  # a failed COMMIT has rolled back already
+                con.execute("ROLLBACK")
             raise
-        con.execute("CHECKPOINT")
-    return [*outcomes, *failures]
+        store.after_commit(con)
+        return outcomes
+
+    return [*store.transact(work), *failures]
+
+
+def _decide(
+    con: duckdb.DuckDBPyConnection,
+    chunks: Sequence[StagedChunk],
+    failures: Sequence[Outcome],
+    now: dt.datetime,
+    by: str | None,
+) -> tuple[list[Outcome], dict[str, pa.Table], list[int]]:
+    """What to do with each staged report, given what is stored: the outcomes, the rows
+    to insert (the ingest log's included) and the ids of reports being replaced."""
+    items = [(c, i, item) for c, chunk in enumerate(chunks) for i, item in enumerate(chunk.items)]
+    con.register("batch_keys", pa.table({"report_key": [item.key for *_, item in items]}))
+    existing = {
+        key: (report_id, sha)
+        for key, report_id, sha in con.execute(
+            "SELECT report_key, report_id, file_sha256 FROM reports "
+            "WHERE report_key IN (FROM batch_keys)"
+        ).fetchall()
+    }
+    con.unregister("batch_keys")
+    next_id = int(_scalar(con, "SELECT coalesce(max(report_id), 0) + 1 FROM reports"))
+    # key -> (report id, sha, where its rows are: chunk and item)
+    to_write: dict[str, tuple[int, str, int, int]] = {}
+    replaced: list[int] = []
+    outcomes: list[Outcome] = []
+    log: list[Row] = []
+    for c, i, item in items:
+        known = existing.get(item.key)
+        pending = to_write.get(item.key)
+        if pending and pending[1] == item.sha256:
+            action, report_id = "unchanged", pending[0]
+        elif known and known[1] == item.sha256 and not pending:
+            action, report_id = "unchanged", known[0]
+        elif known or pending:
+            report_id = known[0] if known else pending[0]  # type: ignore[index]
+            action = "replaced"
+            if known:
+                replaced.append(report_id)
+            to_write[item.key] = (report_id, item.sha256, c, i)
+        else:
+            action, report_id = "added", next_id
+            next_id += 1
+            to_write[item.key] = (report_id, item.sha256, c, i)
+        outcomes.append(
+            Outcome(
+                item.file_name,
+                action,
+                published=item.published,
+                n_events=item.n_events,
+                n_observations=item.n_observations,
+            )
+        )
+        log.append(_log_row(now, item.file_name, item.sha256, report_id, action, by=by))
+    for failure in failures:
+        log.append(_log_row(now, failure.file_name, None, None, "failed", failure.message, by=by))
+    ids = [[-1] * len(chunk.items) for chunk in chunks]
+    for report_id, _, c, i in to_write.values():
+        ids[c][i] = report_id
+    rows = _tables(chunks, ids, now)
+    # executemany costs a millisecond a row in DuckDB; a table is one insert.
+    rows["ingest_log"] = _arrow(log, tables.BY_NAME["ingest_log"].arrow_schema)
+    return outcomes, rows, replaced
 
 
 def _log_row(
