@@ -306,6 +306,12 @@ class LakeBackend(Backend):
                 self._con, self._pid = con, os.getpid()
             return self._con
 
+    def close(self) -> None:
+        with self._lock:
+            if self._con is not None and self._pid == os.getpid():
+                self._con.close()
+            self._con = None
+
     def exists(self) -> bool:
         with self.connect(read_only=True) as con:
             found = con.execute(
@@ -367,6 +373,14 @@ def backend(db: Location) -> Backend:
         with _PROCESS_LOCK:
             return _lakes.setdefault(db, LakeBackend(db))
     return FileBackend(Path(db))
+
+
+def forget(db: Location) -> None:
+    """Close this process's connection to a lake (tests, and a process that is done)."""
+    with _PROCESS_LOCK:
+        lake = _lakes.pop(str(db), None)
+    if lake is not None:
+        lake.close()
 
 
 def connect(
