@@ -33,6 +33,7 @@ import pandas as pd
 from indicators import store
 from indicators.extract import default_definitions
 from indicators.read import normalize
+from indicators.store import search
 
 Scope = dict[str, Any]
 
@@ -455,23 +456,33 @@ def evidence(
 
 def normalise_search(text: str | None) -> str | None:
     """Search text as stored text is cleaned (NFKC, full-width brackets, no spaces near
-    Japanese), lower-cased; ``None`` for an empty search.
+    Japanese), lower-cased, without separators inside numbers; ``None`` for an empty
+    search.
 
     >>> normalise_search(" 政治犯の数は １，４５０人 ")
-    '政治犯の数は1,450人'
+    '政治犯の数は1450人'
     >>> normalise_search("CSTO (Minsk)"), normalise_search("  ")
     ('csto（minsk）', None)
     """
     if not text or not text.strip():
         return None
-    return normalize(text).lower()
+    return search.strip_separators(normalize(text).lower())
 
 
 _EVENTS_WHERE = """
     WHERE ($start IS NULL OR e.first_date >= $start::DATE)
       AND ($end IS NULL OR e.first_date <= $end::DATE)
-      AND ($sections IS NULL OR list_contains($sections, e.section))
-      AND ($text IS NULL OR contains(e.search_text, $text))"""
+      AND ($sections IS NULL OR list_contains($sections, e.section))"""
+
+
+def _text_search(text: str | None) -> tuple[str, str]:
+    """For a normalised search: the CTE to add after the scope, and the condition on
+    the events ``e``. Two characters or more go through the index; one reads the text."""
+    if text is None:
+        return "", ""
+    if len(text) >= 2:
+        return f",{search.MATCHED}", "\n      AND e.event_id IN (SELECT event_id FROM matched)"
+    return "", "\n      AND contains(e.search_text, $text)"
 
 
 def _event_params(
@@ -482,12 +493,16 @@ def _event_params(
     sections: Sequence[str] | None,
     text: str | None,
 ) -> dict[str, Any]:
+    normalised = normalise_search(text)
+    grams, offsets = search.query_grams(normalised or "")
     return {
         **_scope(series, include_sample),
         "start": start,
         "end": end,
         "sections": None if sections is None else list(sections),
-        "text": normalise_search(text),
+        "text": normalised,
+        "grams": grams,
+        "offsets": offsets,
     }
 
 
@@ -505,26 +520,24 @@ def events(
 ) -> pd.DataFrame:
     """The event log, newest first, one page (``limit`` ``None``: every matching row).
 
-    ``text`` is a case-insensitive substring of the headline, body or sources.
+    ``text`` is a case-insensitive substring of the headline, body or sources (in any
+    width, numbers with or without separators; see :mod:`indicators.store.search`).
     """
+    params = _event_params(series, include_sample, start, end, sections, text)
+    cte, condition = _text_search(params["text"])
     sql = f"""
-        WITH {_SCOPE}
+        WITH {_SCOPE}{cte}
         SELECT e.first_date AS date, e.section, e.headline, e.body,
                array_to_string(e.sources, '、') AS sources,
                array_to_string(e.dates, ' ') AS dates,
                s.published AS report_published, s.series, s.is_sample,
                s.report_id, e.event_seq, s.file_name AS report_file
         FROM events e JOIN scope s USING (report_id)
-        {_EVENTS_WHERE}
+        {_EVENTS_WHERE}{condition}
         ORDER BY e.first_date DESC, s.published DESC, s.report_id, e.event_seq
         LIMIT $limit OFFSET $offset
     """
-    params = {
-        **_event_params(series, include_sample, start, end, sections, text),
-        "limit": limit,
-        "offset": offset,
-    }
-    return _run(db, sql, params)
+    return _run(db, sql, {**params, "limit": limit, "offset": offset})
 
 
 def events_count(
@@ -538,12 +551,13 @@ def events_count(
     text: str | None = None,
 ) -> int:
     """How many events match (for paging)."""
-    sql = f"""
-        WITH {_SCOPE}
-        SELECT count(*) AS n FROM events e JOIN scope s USING (report_id)
-        {_EVENTS_WHERE}
-    """
     params = _event_params(series, include_sample, start, end, sections, text)
+    cte, condition = _text_search(params["text"])
+    sql = f"""
+        WITH {_SCOPE}{cte}
+        SELECT count(*) AS n FROM events e JOIN scope s USING (report_id)
+        {_EVENTS_WHERE}{condition}
+    """
     return int(_run(db, sql, params)["n"].iloc[0])
 
 
@@ -558,14 +572,16 @@ def events_weekly(
     text: str | None = None,
 ) -> pd.DataFrame:
     """Matching events per week (and sample or not): the Events page's brushable chart."""
+    params = _event_params(series, include_sample, start, end, sections, text)
+    cte, condition = _text_search(params["text"])
     sql = f"""
-        WITH {_SCOPE}
+        WITH {_SCOPE}{cte}
         SELECT date_trunc('week', e.first_date)::DATE AS week, s.is_sample, count(*) AS n
         FROM events e JOIN scope s USING (report_id)
-        {_EVENTS_WHERE}
+        {_EVENTS_WHERE}{condition}
         GROUP BY ALL ORDER BY week, s.is_sample
     """
-    return _run(db, sql, _event_params(series, include_sample, start, end, sections, text))
+    return _run(db, sql, params)
 
 
 def sections(

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 import pyarrow as pa
 
+from indicators.store import search
+
 # DuckDB types as Arrow types (what workers stage rows in). A list type is "T[]".
 _ARROW_TYPES: dict[str, pa.DataType] = {
     "BOOLEAN": pa.bool_(),
@@ -157,8 +159,12 @@ TABLES: tuple[Table, ...] = (
             Column("first_date", "DATE", comment="the first cited date, else publication"),
             Column("period_start", "DATE"),
             Column("period_end", "DATE"),
-            # 2: lower-cased once at ingest instead of per query (see BACKFILLS)
+            # 2: lower-cased once at ingest instead of per query (see BACKFILLS);
+            # 4: without separators inside numbers (indicators.store.search)
             Column("search_text", "VARCHAR", since=2),
+            # 4: unique over the store (a replaced report's events get new ones): what
+            # the search index points at
+            Column("event_id", "BIGINT", since=4, staged=False),
         ),
     ),
     Table(
@@ -228,6 +234,16 @@ TABLES: tuple[Table, ...] = (
         since=3,
         internal=True,
     ),
+    # 4: the event log's search index (indicators.store.search), written with the events
+    Table(
+        "event_grams",
+        (
+            Column("gram", "VARCHAR", True, since=4, comment="two characters of search_text"),
+            Column("codes", "BIGINT[]", True, since=4, comment="event_id << 20 | position"),
+        ),
+        since=4,
+        internal=True,
+    ),
 )
 
 #: Statements a migration runs after its DDL, to give old rows a value for new columns.
@@ -238,6 +254,15 @@ BACKFILLS: dict[int, str] = {
         lower(headline || chr(10) || body || chr(10) || array_to_string(sources, ' '));
     """,
     3: "INSERT INTO store_writes VALUES (0, NULL);",
+    4: """
+    UPDATE events SET event_id = numbered.id,
+        search_text = regexp_replace(search_text, '(\\d),(\\d)', '\\1\\2', 'g')
+    FROM (SELECT report_id, event_seq,
+                 row_number() OVER (ORDER BY report_id, event_seq) AS id FROM events) numbered
+    WHERE events.report_id = numbered.report_id AND events.event_seq = numbered.event_seq;
+    """
+    + search.index_sql("events")
+    + ";",
 }
 
 BY_NAME = {table.name: table for table in TABLES}

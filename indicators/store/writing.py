@@ -14,9 +14,10 @@ import pyarrow.compute as pc
 
 from indicators.extract import Extraction
 from indicators.parse import Report
-from indicators.store import tables
+from indicators.store import search, tables
 from indicators.store.connection import Location, _scalar, backend
 from indicators.store.schema import migrate
+from indicators.store.search import search_text
 
 SAMPLE_MARKERS = ("サンプル", "合成データ")
 
@@ -92,15 +93,6 @@ class Outcome:
     published: dt.date | None = None
     n_events: int = 0
     n_observations: int = 0
-
-
-def search_text(headline: str, body: str, sources: Sequence[str]) -> str:
-    r"""What the event log's text search looks in: headline, body and sources, lower-cased.
-
-    >>> search_text("CSTO首脳会合", "・合意", ["Pozirk"])
-    'csto首脳会合\n・合意\npozirk'
-    """
-    return f"{headline}\n{body}\n{' '.join(sources)}".lower()
 
 
 Row = dict[str, Any]
@@ -256,6 +248,10 @@ def write(
             for table, arrow in rows.items():
                 if arrow.num_rows:
                     _insert(con, table, arrow)
+            if rows["events"].num_rows:
+                con.register("incoming_events", rows["events"])
+                con.execute(search.index_sql("incoming_events"))
+                con.unregister("incoming_events")
             if _before_commit is not None:
                 _before_commit()
             con.execute("COMMIT")
@@ -326,7 +322,8 @@ def _decide(
     ids = [[-1] * len(chunk.items) for chunk in chunks]
     for report_id, _, c, i in to_write.values():
         ids[c][i] = report_id
-    rows = _tables(chunks, ids, now)
+    first_event = int(_scalar(con, "SELECT coalesce(max(event_id), 0) + 1 FROM events"))
+    rows = _tables(chunks, ids, now, first_event)
     # executemany costs a millisecond a row in DuckDB; a table is one insert.
     rows["ingest_log"] = _arrow(log, tables.BY_NAME["ingest_log"].arrow_schema)
     return outcomes, rows, replaced
@@ -362,7 +359,10 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: pa.Table) -> None:
 
 
 def _tables(
-    chunks: Sequence[StagedChunk], ids: Sequence[Sequence[int]], now: dt.datetime
+    chunks: Sequence[StagedChunk],
+    ids: Sequence[Sequence[int]],
+    now: dt.datetime,
+    first_event: int,
 ) -> dict[str, pa.Table]:
     """The staged tables of every chunk with their report ids, rows of skipped reports
     (id -1) dropped; one Arrow table per database table, for one bulk insert each."""
@@ -379,8 +379,12 @@ def _tables(
             found[name] = schema.empty_table()
             continue
         merged = pa.concat_tables(parts)
+        # The columns the writer fills in (see tables.py: staged=False).
         if "ingested_at" in schema.names:
             stamp = pa.array([now] * merged.num_rows, pa.timestamp("us"))
             merged = merged.append_column("ingested_at", stamp)
+        if "event_id" in schema.names:
+            numbers = pa.array(range(first_event, first_event + merged.num_rows), pa.int64())
+            merged = merged.append_column("event_id", numbers)
         found[name] = merged.select(schema.names).cast(schema)
     return found
