@@ -296,15 +296,29 @@ class LakeBackend(Backend):
                     if self.catalog.removeprefix(LAKE_PREFIX).startswith("postgres:"):
                         needs.insert(0, "postgres_scanner")
                     extensions.load(con, *needs)
-                    data_path = data_path_setting()
-                    options = f" (DATA_PATH {_quote(data_path)})" if data_path else ""
-                    con.execute(f"ATTACH {_quote(self.catalog)} AS report_db{options}")
+                    self._attach(con)
                 except (duckdb.Error, extensions.ExtensionMissing) as error:
                     con.close()
                     first = str(error).strip().splitlines()[0] if str(error).strip() else ""
                     raise StoreError(f"{self.label}: cannot open the store ({first})") from error
                 self._con, self._pid = con, os.getpid()
             return self._con
+
+    def _attach(self, con: duckdb.DuckDBPyConnection) -> None:
+        data_path = data_path_setting()
+        options = f" (DATA_PATH {_quote(data_path)})" if data_path else ""
+        deadline = time.monotonic() + lock_timeout()
+        while True:
+            try:
+                con.execute(f"ATTACH {_quote(self.catalog)} AS report_db{options}")
+                return
+            except duckdb.Error as error:
+                # Processes attaching a new lake at once all create its catalog tables;
+                # PostgreSQL lets one win. The others attach to what it made.
+                racing = "initialize ducklake" in str(error).lower()
+                if not racing or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05 + 0.1 * random.random())
 
     def close(self) -> None:
         with self._lock:

@@ -37,26 +37,32 @@ def migrate(con: duckdb.DuckDBPyConnection, *, constraints: bool = True) -> int:
     DuckLake does not). Each step is one transaction; on DuckLake two processes
     migrating at once conflict, and the one retried finds the work done.
     """
-    found = schema_version(con)
-    if found > SCHEMA_VERSION:
-        raise StoreError(
-            f"the database has schema version {found}, newer than this program "
-            f"({SCHEMA_VERSION}): update the program"
-        )
-    for version in range(found, SCHEMA_VERSION):
+    before: int | None = None
+    while True:
+        # The version is read inside the step's transaction: another process may have
+        # migrated since this one last looked (on DuckLake, a step both take conflicts).
         con.execute("BEGIN TRANSACTION")
         try:
+            found = schema_version(con)
+            before = found if before is None else before
+            if found > SCHEMA_VERSION:
+                raise StoreError(
+                    f"the database has schema version {found}, newer than this program "
+                    f"({SCHEMA_VERSION}): update the program"
+                )
+            if found == SCHEMA_VERSION:
+                con.execute("COMMIT")
+                return before
             con.execute(
                 "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER, applied_at TIMESTAMP)"
             )
-            con.execute(tables.migration(version + 1, constraints=constraints))
-            con.execute("INSERT INTO schema_version VALUES (?, now())", [version + 1])
+            con.execute(tables.migration(found + 1, constraints=constraints))
+            con.execute("INSERT INTO schema_version VALUES (?, now())", [found + 1])
             con.execute("COMMIT")
         except BaseException:
             with contextlib.suppress(duckdb.Error):  # a failed COMMIT has rolled back already
                 con.execute("ROLLBACK")
             raise
-    return found
 
 
 def ensure_db(db: Location) -> None:
