@@ -40,9 +40,11 @@ def write_corpus(folder: Path, n_series: int, years: int, seed: int = 2023) -> l
 
 
 def simple_ingest(db: Path, files: list[Path]) -> None:
-    """The simple way, for comparison: one process, one INSERT statement per row."""
+    """The simple way, for comparison: one process, one INSERT statement per row (and
+    no search index)."""
     store.ensure_db(db)
     con = store.extensions.instance(str(db))
+    event_id = 0
     try:
         for report_id, path in enumerate(files, 1):
             staged = store.stage([ingest.parse_bytes(path.read_bytes(), str(path))])
@@ -50,11 +52,17 @@ def simple_ingest(db: Path, files: list[Path]) -> None:
             for table, rows in staged.tables.items():
                 for row in rows.to_pylist():
                     row.pop("_item")
-                    values = [report_id, *row.values()]
+                    row["report_id"] = report_id
                     if table == "reports":
-                        values.append(dt.datetime.now())
-                    marks = ", ".join("?" * len(values))
-                    con.execute(f"INSERT INTO {table} VALUES ({marks})", values)
+                        row["ingested_at"] = dt.datetime.now()
+                    if table == "events":
+                        event_id += 1
+                        row["event_id"] = event_id
+                    marks = ", ".join("?" * len(row))
+                    con.execute(
+                        f"INSERT INTO {table} ({', '.join(row)}) VALUES ({marks})",
+                        list(row.values()),
+                    )
             con.execute("COMMIT")
     finally:
         con.close()
