@@ -160,11 +160,11 @@ TABLES: tuple[Table, ...] = (
             Column("period_start", "DATE"),
             Column("period_end", "DATE"),
             # 2: lower-cased once at ingest instead of per query (see BACKFILLS);
-            # 4: without separators inside numbers (indicators.store.search)
+            # 6: without separators inside numbers (indicators.store.search)
             Column("search_text", "VARCHAR", since=2),
-            # 4: unique over the store (a replaced report's events get new ones): what
+            # 6: unique over the store (a replaced report's events get new ones): what
             # the search index points at
-            Column("event_id", "BIGINT", since=4, staged=False),
+            Column("event_id", "BIGINT", since=6, staged=False),
         ),
     ),
     Table(
@@ -221,27 +221,27 @@ TABLES: tuple[Table, ...] = (
             Column("logged_by", "VARCHAR", since=4),
         ),
     ),
-    # 3: one row that every write transaction updates. On DuckLake, two transactions
+    # 5: one row that every write transaction updates. On DuckLake, two transactions
     # that delete from (update) the same table conflict, and the later one is retried
     # on the state the first left: so writers from many processes take turns at the
     # moment of commit, and a report two of them add at once is stored only once.
     Table(
         "store_writes",
         (
-            Column("writes", "BIGINT", True, since=3, comment="write transactions committed"),
-            Column("last_write", "TIMESTAMP", since=3),
+            Column("writes", "BIGINT", True, since=5, comment="write transactions committed"),
+            Column("last_write", "TIMESTAMP", since=5),
         ),
-        since=3,
+        since=5,
         internal=True,
     ),
-    # 4: the event log's search index (indicators.store.search), written with the events
+    # 6: the event log's search index (indicators.store.search), written with the events
     Table(
         "event_grams",
         (
-            Column("gram", "VARCHAR", True, since=4, comment="two characters of search_text"),
-            Column("codes", "BIGINT[]", True, since=4, comment="event_id << 20 | position"),
+            Column("gram", "VARCHAR", True, since=6, comment="two characters of search_text"),
+            Column("codes", "BIGINT[]", True, since=6, comment="event_id << 20 | position"),
         ),
-        since=4,
+        since=6,
         internal=True,
     ),
 )
@@ -253,8 +253,8 @@ BACKFILLS: dict[int, str] = {
     UPDATE events SET search_text =
         lower(headline || chr(10) || body || chr(10) || array_to_string(sources, ' '));
     """,
-    3: "INSERT INTO store_writes VALUES (0, NULL);",
-    4: """
+    5: "INSERT INTO store_writes VALUES (0, NULL);",
+    6: """
     UPDATE events SET event_id = numbered.id,
         search_text = regexp_replace(search_text, '(\\d),(\\d)', '\\1\\2', 'g')
     FROM (SELECT report_id, event_seq,
