@@ -2,9 +2,9 @@
 URL parameters, downloads, and safe display of report text.
 
 Not a page itself (``app.py`` lists the pages). Queries go through :func:`q`, which
-caches results with ``st.cache_data`` keyed by the database file's signature: a finished
-ingest by any process changes the signature, so the next rerun sees it; no connection is
-ever kept open.
+caches results with ``st.cache_data`` keyed by the store's signature: a finished ingest
+by any process changes the signature, so the next rerun sees it. A DuckDB file is never
+kept open; a DuckLake keeps one connection per process (see ``indicators.store``).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import datetime as dt
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from pathlib import Path, PurePath
+from pathlib import PurePath
 from typing import Any
 
 import altair as alt
@@ -51,7 +51,7 @@ PAGES = {
 class Context:
     """The sidebar's choices, which every page's queries and exports honour."""
 
-    db: Path
+    db: store.Location
     lang: str
     series: tuple[str, ...]
     include_sample: bool
@@ -80,10 +80,10 @@ class Context:
 def _cached(name: str, db: str, signature: tuple[int, ...], kwargs: dict[str, Any]) -> Any:
     """A query's result for one state of the database file (the signature)."""
     del signature  # only part of the cache key
-    return getattr(queries, name)(Path(db), **kwargs)
+    return getattr(queries, name)(store.location(db), **kwargs)
 
 
-def q(ctx_or_db: Context | Path, name: str, **kwargs: Any) -> Any:
+def q(ctx_or_db: Context | store.Location, name: str, **kwargs: Any) -> Any:
     """Run ``queries.<name>`` (cached while the database file is unchanged)."""
     db = ctx_or_db.db if isinstance(ctx_or_db, Context) else ctx_or_db
     return _cached(name, str(db), queries.signature(db), kwargs)
@@ -99,7 +99,7 @@ def _cached_digest(
     db: str, signature: tuple[int, ...], series: tuple[str, ...], include_sample: bool
 ) -> digest.Digest:
     del signature  # only part of the cache key
-    return digest.build(Path(db), series=list(series), include_sample=include_sample)
+    return digest.build(store.location(db), series=list(series), include_sample=include_sample)
 
 
 def week_digest(ctx: Context) -> digest.Digest:
@@ -115,7 +115,9 @@ def _cached_brief(
     db: str, signature: tuple[int, ...], series: tuple[str, ...], include_sample: bool, lang: str
 ) -> brief.Brief:
     del signature
-    return brief.build(Path(db), series=list(series), include_sample=include_sample, lang=lang)
+    return brief.build(
+        store.location(db), series=list(series), include_sample=include_sample, lang=lang
+    )
 
 
 def week_brief(ctx: Context) -> brief.Brief:
@@ -420,7 +422,7 @@ def _label(name: str) -> str:
 
 
 def ingest_uploads(
-    db: Path,
+    db: store.Location,
     uploads: Sequence[tuple[str, bytes]],
     *,
     max_bytes: int,
@@ -493,14 +495,18 @@ def _ensure_once(db: str, signature: tuple[int, ...]) -> bool:
     """Migrate (or fill) an existing file once per state of it, not once per browser
     session: opening it for writing is a fresh session's slowest step on the server."""
     del signature  # only part of the cache key
-    return bundled.ensure(Path(db), None)
+    return bundled.ensure(store.location(db), None)
 
 
-def _ensure_database(db: Path, lang: str) -> None:
+def _ensure_database(db: store.Location, lang: str) -> None:
     """Build the bundled database on first start, with a progress bar; once a session."""
     if st.session_state.get("_db_ready") == str(db):
         return
-    if queries.signature(db)[2] == 0:  # no file yet (or an empty one)
+    try:
+        empty = not store.exists(db)
+    except store.StoreError:
+        return  # unreachable: the sidebar says why
+    if empty:
         with st.status(t("building_db", lang), expanded=True) as status:
             bar = st.progress(0.0)
 
@@ -525,7 +531,7 @@ def _ensure_database(db: Path, lang: str) -> None:
     st.session_state["_db_ready"] = str(db)
 
 
-def _sidebar(db: Path, lang: str) -> Context:
+def _sidebar(db: store.Location, lang: str) -> Context:
     """The scope every page honours: report series, and sample data or not."""
     try:
         all_series = q(db, "series")

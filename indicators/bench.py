@@ -21,8 +21,6 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-import duckdb
-
 from indicators import export, ingest, queries, store
 from indicators.sample import generate_reports, sample_series, write_reports
 
@@ -42,9 +40,11 @@ def write_corpus(folder: Path, n_series: int, years: int, seed: int = 2023) -> l
 
 
 def simple_ingest(db: Path, files: list[Path]) -> None:
-    """The simple way, for comparison: one process, one INSERT statement per row."""
+    """The simple way, for comparison: one process, one INSERT statement per row (and
+    no search index)."""
     store.ensure_db(db)
-    con = duckdb.connect(str(db))
+    con = store.extensions.instance(str(db))
+    event_id = 0
     try:
         for report_id, path in enumerate(files, 1):
             staged = store.stage([ingest.parse_bytes(path.read_bytes(), str(path))])
@@ -52,11 +52,17 @@ def simple_ingest(db: Path, files: list[Path]) -> None:
             for table, rows in staged.tables.items():
                 for row in rows.to_pylist():
                     row.pop("_item")
-                    values = [report_id, *row.values()]
+                    row["report_id"] = report_id
                     if table == "reports":
-                        values.append(dt.datetime.now())
-                    marks = ", ".join("?" * len(values))
-                    con.execute(f"INSERT INTO {table} VALUES ({marks})", values)
+                        row["ingested_at"] = dt.datetime.now()
+                    if table == "events":
+                        event_id += 1
+                        row["event_id"] = event_id
+                    marks = ", ".join("?" * len(row))
+                    con.execute(
+                        f"INSERT INTO {table} ({', '.join(row)}) VALUES ({marks})",
+                        list(row.values()),
+                    )
             con.execute("COMMIT")
     finally:
         con.close()
@@ -75,17 +81,17 @@ def _timed(fn: Callable[[], Any], runs: int) -> tuple[float, float]:
     return statistics.median(samples), p95
 
 
-def _search(db: Path, scope: dict[str, Any], word: str) -> None:
+def _search(db: store.Location, scope: dict[str, Any], word: str) -> None:
     """What the Events page asks for a search: the first page and the count."""
     queries.events(db, **scope, text=word)
     queries.events_count(db, **scope, text=word)
 
 
-def _export(db: Path, indicator: str, series: list[str] | None) -> bytes:
+def _export(db: store.Location, indicator: str, series: list[str] | None) -> bytes:
     return export.to_csv_bytes(export.frame(db, "observations", indicator=indicator, series=series))
 
 
-def query_latencies(db: Path, runs: int = 30) -> dict[str, tuple[float, float]]:
+def query_latencies(db: store.Location, runs: int = 30) -> dict[str, tuple[float, float]]:
     """p50/p95 of each dashboard query, in the dashboard's default scope (the first
     country's series, as a fresh page shows them) and over every series at once."""
     default, _ = queries.default_scope(queries.series(db))
@@ -156,7 +162,7 @@ print(json.dumps(out))
 """
 
 
-def page_times(db: Path, runs: int = 3) -> dict[str, Any]:
+def page_times(db: store.Location, runs: int = 3) -> dict[str, Any]:
     """Overview and Trends through AppTest in a fresh process: wall times and peak RSS."""
     root = Path(__file__).resolve().parent.parent
     env = {**os.environ, "INDICATORS_DB": str(db)}
@@ -176,14 +182,20 @@ def page_times(db: Path, runs: int = 3) -> dict[str, Any]:
 _INGEST_PROBE = """
 import json, resource, sys, time
 from pathlib import Path
-from indicators import ingest
+from indicators import ingest, store
+source = Path(sys.argv[1])  # a folder, or a file listing report paths
+paths = [Path(line) for line in source.read_text().splitlines()] if source.is_file() else [source]
+wall_began = time.time()
 began = time.perf_counter()
-result = ingest.ingest(Path(sys.argv[2]), [Path(sys.argv[1])])
+workers = int(sys.argv[3]) if len(sys.argv) > 3 else None
+result = ingest.ingest(store.location(sys.argv[2]), paths, workers=workers)
 seconds = time.perf_counter() - began
 status = open("/proc/self/status").read() if sys.platform == "linux" else ""
 hwm = [int(line.split()[1]) / 1024 for line in status.splitlines() if line.startswith("VmHWM")]
 print(json.dumps({
     "seconds": seconds,
+    "began": wall_began,
+    "ended": wall_began + seconds,
     "failed": len(result.failed),
     "peak_mb": hwm[0] if hwm else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     "worker_peak_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
@@ -191,7 +203,7 @@ print(json.dumps({
 """
 
 
-def timed_ingest(corpus: Path, db: Path) -> dict[str, Any]:
+def timed_ingest(corpus: Path, db: store.Location) -> dict[str, Any]:
     """The product's ingest in a process of its own, as `indicators ingest` runs it: its
     time (interpreter start-up excluded) and the peak memory of it and of its workers."""
     done = subprocess.run(
@@ -204,8 +216,92 @@ def timed_ingest(corpus: Path, db: Path) -> dict[str, Any]:
     return dict(json.loads(done.stdout.strip().splitlines()[-1]))
 
 
+def parallel_ingest(files: list[Path], db: store.Location, writers: int, work: Path) -> float:
+    """``writers`` ingest processes at once, each with its share of the files (one
+    worker process each, as on a desk of machines): the wall time from the first
+    one's start to the last one's end."""
+    lists = []
+    for index in range(writers):
+        listing = work / f"share-{index}.txt"
+        listing.write_text("\n".join(str(path) for path in files[index::writers]))
+        lists.append(listing)
+    env = {**os.environ, "INDICATORS_LOCK_TIMEOUT": "600"}
+    processes = [
+        subprocess.Popen(
+            [sys.executable, "-c", _INGEST_PROBE, str(listing), str(db), "1"],
+            cwd=Path(__file__).resolve().parent.parent,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
+        for listing in lists
+    ]
+    results = []
+    for process in processes:
+        out, err = process.communicate()
+        if process.returncode:
+            raise RuntimeError(err.strip().splitlines()[-1] if err.strip() else "ingest failed")
+        results.append(json.loads(out.strip().splitlines()[-1]))
+    assert all(r["failed"] == 0 for r in results)
+    return max(r["ended"] for r in results) - min(r["began"] for r in results)
+
+
+def new_lake(server: str, name: str, work: Path) -> str:
+    """A fresh DuckLake in a new database ``name`` of a PostgreSQL server (``psql`` on
+    PATH or in Debian's place), its data under ``work``; sets INDICATORS_DATA_PATH."""
+    psql = shutil.which("psql") or next(
+        (str(p) for p in sorted(Path("/usr/lib/postgresql").glob("*/bin/psql"))), "psql"
+    )
+    for statement in (f"DROP DATABASE IF EXISTS {name}", f"CREATE DATABASE {name}"):
+        subprocess.run(
+            [psql, f"{server} dbname=postgres", "-q", "-c", statement],
+            check=True,
+            capture_output=True,
+        )
+    data = work / f"{name}-data"
+    shutil.rmtree(data, ignore_errors=True)
+    data.mkdir(parents=True)
+    os.environ["INDICATORS_DATA_PATH"] = str(data)
+    return f"ducklake:postgres:{server} dbname={name}"
+
+
+def lake_figures(
+    files: list[Path], corpus: Path, server: str, work: Path, label: str, runs: int
+) -> dict[str, Any]:
+    """The DuckLake's figures beside the file's: ingest with one writer and with four,
+    and the dashboard's queries on it."""
+    figures: dict[str, Any] = {}
+    for writers in (1, 4):
+        lake = new_lake(server, f"bench_{label}_{writers}", work)
+        if writers == 1:
+            seconds = timed_ingest(corpus, lake)["seconds"]
+        else:
+            seconds = parallel_ingest(files, lake, writers, work)
+        counts = store.row_counts(lake)
+        assert counts["reports"] == len(files), counts
+        figures[f"lake ingest s ({writers} writer{'s' if writers > 1 else ''})"] = seconds
+        figures[f"lake reports/s ({writers} writer{'s' if writers > 1 else ''})"] = (
+            len(files) / seconds
+        )
+        if writers == 1:
+            data = Path(os.environ["INDICATORS_DATA_PATH"])
+            size = sum(f.stat().st_size for f in data.rglob("*") if f.is_file())
+            figures["lake data MB (Parquet)"] = size / 1e6
+            figures["lake queries ms (p50, p95)"] = query_latencies(lake, runs)
+        store.connection.forget(lake)
+    return figures
+
+
 def run_scale(
-    n_series: int, years: int, work: Path, *, simple_limit: int | None, runs: int, pages: bool
+    n_series: int,
+    years: int,
+    work: Path,
+    *,
+    simple_limit: int | None,
+    runs: int,
+    pages: bool,
+    lake_server: str | None = None,
 ) -> dict[str, Any]:
     """Every figure for one corpus size."""
     corpus = work / f"corpus-{n_series}x{years}"
@@ -247,6 +343,8 @@ def run_scale(
     figures["queries ms (p50, p95)"] = query_latencies(db, runs)
     if pages:
         figures["pages"] = page_times(db)
+    if lake_server:
+        figures.update(lake_figures(files, corpus, lake_server, work, f"{n_series}x{years}", runs))
     return figures
 
 
@@ -256,9 +354,10 @@ def _markdown(figures: dict[str, Any], label: str) -> Iterator[str]:
     yield "| figure | value |"
     yield "|---|---|"
     for key, value in figures.items():
-        if key == "queries ms (p50, p95)":
+        if key in ("queries ms (p50, p95)", "lake queries ms (p50, p95)"):
+            where = "lake " if key.startswith("lake") else ""
             for name, (p50, p95) in value.items():
-                yield f"| query: {name} | p50 {p50:.1f} ms, p95 {p95:.1f} ms |"
+                yield f"| {where}query: {name} | p50 {p50:.1f} ms, p95 {p95:.1f} ms |"
         elif key == "pages":
             for name, walls in value.items():
                 if isinstance(walls, list):
@@ -289,6 +388,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=30, help="runs per query latency")
     parser.add_argument("--no-pages", action="store_true", help="skip the AppTest page timings")
     parser.add_argument("--keep", type=Path, default=None, help="work folder to keep")
+    parser.add_argument(
+        "--lake-server",
+        default=None,
+        metavar="CONNINFO",
+        help="also measure a DuckLake: a PostgreSQL server where the bench may create "
+        "databases, e.g. 'host=127.0.0.1 port=5432 user=postgres'",
+    )
     args = parser.parse_args(argv)
     scales = args.scale or ["1x10", "100x10"]
     work = args.keep or Path(tempfile.mkdtemp(prefix="indicators-bench-"))
@@ -302,7 +408,13 @@ def main(argv: list[str] | None = None) -> int:
             # on the first 1,000 reports of a large corpus.
             limit = None if n_series * years * 52 <= 1000 else 1000
             figures = run_scale(
-                n_series, years, work, simple_limit=limit, runs=args.runs, pages=not args.no_pages
+                n_series,
+                years,
+                work,
+                simple_limit=limit,
+                runs=args.runs,
+                pages=not args.no_pages,
+                lake_server=args.lake_server,
             )
             for line in _markdown(figures, f"{n_series} series x {years} years"):
                 print(line, flush=True)

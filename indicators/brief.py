@@ -25,7 +25,7 @@ from typing import Any
 import pandas as pd
 from jinja2 import Environment, select_autoescape
 
-from indicators import charts, digest, i18n, queries
+from indicators import charts, digest, i18n, queries, store
 from indicators.errors import InputError
 
 #: Where Debian's and common Japanese fonts live (tried in order before asking fontconfig).
@@ -106,7 +106,7 @@ class Brief:
 
 
 def build(
-    db: Path,
+    db: store.Location,
     *,
     series: list[str] | None,
     include_sample: bool,
@@ -129,7 +129,7 @@ def _png(chart: Any) -> str:
 
 
 def _charts(
-    db: Path, found: digest.Digest, lang: str, include_sample: bool
+    db: store.Location, found: digest.Digest, lang: str, include_sample: bool
 ) -> list[dict[str, str]]:
     """The key charts of the series that reported this week: prisoners and borders."""
     assert found.week is not None
@@ -186,7 +186,7 @@ def _events(found: digest.Digest, lang: str) -> list[dict[str, Any]]:
 
 
 def render_html(
-    db: Path,
+    db: store.Location,
     found: digest.Digest,
     lang: str,
     series: list[str] | None,

@@ -18,7 +18,7 @@ PROGRESS_STEP = 16
 
 
 def build(
-    db: Path,
+    db: store.Location,
     *,
     reports: Path = REAL_REPORTS,
     with_samples: bool = True,
@@ -46,12 +46,12 @@ def build(
     ingest.ingest_data(db, inputs, batch_size=PROGRESS_STEP, workers=1, on_outcome=stored)
 
 
-def ensure(db: Path, on_progress: Callable[[int, int], None] | None = None) -> bool:
+def ensure(db: store.Location, on_progress: Callable[[int, int], None] | None = None) -> bool:
     """Build the bundled database unless ``db`` already holds reports; True if built.
 
-    An existing file is migrated to the current schema first.
+    An existing store is migrated to the current schema first.
     """
-    if db.exists():
+    if store.exists(db):
         store.ensure_db(db)
         if int(store.query(db, "SELECT count(*) AS n FROM reports")["n"][0]) > 0:
             return False

@@ -46,9 +46,10 @@ def _date(text: str) -> dt.date:
 def _add_db(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--db",
-        type=Path,
+        type=store.location,
         default=None,
-        help="DuckDB file (default: $INDICATORS_DB or data/indicators.duckdb)",
+        help="DuckDB file, or ducklake:postgres:... for a team's DuckLake "
+        "(default: $INDICATORS_DB or data/indicators.duckdb)",
     )
 
 
@@ -65,7 +66,10 @@ def _mib(text: str) -> int:
 def settings_help() -> str:
     """The settings, their units and defaults, for ``--help`` (the README's table too)."""
     lines = ["settings (environment variables):"]
-    lines.append(f"  INDICATORS_DB  database file (default {settings.DEFAULT_DB})")
+    lines.append(
+        f"  INDICATORS_DB  database file (default {settings.DEFAULT_DB}), or a DuckLake:"
+        " ducklake:postgres:..."
+    )
     for item in settings.SETTINGS:
         lines.append(f"  {item.name}  {item.meaning} (default {item.default:,g} {item.unit})")
     return "\n".join(lines)
@@ -327,7 +331,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     )
     say(
         f"total: {len(result.outcomes)} files ({counts}); "
-        f"{events} events and {observations} observations written to {db}"
+        f"{events} events and {observations} observations written to "
+        f"{store.backend(db).label}"
     )
     return EXIT_FAILED if result.failed else EXIT_OK
 

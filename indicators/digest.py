@@ -26,12 +26,11 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from indicators import i18n, queries
+from indicators import i18n, queries, store
 from indicators.display import Display, default_display
 from indicators.extract import default_definitions
 
@@ -182,7 +181,7 @@ def _key(frame: pd.DataFrame) -> pd.Series:
 
 
 def build(
-    db: Path,
+    db: store.Location,
     *,
     series: list[str] | None,
     include_sample: bool,

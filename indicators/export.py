@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from pathlib import Path
 
 import pandas as pd
 
@@ -59,7 +58,7 @@ _SQL = {
 
 
 def frame(
-    db: Path,
+    db: store.Location,
     kind: str,
     *,
     start: dt.date | None = None,

@@ -314,7 +314,7 @@ class IngestStopped(store.StoreError):
 
 
 def ingest(
-    db: Path,
+    db: store.Location,
     paths: Iterable[Path],
     *,
     max_bytes: int | None = None,
@@ -336,7 +336,7 @@ def ingest(
 
 
 def ingest_data(
-    db: Path,
+    db: store.Location,
     files: Iterable[tuple[str, bytes]],
     *,
     max_bytes: int | None = None,
@@ -358,7 +358,7 @@ def ingest_data(
 
 
 def _run(
-    db: Path,
+    db: store.Location,
     jobs: Iterable[_Job],
     limits: settings.Limits,
     batch_size: int | None,

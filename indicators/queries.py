@@ -26,7 +26,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -34,6 +33,7 @@ import pandas as pd
 from indicators import store
 from indicators.extract import default_definitions
 from indicators.read import normalize
+from indicators.store import search
 
 Scope = dict[str, Any]
 
@@ -225,36 +225,29 @@ def _obs_params(
     }
 
 
-def _run(db: Path, sql: str, params: dict[str, Any]) -> pd.DataFrame:
+def _run(db: store.Location, sql: str, params: dict[str, Any]) -> pd.DataFrame:
     # DuckDB refuses named parameters the statement does not use; pass only those used.
     used = set(re.findall(r"\$([a-z_]+)", sql))
     return store.query(db, sql, {k: v for k, v in params.items() if k in used})
 
 
-# --- the database file ---------------------------------------------------------------
+# --- the store -----------------------------------------------------------------------
 
 
-def signature(db: Path) -> tuple[int, ...]:
-    """What changes when the database does: (inode, mtime_ns, size) of the file and its WAL.
+def signature(db: store.Location) -> tuple[int, ...]:
+    """What changes when the store does: a file's (inode, mtime_ns, size) and its WAL's,
+    or a DuckLake's latest snapshot.
 
     Cached results are keyed by it, so an ingest by any process shows up on the next
-    rerun, and nothing is re-queried while the file stays the same.
+    rerun, and nothing is re-queried while the store stays the same.
     """
-    parts: list[int] = []
-    for path in (db, db.with_name(db.name + ".wal")):
-        try:
-            stat = path.stat()
-        except FileNotFoundError:
-            parts += [0, 0, 0]
-        else:
-            parts += [stat.st_ino, stat.st_mtime_ns, stat.st_size]
-    return tuple(parts)
+    return store.signature(db)
 
 
 # --- scope ---------------------------------------------------------------------------
 
 
-def series(db: Path) -> pd.DataFrame:
+def series(db: store.Location) -> pd.DataFrame:
     """Every report series: real ones first (most reports first), then sample ones."""
     return store.query(
         db,
@@ -296,7 +289,9 @@ def default_scope(all_series: pd.DataFrame) -> tuple[list[str], bool]:
     return list(shown[shown["country"] == first_country]["series"]), include_sample
 
 
-def summary(db: Path, *, series: Sequence[str] | None, include_sample: bool) -> pd.DataFrame:
+def summary(
+    db: store.Location, *, series: Sequence[str] | None, include_sample: bool
+) -> pd.DataFrame:
     """One row: reports (and sample reports), events, observations, first/last report,
     first/last event date."""
     sql = f"""
@@ -317,7 +312,9 @@ def summary(db: Path, *, series: Sequence[str] | None, include_sample: bool) -> 
 # --- indicators ----------------------------------------------------------------------
 
 
-def catalog(db: Path, *, series: Sequence[str] | None, include_sample: bool) -> pd.DataFrame:
+def catalog(
+    db: store.Location, *, series: Sequence[str] | None, include_sample: bool
+) -> pd.DataFrame:
     """What is stated: indicator x dimension x unit, with counts and first/last week."""
     sql = f"""
         WITH {_SCOPE}, {_OBS}
@@ -335,7 +332,7 @@ def catalog(db: Path, *, series: Sequence[str] | None, include_sample: bool) -> 
 
 
 def weekly(
-    db: Path,
+    db: store.Location,
     indicator: str,
     *,
     series: Sequence[str] | None,
@@ -373,7 +370,7 @@ def weekly(
 
 
 def latest(
-    db: Path,
+    db: store.Location,
     *,
     series: Sequence[str] | None,
     include_sample: bool,
@@ -448,7 +445,7 @@ def latest(
 
 
 def history(
-    db: Path,
+    db: store.Location,
     *,
     series: Sequence[str] | None,
     include_sample: bool,
@@ -479,7 +476,7 @@ def history(
 
 
 def period_sums(
-    db: Path,
+    db: store.Location,
     *,
     series: Sequence[str] | None,
     include_sample: bool,
@@ -528,7 +525,7 @@ def period_sums(
 
 
 def week_events(
-    db: Path, *, series: Sequence[str] | None, include_sample: bool, week: dt.date
+    db: store.Location, *, series: Sequence[str] | None, include_sample: bool, week: dt.date
 ) -> pd.DataFrame:
     """The events of the reports that cover ``week`` (the week's news), in report order,
     with their sources: the digest's and the brief's "events of the week"."""
@@ -548,7 +545,7 @@ def week_events(
 
 
 def sparklines(
-    db: Path, *, series: Sequence[str] | None, include_sample: bool, weeks: int = 12
+    db: store.Location, *, series: Sequence[str] | None, include_sample: bool, weeks: int = 12
 ) -> pd.DataFrame:
     """The last ``weeks`` weeks of every tile's line (level; gaps as missing values)."""
     sql = f"""
@@ -568,7 +565,7 @@ def sparklines(
 
 
 def evidence(
-    db: Path,
+    db: store.Location,
     indicator: str,
     week: dt.date,
     *,
@@ -610,23 +607,33 @@ def evidence(
 
 def normalise_search(text: str | None) -> str | None:
     """Search text as stored text is cleaned (NFKC, full-width brackets, no spaces near
-    Japanese), lower-cased; ``None`` for an empty search.
+    Japanese), lower-cased, without separators inside numbers; ``None`` for an empty
+    search.
 
     >>> normalise_search(" 政治犯の数は １，４５０人 ")
-    '政治犯の数は1,450人'
+    '政治犯の数は1450人'
     >>> normalise_search("CSTO (Minsk)"), normalise_search("  ")
     ('csto（minsk）', None)
     """
     if not text or not text.strip():
         return None
-    return normalize(text).lower()
+    return search.strip_separators(normalize(text).lower())
 
 
 _EVENTS_WHERE = """
     WHERE ($start IS NULL OR e.first_date >= $start::DATE)
       AND ($end IS NULL OR e.first_date <= $end::DATE)
-      AND ($sections IS NULL OR list_contains($sections, e.section))
-      AND ($text IS NULL OR contains(e.search_text, $text))"""
+      AND ($sections IS NULL OR list_contains($sections, e.section))"""
+
+
+def _text_search(text: str | None) -> tuple[str, str]:
+    """For a normalised search: the CTE to add after the scope, and the condition on
+    the events ``e``. Two characters or more go through the index; one reads the text."""
+    if text is None:
+        return "", ""
+    if len(text) >= 2:
+        return f",{search.MATCHED}", "\n      AND e.event_id IN (SELECT event_id FROM matched)"
+    return "", "\n      AND contains(e.search_text, $text)"
 
 
 def _event_params(
@@ -637,17 +644,21 @@ def _event_params(
     sections: Sequence[str] | None,
     text: str | None,
 ) -> dict[str, Any]:
+    normalised = normalise_search(text)
+    grams, offsets = search.query_grams(normalised or "")
     return {
         **_scope(series, include_sample),
         "start": start,
         "end": end,
         "sections": None if sections is None else list(sections),
-        "text": normalise_search(text),
+        "text": normalised,
+        "grams": grams,
+        "offsets": offsets,
     }
 
 
 def events(
-    db: Path,
+    db: store.Location,
     *,
     series: Sequence[str] | None,
     include_sample: bool,
@@ -660,30 +671,28 @@ def events(
 ) -> pd.DataFrame:
     """The event log, newest first, one page (``limit`` ``None``: every matching row).
 
-    ``text`` is a case-insensitive substring of the headline, body or sources.
+    ``text`` is a case-insensitive substring of the headline, body or sources (in any
+    width, numbers with or without separators; see :mod:`indicators.store.search`).
     """
+    params = _event_params(series, include_sample, start, end, sections, text)
+    cte, condition = _text_search(params["text"])
     sql = f"""
-        WITH {_SCOPE}
+        WITH {_SCOPE}{cte}
         SELECT e.first_date AS date, e.section, e.headline, e.body,
                array_to_string(e.sources, '、') AS sources,
                array_to_string(e.dates, ' ') AS dates,
                s.published AS report_published, s.series, s.is_sample,
                s.report_id, e.event_seq, s.file_name AS report_file
         FROM events e JOIN scope s USING (report_id)
-        {_EVENTS_WHERE}
+        {_EVENTS_WHERE}{condition}
         ORDER BY e.first_date DESC, s.published DESC, s.report_id, e.event_seq
         LIMIT $limit OFFSET $offset
     """
-    params = {
-        **_event_params(series, include_sample, start, end, sections, text),
-        "limit": limit,
-        "offset": offset,
-    }
-    return _run(db, sql, params)
+    return _run(db, sql, {**params, "limit": limit, "offset": offset})
 
 
 def events_count(
-    db: Path,
+    db: store.Location,
     *,
     series: Sequence[str] | None,
     include_sample: bool,
@@ -693,17 +702,18 @@ def events_count(
     text: str | None = None,
 ) -> int:
     """How many events match (for paging)."""
-    sql = f"""
-        WITH {_SCOPE}
-        SELECT count(*) AS n FROM events e JOIN scope s USING (report_id)
-        {_EVENTS_WHERE}
-    """
     params = _event_params(series, include_sample, start, end, sections, text)
+    cte, condition = _text_search(params["text"])
+    sql = f"""
+        WITH {_SCOPE}{cte}
+        SELECT count(*) AS n FROM events e JOIN scope s USING (report_id)
+        {_EVENTS_WHERE}{condition}
+    """
     return int(_run(db, sql, params)["n"].iloc[0])
 
 
 def events_weekly(
-    db: Path,
+    db: store.Location,
     *,
     series: Sequence[str] | None,
     include_sample: bool,
@@ -713,17 +723,21 @@ def events_weekly(
     text: str | None = None,
 ) -> pd.DataFrame:
     """Matching events per week (and sample or not): the Events page's brushable chart."""
+    params = _event_params(series, include_sample, start, end, sections, text)
+    cte, condition = _text_search(params["text"])
     sql = f"""
-        WITH {_SCOPE}
+        WITH {_SCOPE}{cte}
         SELECT date_trunc('week', e.first_date)::DATE AS week, s.is_sample, count(*) AS n
         FROM events e JOIN scope s USING (report_id)
-        {_EVENTS_WHERE}
+        {_EVENTS_WHERE}{condition}
         GROUP BY ALL ORDER BY week, s.is_sample
     """
-    return _run(db, sql, _event_params(series, include_sample, start, end, sections, text))
+    return _run(db, sql, params)
 
 
-def sections(db: Path, *, series: Sequence[str] | None, include_sample: bool) -> pd.DataFrame:
+def sections(
+    db: store.Location, *, series: Sequence[str] | None, include_sample: bool
+) -> pd.DataFrame:
     """Sections with their number of events, most used first."""
     sql = f"""
         WITH {_SCOPE}
@@ -734,7 +748,7 @@ def sections(db: Path, *, series: Sequence[str] | None, include_sample: bool) ->
 
 
 def highlights(
-    db: Path,
+    db: store.Location,
     *,
     series: Sequence[str] | None,
     include_sample: bool,
@@ -759,7 +773,7 @@ def highlights(
 
 
 def relevant_events(
-    db: Path,
+    db: store.Location,
     *,
     series: Sequence[str] | None,
     include_sample: bool,
@@ -804,7 +818,7 @@ def relevant_events(
 
 
 def coverage(
-    db: Path,
+    db: store.Location,
     *,
     series: Sequence[str] | None,
     include_sample: bool,
@@ -840,7 +854,7 @@ def coverage(
 
 
 def reports(
-    db: Path,
+    db: store.Location,
     *,
     series: Sequence[str] | None,
     include_sample: bool,
@@ -875,12 +889,12 @@ def reports(
     return _run(db, sql, params)
 
 
-def reports_count(db: Path, *, series: Sequence[str] | None, include_sample: bool) -> int:
+def reports_count(db: store.Location, *, series: Sequence[str] | None, include_sample: bool) -> int:
     sql = f"WITH {_SCOPE} SELECT count(*) AS n FROM scope"
     return int(_run(db, sql, _scope(series, include_sample))["n"].iloc[0])
 
 
-def report_observations(db: Path, report_id: int) -> pd.DataFrame:
+def report_observations(db: store.Location, report_id: int) -> pd.DataFrame:
     """The numbers one report contributed, in document order, with their items."""
     return store.query(
         db,
@@ -895,7 +909,7 @@ def report_observations(db: Path, report_id: int) -> pd.DataFrame:
     )
 
 
-def report_events(db: Path, report_id: int) -> pd.DataFrame:
+def report_events(db: store.Location, report_id: int) -> pd.DataFrame:
     """One report's events in document order."""
     return store.query(
         db,
@@ -908,7 +922,9 @@ def report_events(db: Path, report_id: int) -> pd.DataFrame:
     )
 
 
-def ingest_log(db: Path, *, limit: int | None = PAGE_SIZE, offset: int = 0) -> pd.DataFrame:
+def ingest_log(
+    db: store.Location, *, limit: int | None = PAGE_SIZE, offset: int = 0
+) -> pd.DataFrame:
     """The ingest log, newest first."""
     return store.query(
         db,
@@ -922,7 +938,7 @@ def ingest_log(db: Path, *, limit: int | None = PAGE_SIZE, offset: int = 0) -> p
     )
 
 
-def ingest_log_count(db: Path) -> int:
+def ingest_log_count(db: store.Location) -> int:
     return int(store.query(db, "SELECT count(*) AS n FROM ingest_log")["n"].iloc[0])
 
 

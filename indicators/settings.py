@@ -108,9 +108,10 @@ DEFAULT_DB = Path("data/indicators.duckdb")
 LEGACY_MAX_BYTES = "INDICATORS_MAX_BYTES"
 
 
-def db_path() -> Path:
-    """``INDICATORS_DB`` if set, else ``data/indicators.duckdb``."""
-    return Path(os.environ.get("INDICATORS_DB") or DEFAULT_DB)
+def db_location() -> str:
+    """``INDICATORS_DB`` if set (a DuckDB file's path, or a DuckLake's
+    ``ducklake:postgres:...``), else ``data/indicators.duckdb``."""
+    return os.environ.get("INDICATORS_DB") or str(DEFAULT_DB)
 
 
 def max_bytes() -> int:

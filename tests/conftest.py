@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,10 @@ REAL_EXPECTED = REPORTS / "belarus-weekly-2023-11-30.expected.json"
 
 # Test helper modules (pdfmaker, ...) are imported by plain name.
 sys.path.insert(0, str(TESTS))
+
+import pgcluster  # noqa: E402  (a helper module of this folder)
+
+from indicators import store  # noqa: E402
 
 
 def mismatches(expected: Any, actual: Any, where: str = "$") -> list[str]:
@@ -61,3 +66,39 @@ def skip_unless(condition: bool, reason: str) -> None:
 def db(tmp_path: Path) -> Path:
     """A path for a fresh DuckDB file."""
     return tmp_path / "t.duckdb"
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[pgcluster.Cluster]:
+    """A real PostgreSQL server for this test process (a fresh cluster on loopback)."""
+    why = pgcluster.reason()
+    skip_unless(why is None, f"no PostgreSQL for the DuckLake tests: {why}")
+    bindir = pgcluster.find_bin()
+    assert bindir is not None
+    cluster = pgcluster.Cluster(bindir)
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture
+def lake(
+    request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[str]:
+    """A fresh, empty DuckLake: a new PostgreSQL database as its catalog, a folder of
+    this test as its data path (``INDICATORS_DATA_PATH``, inherited by subprocesses)."""
+    cluster: pgcluster.Cluster = request.getfixturevalue("postgres")
+    data = tmp_path / "lake-data"
+    data.mkdir()
+    monkeypatch.setenv("INDICATORS_DATA_PATH", str(data))
+    location = f"ducklake:postgres:{cluster.conninfo(cluster.create_database())}"
+    yield location
+    store.connection.forget(location)
+
+
+@pytest.fixture(params=["file", "ducklake"])
+def any_store(request: pytest.FixtureRequest, tmp_path: Path) -> store.Location:
+    """A fresh store of each backend: a DuckDB file, then a DuckLake on PostgreSQL."""
+    if request.param == "file":
+        return tmp_path / "t.duckdb"
+    location: str = request.getfixturevalue("lake")
+    return location

@@ -431,3 +431,16 @@ def test_first_start_builds_the_bundled_database(
     again = AppTest.from_file(str(h.APP), default_timeout=TIMEOUT).run()
     print(f"next session, database present: Overview in {time.perf_counter() - started:.2f} s")
     assert not again.exception
+
+
+def test_the_dashboard_runs_on_a_team_lake(lake: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same app on a DuckLake (catalog in PostgreSQL): first start fills it with the
+    bundled reports, and the Overview and the event log show them."""
+    monkeypatch.setenv("INDICATORS_DB", lake)
+    monkeypatch.chdir(h.ROOT)
+    at = AppTest.from_file(str(h.APP), default_timeout=max(TIMEOUT, 300)).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.metric and at.get("vega_lite_chart")
+    assert store.row_counts(lake)["reports"] > 50
+    at.switch_page("app_pages/events.py").run()
+    assert not at.exception, [e.value for e in at.exception]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -39,3 +40,21 @@ def test_bench_command_prints_a_table(capsys: pytest.CaptureFixture[str]) -> Non
     out = capsys.readouterr().out
     assert "### 1 series x 1 years" in out
     assert "| reports | 52 |" in out
+
+
+def test_the_lake_figures_are_measured_on_a_real_postgresql(
+    postgres: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("INDICATORS_DATA_PATH", str(tmp_path))  # restored afterwards
+    corpus = tmp_path / "corpus"
+    files = bench.write_corpus(corpus, 2, 1)[:24]
+    for extra in set(corpus.rglob("*.txt")) - set(files):
+        extra.unlink()
+    server = f"host=127.0.0.1 port={postgres.port} user=postgres"
+    figures = bench.lake_figures(files, corpus, server, tmp_path, "t", runs=2)
+    assert figures["lake reports/s (1 writer)"] > 0
+    assert figures["lake reports/s (4 writers)"] > 0
+    assert figures["lake data MB (Parquet)"] > 0
+    latencies = figures["lake queries ms (p50, p95)"]
+    assert all(p50 <= p95 for p50, p95 in latencies.values())
+    print("\n".join(bench._markdown(figures, "lake, 24 reports")))

@@ -420,7 +420,7 @@ def test_a_killed_ingest_leaves_no_worker_behind(tmp_path: Path, run: int) -> No
     db = tmp_path / "killed.duckdb"
     hook = "s._before_commit = lambda: (print('in transaction', flush=True), sys.stdin.readline())"
     code = (
-        f"import sys, indicators.store as s\n{hook}\nfrom indicators.cli import main\n"
+        f"import sys, indicators.store.writing as s\n{hook}\nfrom indicators.cli import main\n"
         f"sys.exit(main(['ingest', {str(folder)!r}, '--db', {str(db)!r}, '--workers', '2']))"
     )
     victim = subprocess.Popen(

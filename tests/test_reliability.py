@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import subprocess
 import sys
@@ -31,9 +32,11 @@ def _weeks(folder: Path, weeks: int, seed: int = 11) -> list[Path]:
     )
 
 
-def _ingest_process(db: Path, folder: Path, batch: int, hook: str = "") -> subprocess.Popen[str]:
+def _ingest_process(
+    db: store.Location, folder: Path, batch: int, hook: str = ""
+) -> subprocess.Popen[str]:
     """``python -m indicators ingest`` in its own process, optionally with a hook first."""
-    code = f"import sys, indicators.store as s\n{hook}\nfrom indicators.cli import main\n"
+    code = f"import sys, indicators.store.writing as s\n{hook}\nfrom indicators.cli import main\n"
     code += f"sys.exit(main(['ingest', {str(folder)!r}, '--db', {str(db)!r}, '--workers', '1']))"
     env = {**os.environ, "INDICATORS_BATCH_SIZE": str(batch)}
     return subprocess.Popen(
@@ -158,3 +161,101 @@ def test_a_killed_ingest_leaves_the_database_as_before_that_batch(tmp_path: Path
     assert {k: v for k, v in counts.items() if k != "ingest_log"} == _expected_counts(
         tmp_path, folder
     )
+
+
+_READER = """
+import json, sys, time
+from pathlib import Path
+from indicators import export, store
+db, stop, half_sql = store.location(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]
+rounds, half, errors = 0, set(), []
+deadline = time.monotonic() + 600  # bounded, whatever happens to the writers
+while not stop.exists() and time.monotonic() < deadline:
+    try:
+        half.add(int(store.query(db, half_sql)["n"][0]))
+        export.frame(db, "observations", indicator="political_prisoners")
+        store.signature(db)
+    except Exception as error:  # any failure of a reader is what the test counts
+        errors.append(f"{type(error).__name__}: {error}"[:300])
+    rounds += 1
+print(json.dumps({"rounds": rounds, "half": sorted(half), "errors": errors}))
+"""
+
+
+def test_four_writers_and_three_readers_on_a_lake_at_once(lake: str, tmp_path: Path) -> None:
+    """Four ingest processes store the same reports (in different orders, three
+    reports per transaction, so their commits collide) while three reader processes
+    query with the connections they keep: each report is stored once, no reader fails
+    or sees half a report, and the counts are those of one ingest alone."""
+    folder = tmp_path / "batch"
+    files = _weeks(folder, 16)
+    store.ensure_db(lake)  # readers start on an empty schema
+    stop = tmp_path / "stop"
+    env = {**os.environ, "INDICATORS_LOCK_TIMEOUT": "240"}
+    readers = [
+        subprocess.Popen(
+            [sys.executable, "-c", _READER, lake, str(stop), HALF_REPORTS],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
+        for _ in range(3)
+    ]
+    orders = [files, files[::-1], files[1::2] + files[::2], files[::2] + files[1::2]]
+    ingest_cmd = [sys.executable, "-m", "indicators", "ingest", "--db", lake, "--workers", "1"]
+    writers = [
+        subprocess.Popen(
+            [*ingest_cmd, *map(str, order)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env={**env, "INDICATORS_BATCH_SIZE": "3"},
+        )
+        for order in orders
+    ]
+    for writer in writers:
+        _, err = writer.communicate(timeout=600)
+        assert writer.returncode == 0, err
+    stop.touch()
+    found = []
+    for reader in readers:
+        out, err = reader.communicate(timeout=120)
+        assert reader.returncode == 0, err
+        found.append(json.loads(out.strip().splitlines()[-1]))
+    assert [r["errors"] for r in found] == [[], [], []]
+    assert all(r["rounds"] > 0 for r in found)
+    assert {n for r in found for n in r["half"]} <= {0}
+    counts = store.row_counts(lake)
+    assert counts["reports"] == len(files)
+    assert {k: v for k, v in counts.items() if k != "ingest_log"} == _expected_counts(
+        tmp_path, folder
+    )
+    log = store.query(lake, "SELECT action, count(*) AS n FROM ingest_log GROUP BY action")
+    assert dict(zip(log["action"], log["n"], strict=True)) == {
+        "added": len(files),
+        "unchanged": 3 * len(files),
+    }
+    keys = store.query(lake, "SELECT count(DISTINCT report_key) AS k, count(*) AS n FROM reports")
+    assert (int(keys["k"][0]), int(keys["n"][0])) == (len(files), len(files))
+
+
+def test_a_lake_writer_that_loses_the_race_is_retried_and_stores_nothing_twice(
+    lake: str, tmp_path: Path
+) -> None:
+    """Writer A stops just before its commit; writer B, not blocked by A, stores the
+    same reports and commits; A's commit then conflicts, A runs again on what B left
+    and finds its reports already there."""
+    folder = tmp_path / "batch"
+    files = _weeks(folder, 3)
+    store.ensure_db(lake)
+    hook = "s._before_commit = lambda: (print('in transaction', flush=True), sys.stdin.readline())"
+    first = _ingest_process(lake, folder, batch=100, hook=hook)
+    assert first.stdout is not None and first.stdout.readline().strip() == "in transaction"
+    second = ingest.ingest(lake, [folder], workers=1)
+    assert [o.action for o in second.outcomes] == ["added"] * len(files)
+    out, err = first.communicate("go on\n", timeout=300)  # then EOF: a retry goes straight on
+    assert first.returncode == 0, err
+    assert "in transaction" in out, "A ran its transaction again after the conflict"
+    assert out.count(" unchanged ") == len(files)
+    assert store.row_counts(lake)["reports"] == len(files)

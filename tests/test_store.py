@@ -1,17 +1,24 @@
-"""indicators.store and ingest: a fresh DuckDB per test, rows compared as plain values."""
+"""indicators.store and ingest: a fresh store per test, of each backend (a DuckDB file,
+and a DuckLake on a real PostgreSQL server), rows compared as plain values."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import os
+import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import duckdb
 import pytest
 
 from indicators import ingest, store
+from indicators.store import extensions
 
+ROOT = Path(__file__).resolve().parent.parent
 REPORTS = Path(__file__).parent / "reports"
 REAL = REPORTS / "belarus-weekly-2023-11-30.txt"
 CONTENT_TABLES = ("reports", "events", "observations", "quantities")
@@ -27,12 +34,12 @@ def folder(tmp_path: Path) -> Path:
     return folder
 
 
-def rows(db: Path, sql: str) -> list[tuple[object, ...]]:
-    with duckdb.connect(str(db), read_only=True) as con:
+def rows(db: store.Location, sql: str) -> list[tuple[object, ...]]:
+    with store.connect(db, read_only=True) as con:
         return con.execute(sql).fetchall()
 
 
-def table_rows(db: Path) -> dict[str, list[tuple[object, ...]]]:
+def table_rows(db: store.Location) -> dict[str, list[tuple[object, ...]]]:
     """Every content table as sorted plain tuples (ingested_at left out: it is a clock)."""
     sql = {
         "reports": "SELECT * EXCLUDE (ingested_at) FROM reports",
@@ -43,17 +50,19 @@ def table_rows(db: Path) -> dict[str, list[tuple[object, ...]]]:
     return {table: sorted(rows(db, query), key=repr) for table, query in sql.items()}
 
 
-def actions(db: Path) -> list[tuple[object, ...]]:
+def actions(db: store.Location) -> list[tuple[object, ...]]:
     return rows(db, "SELECT file_name, action FROM ingest_log ORDER BY logged_at, file_name")
 
 
-def test_first_ingest_stores_the_real_report_as_its_expected_json(db: Path) -> None:
-    result = ingest.ingest(db, [REAL])
+def test_first_ingest_stores_the_real_report_as_its_expected_json(
+    any_store: store.Location,
+) -> None:
+    result = ingest.ingest(any_store, [REAL])
 
     assert [(o.action, o.n_events, o.n_observations) for o in result.outcomes] == [("added", 19, 5)]
     expected = json.loads((REPORTS / "belarus-weekly-2023-11-30.expected.json").read_text())
     stored = rows(
-        db,
+        any_store,
         "SELECT indicator, dimension, value, unit, qualifier, strftime(as_of, '%Y-%m-%d'),"
         " strftime(period_start, '%Y-%m-%d'), strftime(period_end, '%Y-%m-%d')"
         " FROM observations ORDER BY obs_seq",
@@ -71,39 +80,39 @@ def test_first_ingest_stores_the_real_report_as_its_expected_json(db: Path) -> N
         )
         for o in expected["observations"]
     ]
-    headlines = rows(db, "SELECT headline FROM events ORDER BY event_seq")
+    headlines = rows(any_store, "SELECT headline FROM events ORDER BY event_seq")
     assert headlines == [(e["headline"],) for e in expected["events"]]
-    assert rows(db, "SELECT published, n_events, n_observations, is_sample FROM reports") == [
-        (dt.date(2023, 11, 30), 19, 5, False)
-    ]
+    assert rows(
+        any_store, "SELECT published, n_events, n_observations, is_sample FROM reports"
+    ) == [(dt.date(2023, 11, 30), 19, 5, False)]
 
 
 def test_ingesting_the_same_folder_twice_changes_nothing_but_the_log(
-    db: Path, folder: Path
+    any_store: store.Location, folder: Path
 ) -> None:
-    first = ingest.ingest(db, [folder])
-    counts, content = store.row_counts(db), table_rows(db)
+    first = ingest.ingest(any_store, [folder])
+    counts, content = store.row_counts(any_store), table_rows(any_store)
 
-    second = ingest.ingest(db, [folder])
+    second = ingest.ingest(any_store, [folder])
 
     assert [o.action for o in first.outcomes] == ["added"] * 3
     assert [o.action for o in second.outcomes] == ["unchanged"] * 3
-    after = store.row_counts(db)
+    after = store.row_counts(any_store)
     assert {t: after[t] for t in CONTENT_TABLES} == {t: counts[t] for t in CONTENT_TABLES}
     assert after["reports"] == 3
     assert after["ingest_log"] == counts["ingest_log"] + 3
-    assert table_rows(db) == content
-    assert [action for _, action in actions(db)] == ["added"] * 3 + ["unchanged"] * 3
+    assert table_rows(any_store) == content
+    assert [action for _, action in actions(any_store)] == ["added"] * 3 + ["unchanged"] * 3
 
 
 def test_another_file_for_the_same_report_replaces_its_rows_in_place(
-    db: Path, folder: Path, tmp_path: Path
+    any_store: store.Location, folder: Path, tmp_path: Path
 ) -> None:
-    ingest.ingest(db, [folder])
-    before = store.row_counts(db)
-    report_id = rows(db, "SELECT report_id FROM reports WHERE published = DATE '2023-11-30'")
+    ingest.ingest(any_store, [folder])
+    before = store.row_counts(any_store)
+    report_id = rows(any_store, "SELECT report_id FROM reports WHERE published = DATE '2023-11-30'")
     other_reports = rows(
-        db,
+        any_store,
         "SELECT * EXCLUDE (ingested_at) FROM reports WHERE published <> "
         "DATE '2023-11-30' ORDER BY report_id",
     )
@@ -113,35 +122,37 @@ def test_another_file_for_the_same_report_replaces_its_rows_in_place(
     assert text.count("1,450人") == 1
     corrected.write_text(text.replace("1,450人", "1,451人"), "utf-8")
 
-    result = ingest.ingest(db, [corrected])
+    result = ingest.ingest(any_store, [corrected])
 
     assert [o.action for o in result.outcomes] == ["replaced"]
-    after = store.row_counts(db)
+    after = store.row_counts(any_store)
     assert {t: after[t] for t in CONTENT_TABLES} == {t: before[t] for t in CONTENT_TABLES}
     assert rows(
-        db, "SELECT report_id, file_name FROM reports WHERE published = DATE '2023-11-30'"
+        any_store, "SELECT report_id, file_name FROM reports WHERE published = DATE '2023-11-30'"
     ) == [(report_id[0][0], str(corrected))]
     assert rows(
-        db,
+        any_store,
         "SELECT value FROM observations JOIN reports USING (report_id) "
         "WHERE indicator = 'political_prisoners' AND published = DATE '2023-11-30'",
     ) == [(1451.0,)]
-    assert rows(db, "SELECT count(*) FROM observations WHERE value = 1450") == [(0,)]
+    assert rows(any_store, "SELECT count(*) FROM observations WHERE value = 1450") == [(0,)]
     assert (
         rows(
-            db,
+            any_store,
             "SELECT * EXCLUDE (ingested_at) FROM reports WHERE published <> "
             "DATE '2023-11-30' ORDER BY report_id",
         )
         == other_reports
     )
-    assert actions(db)[-1] == (str(corrected), "replaced")
+    assert actions(any_store)[-1] == (str(corrected), "replaced")
 
 
-def test_a_failed_file_is_logged_and_the_rest_stored(db: Path, folder: Path) -> None:
+def test_a_failed_file_is_logged_and_the_rest_stored(
+    any_store: store.Location, folder: Path
+) -> None:
     (folder / "notes.txt").write_text("会議のメモ。報告書ではない。\n", "utf-8")
 
-    result = ingest.ingest(db, [folder])
+    result = ingest.ingest(any_store, [folder])
 
     assert sorted((Path(o.file_name).name, o.action) for o in result.outcomes) == [
         ("belarus-weekly-2023-11-30.txt", "added"),
@@ -149,26 +160,26 @@ def test_a_failed_file_is_logged_and_the_rest_stored(db: Path, folder: Path) -> 
         ("crafted-new-year.txt", "added"),
         ("notes.txt", "failed"),
     ]
-    assert store.row_counts(db)["reports"] == 3
-    [(message,)] = rows(db, "SELECT message FROM ingest_log WHERE action = 'failed'")
+    assert store.row_counts(any_store)["reports"] == 3
+    [(message,)] = rows(any_store, "SELECT message FROM ingest_log WHERE action = 'failed'")
     assert "publication date" in message
 
 
-def test_ensure_db_is_idempotent(db: Path) -> None:
-    store.ensure_db(db)
-    store.ensure_db(db)
-    assert rows(db, "SELECT version FROM schema_version ORDER BY version") == [
+def test_ensure_db_is_idempotent(any_store: store.Location) -> None:
+    store.ensure_db(any_store)
+    store.ensure_db(any_store)
+    assert rows(any_store, "SELECT version FROM schema_version ORDER BY version") == [
         (version,) for version in range(1, store.SCHEMA_VERSION + 1)
     ]
-    assert store.row_counts(db) == dict.fromkeys(store.TABLES, 0)
+    assert store.row_counts(any_store) == dict.fromkeys(store.TABLES, 0)
 
 
-def test_a_database_from_a_newer_program_is_refused(db: Path) -> None:
-    store.ensure_db(db)
-    with duckdb.connect(str(db)) as con:
+def test_a_database_from_a_newer_program_is_refused(any_store: store.Location) -> None:
+    store.ensure_db(any_store)
+    with store.connect(any_store, read_only=False) as con:
         con.execute("INSERT INTO schema_version VALUES (?, now())", [store.SCHEMA_VERSION + 1])
     with pytest.raises(store.StoreError, match="newer"):
-        store.ensure_db(db)
+        store.ensure_db(any_store)
 
 
 def test_reading_a_missing_database_says_so(db: Path) -> None:
@@ -176,12 +187,135 @@ def test_reading_a_missing_database_says_so(db: Path) -> None:
         store.query(db, "SELECT 1")
 
 
-def test_a_database_of_schema_1_is_migrated_with_its_rows(db: Path, tmp_path: Path) -> None:
-    """A file written by the first release: its events become searchable after migration."""
+# The schema of the first release, as its files have it (a regression lock: the table
+# spec must keep making this for version 1).
+RELEASED_SCHEMA_1 = """
+    CREATE TABLE reports (
+        report_id     INTEGER PRIMARY KEY,
+        report_key    VARCHAR NOT NULL UNIQUE,  -- series + publication date + period
+        series        VARCHAR NOT NULL,         -- country｜issuer
+        country       VARCHAR NOT NULL,
+        title         VARCHAR NOT NULL,
+        issuer        VARCHAR NOT NULL,
+        published     DATE NOT NULL,
+        period_start  DATE,
+        period_end    DATE,
+        is_sample     BOOLEAN NOT NULL,
+        file_name     VARCHAR NOT NULL,
+        file_sha256   VARCHAR NOT NULL,
+        file_bytes    BIGINT NOT NULL,
+        n_events      INTEGER NOT NULL,
+        n_observations INTEGER NOT NULL,
+        ingested_at   TIMESTAMP NOT NULL
+    );
+    CREATE TABLE events (
+        report_id     INTEGER NOT NULL,
+        event_seq     INTEGER NOT NULL,
+        section       VARCHAR NOT NULL,
+        headline      VARCHAR NOT NULL,
+        body          VARCHAR NOT NULL,
+        dates         DATE[] NOT NULL,
+        sources       VARCHAR[] NOT NULL,
+        first_date    DATE,                     -- the first cited date, else publication
+        period_start  DATE,
+        period_end    DATE
+        -- (report_id, event_seq) is unique by construction; no index: an ART index
+        -- over a million events costs memory on every insert and buys nothing here
+    );
+    CREATE TABLE observations (
+        report_id     INTEGER NOT NULL,
+        event_seq     INTEGER NOT NULL,
+        obs_seq       INTEGER NOT NULL,
+        indicator     VARCHAR NOT NULL,
+        dimension     VARCHAR,
+        value         DOUBLE NOT NULL,
+        unit          VARCHAR NOT NULL,
+        qualifier     VARCHAR NOT NULL,
+        as_of         DATE,
+        period_start  DATE,
+        period_end    DATE,
+        source        VARCHAR,
+        evidence      VARCHAR NOT NULL  -- (report_id, obs_seq) unique by construction
+    );
+    CREATE TABLE quantities (
+        report_id     INTEGER NOT NULL,
+        event_seq     INTEGER NOT NULL,
+        value         DOUBLE NOT NULL,
+        unit          VARCHAR NOT NULL,
+        qualifier     VARCHAR NOT NULL,
+        text          VARCHAR NOT NULL,
+        sentence      VARCHAR NOT NULL
+    );
+    CREATE TABLE ingest_log (
+        logged_at     TIMESTAMP NOT NULL,
+        file_name     VARCHAR NOT NULL,
+        file_sha256   VARCHAR,
+        report_id     INTEGER,
+        action        VARCHAR NOT NULL,         -- added | replaced | unchanged | failed
+        message       VARCHAR
+    );
+"""
+
+
+def _released_schema_1(db: Path) -> None:
     with duckdb.connect(str(db)) as con:
         con.execute("CREATE TABLE schema_version (version INTEGER, applied_at TIMESTAMP)")
-        con.execute(store.MIGRATIONS[0])
+        con.execute(RELEASED_SCHEMA_1)
         con.execute("INSERT INTO schema_version VALUES (1, now())")
+
+
+def _shape(db: Path) -> list[tuple[object, ...]]:
+    """Every column (table, position, name, type, nullable) and constraint of a file."""
+    columns = rows(
+        db,
+        "SELECT table_name, column_index, column_name, data_type, is_nullable "
+        "FROM duckdb_columns() WHERE database_name = current_database() "
+        "ORDER BY table_name, column_index",
+    )
+    constraints = rows(
+        db,
+        "SELECT table_name, constraint_type, constraint_column_names "
+        "FROM duckdb_constraints() WHERE database_name = current_database() "
+        "ORDER BY ALL",
+    )
+    return columns + constraints
+
+
+def test_the_table_spec_makes_the_released_schema(db: Path, tmp_path: Path) -> None:
+    """A file of the first release, migrated, has the shape of a fresh one."""
+    old = tmp_path / "released.duckdb"
+    _released_schema_1(old)
+    store.ensure_db(old)
+    store.ensure_db(db)
+    assert _shape(old) == _shape(db)
+    assert ("reports", "UNIQUE", ["report_key"]) in _shape(db)
+
+
+def test_a_column_added_later_must_be_nullable_and_last() -> None:
+    from indicators.store.tables import Column, Table
+
+    first = Column("a", "INTEGER", True)
+    with pytest.raises(ValueError, match="may be NULL"):
+        Table("t", (first, Column("b", "VARCHAR", True, since=2)))
+    with pytest.raises(ValueError, match="order they were added"):
+        Table("t", (Column("b", "VARCHAR", since=2), first))
+    table = Table("t", (first, Column("b", "VARCHAR", since=2)))
+    assert table.added(2) == ["ALTER TABLE t ADD COLUMN b VARCHAR;"]
+    assert "b VARCHAR" not in table.create(constraints=True)
+
+
+def test_staged_rows_must_name_every_column() -> None:
+    from indicators.store import writing
+
+    schema = writing.tables.BY_NAME["quantities"].staged_schema
+    with pytest.raises(ValueError, match="missing"):
+        writing._arrow([{"_item": 0, "event_seq": 1}], schema)
+
+
+def test_a_database_of_schema_1_is_migrated_with_its_rows(db: Path, tmp_path: Path) -> None:
+    """A file written by the first release: its events become searchable after migration."""
+    _released_schema_1(db)
+    with duckdb.connect(str(db)) as con:
         con.execute(
             "INSERT INTO events VALUES (1, 0, '内政', 'CSTO首脳会合', '・合意', "
             "['2023-11-20'::DATE], ['Pozirk'], '2023-11-20', NULL, NULL)"
@@ -221,3 +355,70 @@ def test_an_ingest_log_from_before_schema_4_keeps_its_rows_with_nobody_named(db:
         ("old.txt", None),
         (str(REAL), "Tanaka"),
     ]
+
+
+_NO_DOWNLOAD_PROBE = """
+import json, sys
+from pathlib import Path
+from indicators import ingest, store
+db = store.location(sys.argv[1])
+ingest.ingest(db, [Path(sys.argv[2])], workers=1)
+with store.connect(db, read_only=True) as con:
+    settings = con.execute(
+        "SELECT current_setting('autoinstall_known_extensions'),"
+        " current_setting('autoload_known_extensions')"
+    ).fetchall()[0]
+    loaded = con.execute(
+        "SELECT extension_name, installed, install_mode FROM duckdb_extensions()"
+        " WHERE loaded AND install_mode <> 'STATICALLY_LINKED' ORDER BY 1"
+    ).fetchall()
+    reports = con.execute("SELECT count(*) FROM reports").fetchall()[0][0]
+print(json.dumps({"settings": settings, "loaded": loaded, "reports": reports}))
+"""
+
+
+def test_nothing_is_downloaded_and_extensions_come_from_their_packages(
+    any_store: store.Location, tmp_path: Path
+) -> None:
+    """A store is created, written and read with an empty home folder (where DuckDB
+    would install extensions) and every proxy pointed at a closed loopback port: the
+    extensions it needs are loaded from their packages, none is ever installed."""
+    home = tmp_path / "home"
+    home.mkdir()
+    closed = "http://127.0.0.1:9"
+    env = {**os.environ, "HOME": str(home), "http_proxy": closed, "https_proxy": closed}
+    done = subprocess.run(
+        [sys.executable, "-c", _NO_DOWNLOAD_PROBE, str(any_store), str(REAL)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    found = json.loads(done.stdout.strip().splitlines()[-1])
+    assert found["settings"] == [False, False]
+    assert found["reports"] == 1
+    lake = isinstance(any_store, str)
+    assert found["loaded"] == (
+        [["ducklake", False, "NOT_INSTALLED"], ["postgres_scanner", False, "NOT_INSTALLED"]]
+        if lake
+        else []
+    )
+    assert list(home.iterdir()) == []  # no ~/.duckdb: nothing was installed
+    for name, package in extensions.PACKAGES.items():
+        assert package in extensions.path(name).parts
+    source = "\n".join(p.read_text("utf-8") for p in (ROOT / "indicators").rglob("*.py"))
+    assert not re.search(r"\bINSTALL\b", source), "the program never installs an extension"
+
+
+def test_a_lake_remembers_its_data_path_and_keeps_parquet_there(
+    lake: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ingest.ingest(lake, [REAL], workers=1)
+    data = Path(os.environ["INDICATORS_DATA_PATH"])
+    assert list(data.rglob("*.parquet")), "the rows are Parquet files under the data path"
+    store.connection.forget(lake)
+    monkeypatch.delenv("INDICATORS_DATA_PATH")  # a second machine needs only the catalog
+    assert store.row_counts(lake)["events"] == 19
+    assert store.signature(lake) != ()

@@ -1,0 +1,507 @@
+"""Connection and locking: where the store is, and how one use of it is opened.
+
+Two backends behind one interface; what differs between them is in this module only.
+
+- **A DuckDB file** (the default). DuckDB locks the file per process (one writer, or
+  any number of readers), so nothing keeps it open: readers attach it read-only per
+  query, writers hold it read-write for one short transaction per batch, then
+  checkpoint and close; both retry briefly on a lock and then say why they gave up.
+- **A DuckLake** (``ducklake:postgres:...``): the catalog in PostgreSQL, the data as
+  Parquet files under a data path (a shared folder, or object storage that DuckDB
+  reaches). No file lock: each process keeps one DuckDB with the lake attached and
+  gives every use its own cursor (one per thread). Writers from any number of
+  processes and machines commit optimistic transactions; one that conflicts with
+  another's commit is retried (:meth:`Backend.transact`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import random
+import re
+import threading
+import time
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import Any, TypeAlias, TypeVar
+
+import duckdb
+import pandas as pd
+from filelock import FileLock, Timeout
+
+from indicators import settings
+from indicators.store import extensions
+
+DEFAULT_DB = settings.DEFAULT_DB
+LAKE_PREFIX = "ducklake:"
+
+#: Where the store is: a DuckDB file's path, or a DuckLake's ``ducklake:...`` catalog.
+Location: TypeAlias = "str | Path"
+
+T = TypeVar("T")
+
+# DuckDB's file lock is an OS lock, which keeps processes apart but not the threads of
+# one process (the dashboard's upload and its readers): this lock does that. Other
+# processes are kept apart by DuckDB's file lock, the writers' gate and the retries below.
+_PROCESS_LOCK = threading.RLock()
+
+
+class StoreError(Exception):
+    """The database cannot be used now (locked too long, missing, newer schema, damaged,
+    disk full); the message is one line that says so and what is stored."""
+
+
+# What DuckDB's messages say, by what the user should hear (first match wins: a
+# checkpoint that fails on a full disk is reported as "database invalidated ... No
+# space left on device").
+_DISK_FULL = ("no space left on device", "file too large", "disk quota exceeded")
+_DAMAGED = (
+    "corrupt database file",
+    "checksum",
+    "not a valid duckdb database",
+    "could not read enough bytes",
+    "is too small",
+    "invalidated",
+    "internal error",
+    "serialization error",
+    "deserialize",
+)
+
+
+def _one_line(error: BaseException) -> str:
+    """The first line of an error's message, without DuckDB's class prefix; of an error
+    that wraps another ("... invalidated. Original error: ..."), the original."""
+    text = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+    text = text.rpartition("Original error: ")[2]
+    for prefix in ("IO Error: ", "FATAL Error: ", "INTERNAL Error: ", "Serialization Error: "):
+        text = text.removeprefix(prefix)
+    return text[:300]
+
+
+def translate_error(
+    db: Location, error: BaseException, *, doing: str = "", stored: str = ""
+) -> StoreError:
+    """A DuckDB error as one line: what happened to the store, and what is stored.
+
+    The one place where DuckDB's errors become words: both backends' connect, write and
+    query come through here. ``doing`` says what failed, ``stored`` what the caller
+    knows is stored.
+
+    >>> full = OSError('IO Error: Could not write file "x.duckdb": No space left on device')
+    >>> str(translate_error(Path("x.duckdb"), full, doing="cannot write", stored="nothing"))
+    'x.duckdb: cannot write: the disk is full (Could not write file "x.duckdb":
+    No space left on device); stored: nothing'
+    """
+    text = str(error).lower()
+    advice = ""
+    if any(mark in text for mark in _DISK_FULL):
+        cause = "the disk is full"
+    elif any(mark in text for mark in _DAMAGED):
+        cause = "the database file is damaged"
+        advice = "restore it from a backup, or move it away and ingest the reports again"
+    else:
+        cause = "database error"
+    label = backend(db).label
+    head = f"{label}: {doing}: {cause}" if doing else f"{label}: {cause}"
+    parts = [f"{head} ({_one_line(error)})", advice, f"stored: {stored}" if stored else ""]
+    return StoreError("; ".join(part for part in parts if part))
+
+
+def location(text: str | Path) -> Location:
+    """A store's location from ``INDICATORS_DB`` or ``--db``: a lake stays text (its
+    catalog is a connection string, not a path), anything else is a file's path.
+
+    >>> location("ducklake:postgres:dbname=indicators host=db")
+    'ducklake:postgres:dbname=indicators host=db'
+    >>> location("data/x.duckdb")
+    PosixPath('data/x.duckdb')
+    """
+    text = str(text)
+    return text if text.startswith(LAKE_PREFIX) else Path(text)
+
+
+def default_db() -> Location:
+    """``INDICATORS_DB`` if set, else ``data/indicators.duckdb``."""
+    return location(settings.db_location())
+
+
+def lock_timeout() -> float:
+    return settings.LOCK_TIMEOUT.value()
+
+
+def _quote(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+class Backend(ABC):
+    """One kind of store: how it is opened, written and watched for changes."""
+
+    #: whether the schema carries PRIMARY KEY / UNIQUE (DuckLake has none)
+    constraints: bool
+
+    @property
+    @abstractmethod
+    def label(self) -> str:
+        """How messages name the store (no secrets)."""
+
+    @abstractmethod
+    def exists(self) -> bool:
+        """Whether the store holds a schema yet (a file: whether there is one)."""
+
+    @abstractmethod
+    def signature(self) -> tuple[int, ...]:
+        """A value that changes whenever a write commits (the dashboard's cache key)."""
+
+    @abstractmethod
+    def connect(
+        self, *, read_only: bool, timeout: float | None = None
+    ) -> contextlib.AbstractContextManager[duckdb.DuckDBPyConnection]:
+        """One use of the store; tables are addressed by their plain names."""
+
+    def transact(self, work: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
+        """Run ``work`` (which begins and commits one transaction) on a writable use."""
+        with self.connect(read_only=False) as con:
+            return work(con)
+
+    @abstractmethod
+    def after_commit(self, con: duckdb.DuckDBPyConnection) -> None:
+        """What a writer does after its commit."""
+
+
+# --- a DuckDB file ---------------------------------------------------------------------
+
+
+def _is_lock_error(error: Exception) -> bool:
+    # DuckDB: 'Could not set lock on file "...": Conflicting lock is held in ...'. Not a
+    # bare "lock": a damaged file's message says "block at location ...".
+    text = str(error).lower()
+    return "could not set lock" in text or "conflicting lock" in text
+
+
+@contextlib.contextmanager
+def _gate(db: Path, *, hold: bool, timeout: float) -> Iterator[None]:
+    """The writers' turnstile beside the database file (``X.duckdb.lock``).
+
+    DuckDB's own lock has no queue: readers opening and closing the file in a loop could
+    keep a writer out for ever. So a writer holds this gate for its whole transaction,
+    and a reader passes through it (acquire, release) before it opens the file: once a
+    writer is waiting, no new reader starts, and the writer gets in as soon as the
+    readers in flight close.
+    """
+    lock = FileLock(f"{db}.lock", timeout=timeout)
+    try:
+        lock.acquire()
+    except Timeout as error:
+        raise StoreError(
+            f"{db}: another ingest is writing (gave up waiting after {timeout:.0f} s)"
+        ) from error
+    except OSError:
+        yield  # a read-only folder: nobody can write here anyway
+        return
+    if hold:
+        try:
+            yield
+        finally:
+            lock.release()
+    else:
+        lock.release()
+        yield
+
+
+_host: duckdb.DuckDBPyConnection | None = None
+_host_pid = 0
+
+
+def _host_connection() -> duckdb.DuckDBPyConnection:
+    """This process's in-memory DuckDB, to which the file is attached per use.
+
+    Starting a DuckDB instance costs 15-45 ms (its thread pool); attaching a file to a
+    running one costs about 1 ms. Attaching takes and detaching releases the same file
+    lock as opening and closing it, so nothing is held between queries.
+    """
+    global _host, _host_pid
+    if _host is None or _host_pid != os.getpid():  # a forked child needs its own
+        _host = extensions.instance()
+        _host_pid = os.getpid()
+    return _host
+
+
+def _drop_host() -> None:
+    global _host
+    if _host is not None:
+        with contextlib.suppress(duckdb.Error):
+            _host.close()
+    _host = None
+
+
+class FileBackend(Backend):
+    """A DuckDB file, attached per use (see the module docstring)."""
+
+    constraints = True
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    @property
+    def label(self) -> str:
+        return str(self.path)
+
+    def exists(self) -> bool:
+        try:
+            return self.path.stat().st_size > 0
+        except OSError:
+            return False
+
+    def signature(self) -> tuple[int, ...]:
+        """(inode, mtime_ns, size) of the file and its WAL: any commit changes them."""
+        parts: list[int] = []
+        for path in (self.path, self.path.with_name(self.path.name + ".wal")):
+            try:
+                stat = path.stat()
+            except FileNotFoundError:
+                parts += [0, 0, 0]
+            else:
+                parts += [stat.st_ino, stat.st_mtime_ns, stat.st_size]
+        return tuple(parts)
+
+    @contextlib.contextmanager
+    def connect(
+        self, *, read_only: bool, timeout: float | None = None
+    ) -> Iterator[duckdb.DuckDBPyConnection]:
+        """The file attached for one use; waits (bounded) while another process holds it."""
+        db = self.path
+        if read_only and not db.exists():
+            raise StoreError(f"{db}: no database yet (run `indicators ingest` first)")
+        if not read_only:
+            db.parent.mkdir(parents=True, exist_ok=True)
+        timeout = lock_timeout() if timeout is None else timeout
+        deadline = time.monotonic() + timeout
+        delay = 0.005
+        mode = " (READ_ONLY)" if read_only else ""
+        with _gate(db, hold=not read_only, timeout=timeout), _PROCESS_LOCK:
+            # Readers share this process's DuckDB; a writer starts its own and closes it
+            # after its one transaction, so the memory of bulk inserts is given back.
+            con = (
+                _host_connection().cursor()
+                if read_only
+                else extensions.instance(memory_limit="256MB", threads=1)
+            )
+            try:
+                while True:
+                    try:
+                        con.execute(f"ATTACH {_quote(str(db))} AS report_db{mode}")
+                        break
+                    except duckdb.Error as error:
+                        if not _is_lock_error(error):
+                            raise translate_error(db, error) from None
+                        if time.monotonic() > deadline:
+                            raise StoreError(
+                                f"{db}: the database is in use by another process "
+                                f"(gave up after {timeout:.0f} s; is an ingest still running?)"
+                            ) from error
+                        time.sleep(delay)  # back off while the other process's query ends
+                        delay = min(delay * 2, 0.1)
+                try:
+                    con.execute("USE report_db")
+                    yield con
+                except duckdb.Error as error:
+                    raise translate_error(db, error) from None
+                finally:
+                    try:
+                        con.execute("USE memory")
+                        con.execute("DETACH report_db")
+                    except duckdb.Error:
+                        # The attached file failed for good (damaged, disk full): this
+                        # instance may be unusable, so readers start a new one next time.
+                        if read_only:
+                            _drop_host()
+            finally:
+                con.close()
+
+    def after_commit(self, con: duckdb.DuckDBPyConnection) -> None:
+        con.execute("CHECKPOINT")  # the WAL folded into the file before it is let go
+
+
+# --- a DuckLake ------------------------------------------------------------------------
+
+
+def data_path_setting() -> str | None:
+    """``INDICATORS_DATA_PATH``: where a new DuckLake keeps its Parquet files (a folder,
+    or a URL DuckDB reaches); a lake remembers it in its catalog after that."""
+    raw = os.environ.get("INDICATORS_DATA_PATH", "").strip()
+    if not raw:
+        return None
+    if "://" in raw:
+        return raw.rstrip("/") + "/"
+    return str(Path(raw).expanduser().resolve()) + os.sep
+
+
+def _is_conflict(error: Exception) -> bool:
+    """A commit that lost to another's (DuckLake's optimistic concurrency): retry it."""
+    text = str(error).lower()
+    return isinstance(error, duckdb.TransactionException) or "conflict" in text
+
+
+class LakeBackend(Backend):
+    """A DuckLake: one DuckDB per process with the lake attached, a cursor per use."""
+
+    constraints = False
+
+    def __init__(self, catalog: str) -> None:
+        self.catalog = catalog  # "ducklake:postgres:dbname=... host=..."
+        self._con: duckdb.DuckDBPyConnection | None = None
+        self._pid = 0
+        self._lock = threading.Lock()
+
+    @property
+    def label(self) -> str:
+        return re.sub(r"(password\s*=\s*)\S+", r"\1***", self.catalog)
+
+    def _instance(self) -> duckdb.DuckDBPyConnection:
+        with self._lock:
+            if self._con is None or self._pid != os.getpid():
+                con = extensions.instance()
+                try:
+                    needs = ["ducklake"]
+                    if self.catalog.removeprefix(LAKE_PREFIX).startswith("postgres:"):
+                        needs.insert(0, "postgres_scanner")
+                    extensions.load(con, *needs)
+                    self._attach(con)
+                except (duckdb.Error, extensions.ExtensionMissing) as error:
+                    con.close()
+                    if isinstance(error, duckdb.Error):
+                        raise translate_error(
+                            self.catalog, error, doing="cannot open the store"
+                        ) from None
+                    raise StoreError(f"{self.label}: cannot open the store ({error})") from None
+                self._con, self._pid = con, os.getpid()
+            return self._con
+
+    def _attach(self, con: duckdb.DuckDBPyConnection) -> None:
+        data_path = data_path_setting()
+        options = f" (DATA_PATH {_quote(data_path)})" if data_path else ""
+        deadline = time.monotonic() + lock_timeout()
+        while True:
+            try:
+                con.execute(f"ATTACH {_quote(self.catalog)} AS report_db{options}")
+                return
+            except duckdb.Error as error:
+                # Processes attaching a new lake at once all create its catalog tables;
+                # PostgreSQL lets one win. The others attach to what it made.
+                racing = "initialize ducklake" in str(error).lower()
+                if not racing or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05 + 0.1 * random.random())
+
+    def close(self) -> None:
+        with self._lock:
+            if self._con is not None and self._pid == os.getpid():
+                self._con.close()
+            self._con = None
+
+    def exists(self) -> bool:
+        with self.connect(read_only=True) as con:
+            found = con.execute(
+                "SELECT count(*) FROM duckdb_tables() "
+                "WHERE database_name = 'report_db' AND table_name = 'schema_version'"
+            ).fetchall()
+            return bool(found[0][0])
+
+    def signature(self) -> tuple[int, ...]:
+        """The lake's latest snapshot id: every commit, from any machine, makes one."""
+        with self.connect(read_only=True) as con:
+            return (int(con.execute("FROM report_db.current_snapshot()").fetchall()[0][0]),)
+
+    @contextlib.contextmanager
+    def connect(
+        self, *, read_only: bool, timeout: float | None = None
+    ) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A cursor of this process's lake connection (never shared across threads)."""
+        con = self._instance().cursor()
+        try:
+            con.execute("USE report_db")
+            yield con
+        except duckdb.Error as error:
+            if _is_conflict(error) and not read_only:
+                raise  # transact() retries it
+            raise translate_error(self.catalog, error) from None
+        finally:
+            con.close()
+
+    def after_commit(self, con: duckdb.DuckDBPyConnection) -> None:
+        """Nothing: a DuckLake commit has written its Parquet files and catalog rows."""
+
+    def transact(self, work: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
+        """Run ``work`` until it commits: a commit that conflicts with another writer's
+        is rolled back and run again on the new state (bounded by the lock timeout)."""
+        deadline = time.monotonic() + lock_timeout()
+        delay = 0.02
+        while True:
+            with self.connect(read_only=False) as con:
+                try:
+                    return work(con)
+                except duckdb.Error as error:
+                    if not _is_conflict(error):
+                        raise
+                    with contextlib.suppress(duckdb.Error):
+                        con.execute("ROLLBACK")
+                    if time.monotonic() > deadline:
+                        raise StoreError(
+                            f"{self.label}: other writers kept conflicting with this one "
+                            f"(gave up after {lock_timeout():.0f} s)"
+                        ) from error
+            # Jitter, so that writers who collided do not collide again in step.
+            time.sleep(delay * (0.5 + random.random()))
+            delay = min(delay * 2, 0.5)
+
+
+_lakes: dict[str, LakeBackend] = {}
+
+
+def backend(db: Location) -> Backend:
+    """The backend for a location (a lake's is kept: it holds the process's connection)."""
+    if isinstance(db, str) and db.startswith(LAKE_PREFIX):
+        with _PROCESS_LOCK:
+            return _lakes.setdefault(db, LakeBackend(db))
+    return FileBackend(Path(db))
+
+
+def forget(db: Location) -> None:
+    """Close this process's connection to a lake (tests, and a process that is done)."""
+    with _PROCESS_LOCK:
+        lake = _lakes.pop(str(db), None)
+    if lake is not None:
+        lake.close()
+
+
+def connect(
+    db: Location, *, read_only: bool, timeout: float | None = None
+) -> contextlib.AbstractContextManager[duckdb.DuckDBPyConnection]:
+    """One use of the store; waits (bounded) while another process holds a file.
+    Tables are addressed by their plain names."""
+    return backend(db).connect(read_only=read_only, timeout=timeout)
+
+
+def signature(db: Location) -> tuple[int, ...]:
+    """What changes when the store does (see :meth:`Backend.signature`)."""
+    return backend(db).signature()
+
+
+def exists(db: Location) -> bool:
+    return backend(db).exists()
+
+
+def _scalar(con: duckdb.DuckDBPyConnection, sql: str) -> Any:
+    """The one value of a query (fetched whole, so nothing is left open on the cursor)."""
+    rows = con.execute(sql).fetchall()
+    return rows[0][0] if rows else None
+
+
+def query(
+    db: Location, sql: str, params: Sequence[Any] | dict[str, Any] | None = None
+) -> pd.DataFrame:
+    """Rows of a read-only, parameterised query as a DataFrame."""
+    with connect(db, read_only=True) as con:
+        return con.execute(sql, params or []).df()

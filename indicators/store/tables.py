@@ -1,0 +1,284 @@
+"""The tables, written down once: their DDL, migrations and Arrow schemas are made here.
+
+A column is added by one entry in :data:`TABLES` with ``since`` set to the next schema
+version (and, if old rows need a value, a statement in :data:`BACKFILLS`); the
+migration that adds it, the schema a worker stages rows in and the writer's bulk
+insert all follow from that entry. A released entry is never edited nor reordered:
+databases in the field were made by it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pyarrow as pa
+
+from indicators.store import search
+
+# DuckDB types as Arrow types (what workers stage rows in). A list type is "T[]".
+_ARROW_TYPES: dict[str, pa.DataType] = {
+    "BOOLEAN": pa.bool_(),
+    "INTEGER": pa.int32(),
+    "BIGINT": pa.int64(),
+    "DOUBLE": pa.float64(),
+    "VARCHAR": pa.string(),
+    "DATE": pa.date32(),
+    "TIMESTAMP": pa.timestamp("us"),
+}
+
+
+def arrow_type(sql_type: str) -> pa.DataType:
+    """The Arrow type a DuckDB column type is staged in.
+
+    >>> arrow_type("DATE[]")
+    ListType(list<item: date32[day]>)
+    """
+    if sql_type.endswith("[]"):
+        return pa.list_(arrow_type(sql_type[:-2]))
+    return _ARROW_TYPES[sql_type]
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column: its DuckDB type, whether it may be NULL, and the version that added it."""
+
+    name: str
+    type: str
+    not_null: bool = False
+    #: the schema version whose migration adds the column
+    since: int = 1
+    #: filled in by the writer (ids, clocks), not staged by the worker that parses
+    staged: bool = True
+    comment: str = ""
+
+    @property
+    def arrow(self) -> pa.Field:
+        return pa.field(self.name, arrow_type(self.type))
+
+    def ddl(self) -> str:
+        return f"{self.name} {self.type}{' NOT NULL' if self.not_null else ''}"
+
+
+@dataclass(frozen=True)
+class Table:
+    """One table: its columns in storage order, and the keys the file backend enforces."""
+
+    name: str
+    columns: tuple[Column, ...]
+    since: int = 1
+    #: enforced where the backend can (a DuckDB file); DuckLake has no such constraints
+    primary_key: str | None = None
+    unique: tuple[str, ...] = ()
+    #: the store's own bookkeeping, not data (left out of row counts)
+    internal: bool = False
+
+    def __post_init__(self) -> None:
+        # ALTER TABLE appends: a column added later must come after the older ones, and
+        # cannot be NOT NULL (the rows already there have no value for it).
+        versions = [column.since for column in self.columns]
+        if versions != sorted(versions) or versions[0] != self.since:
+            raise ValueError(f"{self.name}: columns must be in the order they were added")
+        for column in self.columns:
+            if column.since > self.since and column.not_null:
+                raise ValueError(f"{self.name}.{column.name}: an added column may be NULL")
+
+    @property
+    def names(self) -> list[str]:
+        return [column.name for column in self.columns]
+
+    def create(self, *, constraints: bool) -> str:
+        """``CREATE TABLE`` with the columns this table was created with."""
+        entries = [(c.ddl(), c.comment) for c in self.columns if c.since == self.since]
+        if constraints and self.primary_key:
+            entries.append((f"PRIMARY KEY ({self.primary_key})", ""))
+        if constraints:
+            entries += [(f"UNIQUE ({column})", "") for column in self.unique]
+        lines = [
+            f"    {ddl}{',' if i < len(entries) - 1 else ''}{f'  -- {note}' if note else ''}"
+            for i, (ddl, note) in enumerate(entries)
+        ]
+        return f"CREATE TABLE {self.name} (\n" + "\n".join(lines) + "\n);"
+
+    def added(self, version: int) -> list[str]:
+        """``ALTER TABLE`` statements for the columns the given version adds."""
+        return [
+            f"ALTER TABLE {self.name} ADD COLUMN {column.name} {column.type};"
+            for column in self.columns
+            if column.since == version and version > self.since
+        ]
+
+    @property
+    def arrow_schema(self) -> pa.Schema:
+        """Every column, as the writer inserts them."""
+        return pa.schema([column.arrow for column in self.columns])
+
+    @property
+    def staged_schema(self) -> pa.Schema:
+        """What a worker stages: ``_item`` (which report of its chunk) for the writer's
+        columns (the report id, the ingest time), then the columns it fills in."""
+        staged = [column.arrow for column in self.columns if column.staged]
+        return pa.schema([pa.field("_item", pa.int32()), *staged])
+
+
+TABLES: tuple[Table, ...] = (
+    Table(
+        "reports",
+        (
+            Column("report_id", "INTEGER", not_null=True, staged=False),
+            Column("report_key", "VARCHAR", True, comment="series + publication date + period"),
+            Column("series", "VARCHAR", True, comment="country｜issuer"),
+            Column("country", "VARCHAR", True),
+            Column("title", "VARCHAR", True),
+            Column("issuer", "VARCHAR", True),
+            Column("published", "DATE", True),
+            Column("period_start", "DATE"),
+            Column("period_end", "DATE"),
+            Column("is_sample", "BOOLEAN", True),
+            Column("file_name", "VARCHAR", True),
+            Column("file_sha256", "VARCHAR", True),
+            Column("file_bytes", "BIGINT", True),
+            Column("n_events", "INTEGER", True),
+            Column("n_observations", "INTEGER", True),
+            Column("ingested_at", "TIMESTAMP", True, staged=False),
+        ),
+        primary_key="report_id",
+        unique=("report_key",),
+    ),
+    Table(
+        "events",
+        (
+            # (report_id, event_seq) is unique by construction; no index: an ART index
+            # over a million events costs memory on every insert and buys nothing here
+            Column("report_id", "INTEGER", True, staged=False),
+            Column("event_seq", "INTEGER", True),
+            Column("section", "VARCHAR", True),
+            Column("headline", "VARCHAR", True),
+            Column("body", "VARCHAR", True),
+            Column("dates", "DATE[]", True),
+            Column("sources", "VARCHAR[]", True),
+            Column("first_date", "DATE", comment="the first cited date, else publication"),
+            Column("period_start", "DATE"),
+            Column("period_end", "DATE"),
+            # 2: lower-cased once at ingest instead of per query (see BACKFILLS);
+            # 6: without separators inside numbers (indicators.store.search)
+            Column("search_text", "VARCHAR", since=2),
+            # 6: unique over the store (a replaced report's events get new ones): what
+            # the search index points at
+            Column("event_id", "BIGINT", since=6, staged=False),
+        ),
+    ),
+    Table(
+        "observations",
+        (
+            # (report_id, obs_seq) is unique by construction
+            Column("report_id", "INTEGER", True, staged=False),
+            Column("event_seq", "INTEGER", True),
+            Column("obs_seq", "INTEGER", True),
+            Column("indicator", "VARCHAR", True),
+            Column("dimension", "VARCHAR"),
+            Column("value", "DOUBLE", True),
+            Column("unit", "VARCHAR", True),
+            Column("qualifier", "VARCHAR", True),
+            Column("as_of", "DATE"),
+            Column("period_start", "DATE"),
+            Column("period_end", "DATE"),
+            Column("source", "VARCHAR"),
+            Column("evidence", "VARCHAR", True),
+            # 3: how each value was found, what looks wrong about it, and where the
+            # number stands in its item (the sentence's index and the number's offset
+            # in it): the stable identity that review corrections are keyed by.
+            Column("rule", "VARCHAR", since=3),
+            Column("flags", "VARCHAR[]", since=3),
+            Column("sentence_index", "INTEGER", since=3),
+            Column("char_offset", "INTEGER", since=3),
+        ),
+    ),
+    Table(
+        "quantities",
+        (
+            Column("report_id", "INTEGER", True, staged=False),
+            Column("event_seq", "INTEGER", True),
+            Column("value", "DOUBLE", True),
+            Column("unit", "VARCHAR", True),
+            Column("qualifier", "VARCHAR", True),
+            Column("text", "VARCHAR", True),
+            Column("sentence", "VARCHAR", True),
+            Column("sentence_index", "INTEGER", since=3),
+            Column("char_offset", "INTEGER", since=3),
+        ),
+    ),
+    Table(
+        "ingest_log",
+        (
+            Column("logged_at", "TIMESTAMP", True),
+            Column("file_name", "VARCHAR", True),
+            Column("file_sha256", "VARCHAR"),
+            Column("report_id", "INTEGER"),
+            Column("action", "VARCHAR", True, comment="added | replaced | unchanged | failed"),
+            Column("message", "VARCHAR"),
+            # 4: who made each change (the signed-in email, or the name the analyst
+            # gave); empty for rows written before sign-in existed and for the CLI.
+            Column("logged_by", "VARCHAR", since=4),
+        ),
+    ),
+    # 5: one row that every write transaction updates. On DuckLake, two transactions
+    # that delete from (update) the same table conflict, and the later one is retried
+    # on the state the first left: so writers from many processes take turns at the
+    # moment of commit, and a report two of them add at once is stored only once.
+    Table(
+        "store_writes",
+        (
+            Column("writes", "BIGINT", True, since=5, comment="write transactions committed"),
+            Column("last_write", "TIMESTAMP", since=5),
+        ),
+        since=5,
+        internal=True,
+    ),
+    # 6: the event log's search index (indicators.store.search), written with the events
+    Table(
+        "event_grams",
+        (
+            Column("gram", "VARCHAR", True, since=6, comment="two characters of search_text"),
+            Column("codes", "BIGINT[]", True, since=6, comment="event_id << 20 | position"),
+        ),
+        since=6,
+        internal=True,
+    ),
+)
+
+#: Statements a migration runs after its DDL, to give old rows a value for new columns.
+BACKFILLS: dict[int, str] = {
+    # (a search over a million events scanned and lower-cased three columns each time)
+    2: """
+    UPDATE events SET search_text =
+        lower(headline || chr(10) || body || chr(10) || array_to_string(sources, ' '));
+    """,
+    5: "INSERT INTO store_writes VALUES (0, NULL);",
+    6: """
+    UPDATE events SET event_id = numbered.id,
+        search_text = regexp_replace(search_text, '(\\d),(\\d)', '\\1\\2', 'g')
+    FROM (SELECT report_id, event_seq,
+                 row_number() OVER (ORDER BY report_id, event_seq) AS id FROM events) numbered
+    WHERE events.report_id = numbered.report_id AND events.event_seq = numbered.event_seq;
+    """
+    + search.index_sql("events")
+    + ";",
+}
+
+BY_NAME = {table.name: table for table in TABLES}
+#: Tables of data (what row counts report).
+DATA = tuple(table.name for table in TABLES if not table.internal)
+#: Tables written per report (the ingest log is written per file).
+CONTENT = ("reports", "events", "observations", "quantities")
+SCHEMA_VERSION = max(
+    [column.since for table in TABLES for column in table.columns] + list(BACKFILLS)
+)
+
+
+def migration(version: int, *, constraints: bool) -> str:
+    """The SQL that brings a database from ``version - 1`` to ``version``."""
+    statements = [t.create(constraints=constraints) for t in TABLES if t.since == version]
+    statements += [sql for table in TABLES for sql in table.added(version)]
+    if version in BACKFILLS:
+        statements.append(BACKFILLS[version].strip())
+    return "\n".join(statements)

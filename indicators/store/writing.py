@@ -1,0 +1,421 @@
+"""Writing: parsed reports staged as Arrow tables, then stored in one transaction."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from indicators.extract import Extraction
+from indicators.parse import Report
+from indicators.store import search, tables
+from indicators.store.connection import (
+    Location,
+    StoreError,
+    _is_conflict,
+    _scalar,
+    backend,
+    translate_error,
+)
+from indicators.store.schema import migrate
+from indicators.store.search import search_text
+
+SAMPLE_MARKERS = ("サンプル", "合成データ")
+
+#: Called inside the write transaction, after the inserts and before COMMIT. A fault
+#: injection point for the crash tests (a process killed here must lose only the batch).
+_before_commit: Callable[[], None] | None = None
+
+
+class CheckpointError(StoreError):
+    """The batch was committed (it is stored, in the write-ahead log) but the checkpoint
+    after it failed; ``outcomes`` are the batch's, true as they stand."""
+
+    def __init__(self, message: str, outcomes: list[Outcome]) -> None:
+        super().__init__(message)
+        self.outcomes = outcomes
+
+
+@dataclass
+class Parsed:
+    """A report read, parsed and extracted in memory, ready to be written."""
+
+    file_name: str
+    sha256: str
+    size: int
+    report: Report
+    extraction: Extraction
+    #: the series named by whoever ingests (``--series``), else the report's own
+    series_name: str | None = None
+
+    @property
+    def country(self) -> str:
+        return self.report.title.removesuffix("公開情報とりまとめ") or self.report.title
+
+    @property
+    def series(self) -> str:
+        """The report series: its country and issuer, as the report itself says."""
+        return self.series_name or f"{self.country}｜{self.report.issuer}"
+
+    @property
+    def key(self) -> str:
+        r = self.report
+        return f"{self.series}|{r.published}|{r.period_start}|{r.period_end}"
+
+    @property
+    def is_sample(self) -> bool:
+        return any(marker in self.report.issuer for marker in SAMPLE_MARKERS)
+
+
+@dataclass
+class Staged:
+    """One parsed report as the writer needs it: its identity and how much it holds."""
+
+    file_name: str
+    sha256: str
+    key: str
+    published: dt.date
+    n_events: int
+    n_observations: int
+
+
+@dataclass
+class StagedChunk:
+    """Reports parsed together, as Arrow tables ready for bulk inserts.
+
+    Made where the reports were parsed (a worker process): Arrow buffers cross back to
+    the writer far faster than a million small Python objects. A table's ``_item``
+    column says which of ``items`` a row belongs to; the writer swaps it for the
+    report's id (or drops the row of a report that is already stored).
+    """
+
+    items: list[Staged]
+    tables: dict[str, pa.Table]
+
+
+@dataclass
+class Outcome:
+    """What happened to one input file."""
+
+    file_name: str
+    action: str  # added | replaced | unchanged | failed
+    message: str = ""
+    published: dt.date | None = None
+    n_events: int = 0
+    n_observations: int = 0
+
+
+Row = dict[str, Any]
+
+
+def _report_rows(item: Parsed) -> Iterator[tuple[str, Row]]:
+    """One parsed report's rows, each named by its table and keyed by column name (the
+    ``_item`` and writer-filled columns left out; see :mod:`indicators.store.tables`)."""
+    r = item.report
+    observations = item.extraction.observations
+    yield (
+        "reports",
+        {
+            "report_key": item.key,
+            "series": item.series,
+            "country": item.country,
+            "title": r.title,
+            "issuer": r.issuer,
+            "published": r.published,
+            "period_start": r.period_start,
+            "period_end": r.period_end,
+            "is_sample": item.is_sample,
+            "file_name": item.file_name,
+            "file_sha256": item.sha256,
+            "file_bytes": item.size,
+            "n_events": len(r.events),
+            "n_observations": len(observations),
+        },
+    )
+    for e in r.events:
+        body = e.body_text
+        yield (
+            "events",
+            {
+                "event_seq": e.seq,
+                "section": e.section,
+                "headline": e.headline,
+                "body": body,
+                "dates": e.dates,
+                "sources": e.sources,
+                "first_date": e.dates[0] if e.dates else r.published,
+                "period_start": e.period[0] if e.period else None,
+                "period_end": e.period[1] if e.period else None,
+                "search_text": search_text(e.headline, body, e.sources),
+            },
+        )
+    for seq, o in enumerate(observations):
+        yield (
+            "observations",
+            {
+                "event_seq": o.event_seq,
+                "obs_seq": seq,
+                "indicator": o.indicator,
+                "dimension": o.dimension,
+                "value": float(o.value),
+                "unit": o.unit,
+                "qualifier": o.qualifier,
+                "as_of": o.as_of,
+                "period_start": o.period_start,
+                "period_end": o.period_end,
+                "source": o.source,
+                "evidence": o.evidence,
+                "rule": o.rule,
+                "flags": list(o.flags),
+                "sentence_index": o.sentence_index,
+                "char_offset": o.offset,
+            },
+        )
+    for q in item.extraction.quantities:
+        yield (
+            "quantities",
+            {
+                "event_seq": q.event_seq,
+                "value": float(q.value),
+                "unit": q.unit,
+                "qualifier": q.qualifier,
+                "text": q.text,
+                "sentence": q.sentence,
+                "sentence_index": q.sentence_index,
+                "char_offset": q.offset,
+            },
+        )
+
+
+def _arrow(rows: Sequence[Row], schema: pa.Schema) -> pa.Table:
+    """Rows keyed by column name as one Arrow table of ``schema`` (a column the rows do
+    not name is an error, not a silent NULL)."""
+    if rows and set(rows[0]) != set(schema.names):
+        missing, extra = set(schema.names) - set(rows[0]), set(rows[0]) - set(schema.names)
+        raise ValueError(f"staged rows do not match the table: missing {missing}, extra {extra}")
+    return pa.table(
+        [pa.array([row[f.name] for row in rows], type=f.type) for f in schema], schema=schema
+    )
+
+
+def stage(parsed: Sequence[Parsed]) -> StagedChunk:
+    """The rows of some parsed reports as Arrow tables (without report ids)."""
+    rows: dict[str, list[Row]] = {name: [] for name in tables.CONTENT}
+    items: list[Staged] = []
+    for index, item in enumerate(parsed):
+        r = item.report
+        items.append(
+            Staged(
+                item.file_name,
+                item.sha256,
+                item.key,
+                r.published,
+                len(r.events),
+                len(item.extraction.observations),
+            )
+        )
+        for table, row in _report_rows(item):
+            row["_item"] = index
+            rows[table].append(row)
+    staged = {name: _arrow(rows[name], tables.BY_NAME[name].staged_schema) for name in rows}
+    return StagedChunk(items, staged)
+
+
+def write(
+    db: Location,
+    staged: Sequence[StagedChunk | Parsed],
+    failures: Sequence[Outcome] = (),
+    *,
+    by: str | None = None,
+) -> list[Outcome]:
+    """Store reports in one transaction: add new, replace changed, skip the same.
+
+    A report is identified by its series, publication date and period; the same file
+    again changes nothing, another file for the same report replaces its rows. ``by``
+    is who made the change (the ingest log's ``logged_by``). What is
+    stored is decided inside the transaction, so a transaction retried after a conflict
+    (DuckLake) decides again on what the other writer committed.
+    """
+    loose = [item for item in staged if isinstance(item, Parsed)]
+    chunks = [item for item in staged if isinstance(item, StagedChunk)]
+    if loose:
+        chunks.append(stage(loose))
+    store = backend(db)
+
+    def work(con: duckdb.DuckDBPyConnection) -> list[Outcome]:
+        migrate(con, constraints=store.constraints)
+        now = dt.datetime.now()
+        con.execute("BEGIN TRANSACTION")
+        try:
+            # First, so that two writers at once conflict (see tables.py, store_writes).
+            con.execute("UPDATE store_writes SET writes = writes + 1, last_write = ?", [now])
+            outcomes, rows, replaced = _decide(con, chunks, failures, now, by)
+            if replaced:
+                con.register("replaced_ids", pa.table({"report_id": sorted(set(replaced))}))
+                for table in tables.CONTENT:
+                    con.execute(f"DELETE FROM {table} WHERE report_id IN (FROM replaced_ids)")
+                con.unregister("replaced_ids")
+            for table, arrow in rows.items():
+                if arrow.num_rows:
+                    _insert(con, table, arrow)
+            if rows["events"].num_rows:
+                con.register("incoming_events", rows["events"])
+                con.execute(search.index_sql("incoming_events"))
+                con.unregister("incoming_events")
+            if _before_commit is not None:
+                _before_commit()
+            con.execute("COMMIT")
+        except BaseException as error:
+            with contextlib.suppress(duckdb.Error):  # a failed COMMIT has rolled back already
+                con.execute("ROLLBACK")
+            if isinstance(error, duckdb.Error) and not _is_conflict(error):
+                raise translate_error(
+                    db, error, doing="cannot write", stored="nothing of this batch"
+                ) from None
+            raise  # a conflict is retried by transact(); anything else is not ours
+        try:
+            store.after_commit(con)
+        except duckdb.Error as error:
+            # The commit stands: on a file, the batch is in the write-ahead log, which
+            # DuckDB replays on the next open. Say so, with the batch's true outcomes.
+            failed = translate_error(
+                db,
+                error,
+                doing="the checkpoint after the commit failed",
+                stored="this batch, kept in the write-ahead log until the next open merges it",
+            )
+            raise CheckpointError(str(failed), [*outcomes, *failures]) from None
+        return outcomes
+
+    return [*store.transact(work), *failures]
+
+
+def _decide(
+    con: duckdb.DuckDBPyConnection,
+    chunks: Sequence[StagedChunk],
+    failures: Sequence[Outcome],
+    now: dt.datetime,
+    by: str | None,
+) -> tuple[list[Outcome], dict[str, pa.Table], list[int]]:
+    """What to do with each staged report, given what is stored: the outcomes, the rows
+    to insert (the ingest log's included) and the ids of reports being replaced."""
+    items = [(c, i, item) for c, chunk in enumerate(chunks) for i, item in enumerate(chunk.items)]
+    con.register("batch_keys", pa.table({"report_key": [item.key for *_, item in items]}))
+    existing = {
+        key: (report_id, sha)
+        for key, report_id, sha in con.execute(
+            "SELECT report_key, report_id, file_sha256 FROM reports "
+            "WHERE report_key IN (FROM batch_keys)"
+        ).fetchall()
+    }
+    con.unregister("batch_keys")
+    next_id = int(_scalar(con, "SELECT coalesce(max(report_id), 0) + 1 FROM reports"))
+    # key -> (report id, sha, where its rows are: chunk and item)
+    to_write: dict[str, tuple[int, str, int, int]] = {}
+    replaced: list[int] = []
+    outcomes: list[Outcome] = []
+    log: list[Row] = []
+    for c, i, item in items:
+        known = existing.get(item.key)
+        pending = to_write.get(item.key)
+        if pending and pending[1] == item.sha256:
+            action, report_id = "unchanged", pending[0]
+        elif known and known[1] == item.sha256 and not pending:
+            action, report_id = "unchanged", known[0]
+        elif known or pending:
+            report_id = known[0] if known else pending[0]  # type: ignore[index]
+            action = "replaced"
+            if known:
+                replaced.append(report_id)
+            to_write[item.key] = (report_id, item.sha256, c, i)
+        else:
+            action, report_id = "added", next_id
+            next_id += 1
+            to_write[item.key] = (report_id, item.sha256, c, i)
+        outcomes.append(
+            Outcome(
+                item.file_name,
+                action,
+                published=item.published,
+                n_events=item.n_events,
+                n_observations=item.n_observations,
+            )
+        )
+        log.append(_log_row(now, item.file_name, item.sha256, report_id, action, by=by))
+    for failure in failures:
+        log.append(_log_row(now, failure.file_name, None, None, "failed", failure.message, by=by))
+    ids = [[-1] * len(chunk.items) for chunk in chunks]
+    for report_id, _, c, i in to_write.values():
+        ids[c][i] = report_id
+    first_event = int(_scalar(con, "SELECT coalesce(max(event_id), 0) + 1 FROM events"))
+    rows = _tables(chunks, ids, now, first_event)
+    # executemany costs a millisecond a row in DuckDB; a table is one insert.
+    rows["ingest_log"] = _arrow(log, tables.BY_NAME["ingest_log"].arrow_schema)
+    return outcomes, rows, replaced
+
+
+def _log_row(
+    now: dt.datetime,
+    file_name: str,
+    sha256: str | None,
+    report_id: int | None,
+    action: str,
+    message: str | None = None,
+    *,
+    by: str | None = None,
+) -> Row:
+    return {
+        "logged_at": now,
+        "file_name": file_name,
+        "file_sha256": sha256,
+        "report_id": report_id,
+        "action": action,
+        "message": message,
+        "logged_by": by,
+    }
+
+
+def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: pa.Table) -> None:
+    """One bulk insert of an Arrow table, its columns matched by name."""
+    con.register("incoming", rows)
+    columns = ", ".join(rows.column_names)
+    con.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM incoming")
+    con.unregister("incoming")
+
+
+def _tables(
+    chunks: Sequence[StagedChunk],
+    ids: Sequence[Sequence[int]],
+    now: dt.datetime,
+    first_event: int,
+) -> dict[str, pa.Table]:
+    """The staged tables of every chunk with their report ids, rows of skipped reports
+    (id -1) dropped; one Arrow table per database table, for one bulk insert each."""
+    found = {}
+    for name in tables.CONTENT:
+        schema = tables.BY_NAME[name].arrow_schema
+        parts = []
+        for chunk, chunk_ids in zip(chunks, ids, strict=True):
+            staged = chunk.tables[name]
+            report_ids = pc.take(pa.array(chunk_ids, pa.int32()), staged["_item"])
+            with_ids = staged.drop_columns(["_item"]).add_column(0, "report_id", report_ids)
+            parts.append(with_ids.filter(pc.not_equal(report_ids, -1)))
+        if not parts:
+            found[name] = schema.empty_table()
+            continue
+        merged = pa.concat_tables(parts)
+        # The columns the writer fills in (see tables.py: staged=False).
+        if "ingested_at" in schema.names:
+            stamp = pa.array([now] * merged.num_rows, pa.timestamp("us"))
+            merged = merged.append_column("ingested_at", stamp)
+        if "event_id" in schema.names:
+            numbers = pa.array(range(first_event, first_event + merged.num_rows), pa.int64())
+            merged = merged.append_column("event_id", numbers)
+        found[name] = merged.select(schema.names).cast(schema)
+    return found
