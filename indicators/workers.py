@@ -22,13 +22,16 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import multiprocessing
+import multiprocessing.context
+import os
 import resource
 import signal
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from multiprocessing import popen_forkserver, spawn
+from typing import Any, Generic, TypeVar
 
 import pebble
 
@@ -38,6 +41,7 @@ Job = TypeVar("Job")
 Result = TypeVar("Result")
 
 _PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+_SETTINGS_PREFIX = "INDICATORS_"
 #: Modules the fork server imports once, so that a new worker starts in milliseconds.
 PRELOAD = ["indicators.ingest"]
 #: A worker is replaced after this many tasks: what a reader leaks stays bounded.
@@ -57,8 +61,20 @@ def _address_space() -> int:
     return 0
 
 
-def init_worker(memory_bytes: int) -> None:
-    """Set up a worker: die with the fork server, cap its memory."""
+def settings_environment() -> dict[str, str]:
+    """This process's ``INDICATORS_*`` settings, for the workers it starts."""
+    return {k: v for k, v in os.environ.items() if k.startswith(_SETTINGS_PREFIX)}
+
+
+def init_worker(memory_bytes: int, environment: dict[str, str] | None = None) -> None:
+    """Set up a worker: the settings of the process that started its pool (the fork
+    server keeps the environment it was started in, which may be older), die with the
+    fork server, cap its memory."""
+    if environment is not None:
+        for name in [k for k in os.environ if k.startswith(_SETTINGS_PREFIX)]:
+            if name not in environment:
+                del os.environ[name]
+        os.environ.update(environment)
     with contextlib.suppress(OSError, AttributeError):  # not Linux: the pool's stop is all
         ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
     if memory_bytes > 0:
@@ -71,11 +87,47 @@ def init_worker(memory_bytes: int) -> None:
             resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
 
 
+class _Popen(popen_forkserver.Popen):
+    """A fork-server start that does not run the caller's main script in the worker.
+
+    multiprocessing re-runs the parent's ``__main__`` in every new process it spawns (to
+    find functions defined there). A reader needs nothing from it, and while Streamlit
+    runs a page, ``__main__`` is the page script: a worker would run the dashboard.
+    """
+
+    def _launch(self, process_obj: Any) -> None:
+        original = spawn.get_preparation_data
+
+        def without_main(name: str) -> dict[str, Any]:
+            data = original(name)
+            data.pop("init_main_from_path", None)
+            data.pop("init_main_from_name", None)
+            return data
+
+        spawn.get_preparation_data = without_main
+        try:
+            super()._launch(process_obj)  # type: ignore[misc]
+        finally:
+            spawn.get_preparation_data = original
+
+
+class _Process(multiprocessing.context.ForkServerProcess):
+    @staticmethod
+    def _Popen(process_obj: Any) -> _Popen:
+        return _Popen(process_obj)
+
+
+class _Context(multiprocessing.context.ForkServerContext):
+    Process = _Process
+
+
+_CONTEXT = _Context()
+
+
 def _context() -> multiprocessing.context.BaseContext:
     """The fork-server context, its server preloaded with the readers."""
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(PRELOAD)
-    return context
+    _CONTEXT.set_forkserver_preload(PRELOAD)
+    return _CONTEXT
 
 
 def start_server() -> None:
@@ -157,7 +209,7 @@ class ParserPool(Generic[Job, Result]):
             max_workers=workers,
             max_tasks=MAX_TASKS,
             initializer=init_worker,
-            initargs=(self.memory_bytes,),
+            initargs=(self.memory_bytes, settings_environment()),
             context=_context(),
         )
 
