@@ -373,7 +373,7 @@ def _decide(
         return None
     if indicator.excluded_next.starts(text, candidate.end):
         return None
-    if _scope_has(indicator.excluded_following, masked, s_start, candidate.start, negations):
+    if _part_of_earlier(indicator, item, candidate, negations):
         return None
     if indicator.daily_excluded and _stated_for_one_day(text, *before):
         return None
@@ -431,6 +431,22 @@ def _topic(indicator: Indicator, item: _Item, candidate: _Candidate) -> str | No
     return None
 
 
+def _part_of_earlier(
+    indicator: Indicator, item: _Item, candidate: _Candidate, negations: Words
+) -> bool:
+    """Whether the candidate is a part of a number stated before it in its sentence: an
+    ``excluded_following`` word (うち) after an earlier number ("20人を拘束し、うち3人…"),
+    not after a group without a number ("越えようとした者のうち、…524人")."""
+    words = indicator.excluded_following
+    s_start = candidate.sentence[0]
+    if words.pattern is None or candidate.start <= s_start:
+        return False
+    first = next((c.end for c in item.candidates if s_start <= c.start < candidate.start), None)
+    if first is None:
+        return False
+    return _scope_has(words, item.masked, first, candidate.start, negations)
+
+
 def _stated_for_one_day(text: str, start: int, end: int) -> bool:
     """Whether a count is stated for one day: a date right before it, not a range's end.
 
@@ -468,7 +484,12 @@ def _predicate(indicator: Indicator, item: _Item, candidate: _Candidate) -> str 
         found = pattern.search(text, 0, item.headline_end)
         where = "headline"
     if found is None:
-        return None
+        # An earlier sentence of the item ("・9件の契約に署名した。・総額は…"), unless the
+        # value's own sentence says it has not happened yet.
+        earlier = list(pattern.finditer(text, item.headline_end, s_start))
+        if not earlier or indicator.not_yet.search(text, s_start, s_end):
+            return None
+        found, where = earlier[-1], "item"
     tail_end = min(
         [i for i in (text.find(c, found.end()) for c in _CLAUSE_END) if i >= 0] or [len(text)]
     )

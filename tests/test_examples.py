@@ -6,10 +6,13 @@ contract of FORMAT.md). Two kinds:
 - ``crafted-*``: one case each, pinned down; the expected file holds a subset of the
   keys, compared recursively, lists by length and order. They were written beside the
   code they test: regression locks, not a measure.
-- whole weeks (the real report, ``week-*``, ``dev/``, ``holdout/``): every event and
-  observation an analyst writes down, scored the way the product is measured
-  (``scoring.py``). ``week-*`` were written from the analyst's conventions by someone
-  who had not read the extractor; ``holdout/`` too, and kept out of rule-writing.
+- whole weeks (the real report, ``week-*``, ``dev/``, ``holdout/``, ``holdout2/``):
+  every event and observation an analyst writes down, scored the way the product is
+  measured (``scoring.py``). ``week-*`` were written from the analyst's conventions by
+  someone who had not read the extractor; ``holdout/`` and ``holdout2/`` too, each kept
+  out of rule-writing and scored before anyone looked at them (``holdout/``: 11 of 12
+  exact, precision 0.97, recall 0.99; ``holdout2/``: 9 of 12 exact, precision 0.98,
+  recall 0.94). Once looked at and fixed, they are regression locks like the rest.
 
 A known miss of the library stays visible as a strict xfail.
 """
@@ -45,7 +48,6 @@ def _reports() -> list[Path]:
         for path in REPORTS.rglob("*")
         if path.suffix in (".txt", ".pdf")
         and expected_path(path).exists()
-        and "holdout2" not in path.parts  # TEMPORARY: checked last
     )
 
 
