@@ -46,8 +46,7 @@ def _reports() -> list[Path]:
     return sorted(
         path
         for path in REPORTS.rglob("*")
-        if path.suffix in (".txt", ".pdf")
-        and expected_path(path).exists()
+        if path.suffix in (".txt", ".pdf") and expected_path(path).exists()
     )
 
 
