@@ -102,3 +102,22 @@ def any_store(request: pytest.FixtureRequest, tmp_path: Path) -> store.Location:
         return tmp_path / "t.duckdb"
     location: str = request.getfixturevalue("lake")
     return location
+
+
+# --- what was skipped, for dev.py's last line ------------------------------------------
+
+_SKIPPED: list[tuple[str, str]] = []
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    """Collect skips (on the controller, from every worker too)."""
+    if report.skipped and report.when in ("setup", "call"):
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        _SKIPPED.append((report.nodeid, reason.removeprefix("Skipped: ")))
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Write the skips where dev.py asked (INDICATORS_SKIPPED_FILE), from the controller."""
+    target = os.environ.get("INDICATORS_SKIPPED_FILE")
+    if target and not hasattr(session.config, "workerinput"):
+        Path(target).write_text(json.dumps(_SKIPPED, ensure_ascii=False), encoding="utf-8")

@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import pdfmaker
@@ -14,6 +15,7 @@ import pytest
 from conftest import REAL_REPORT
 
 from indicators import ingest, store
+from indicators.cli import main
 from indicators.sample import bundled_reports
 
 REAL_TEXT = REAL_REPORT.read_text(encoding="utf-8")
@@ -55,30 +57,34 @@ CASES: list[tuple[str, str, Callable[[Path], bytes] | bytes, str]] = [
 ]
 
 
+@dataclass
+class Done:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
 @pytest.fixture
 def stored(tmp_path: Path) -> Path:
     """A database that already holds the real report."""
     db = tmp_path / "kept.duckdb"
-    done = subprocess.run(
-        [sys.executable, "-m", "indicators", "ingest", str(REAL_REPORT), "--db", str(db)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
+    assert main(["ingest", str(REAL_REPORT), "--db", str(db)]) == 0
     return db
 
 
-def _ingest(
-    db: Path, *paths: Path, extra: tuple[str, ...] = ()
-) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "indicators", "ingest", *map(str, paths), "--db", str(db), *extra],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=120,
-    )
+@pytest.fixture
+def run(capsys: pytest.CaptureFixture[str]) -> Callable[..., Done]:
+    """The CLI called in this process, as a user's shell would (its output captured):
+    what these cases test is the CLI's own handling, which a subprocess adds nothing to;
+    test_usage_errors_exit_2 keeps one real process."""
+
+    def ingest_cli(db: Path, *paths: Path, extra: tuple[str, ...] = ()) -> Done:
+        capsys.readouterr()
+        code = main(["ingest", *map(str, paths), "--db", str(db), *extra])
+        out, err = capsys.readouterr()
+        return Done(code, out, err)
+
+    return ingest_cli
 
 
 def _counts(db: Path) -> dict[str, int]:
@@ -94,6 +100,7 @@ def _counts(db: Path) -> dict[str, int]:
 def test_a_bad_file_gets_one_line_and_the_batch_goes_on(
     tmp_path: Path,
     stored: Path,
+    run: Callable[..., Done],
     name: str,
     content: Callable[[Path], bytes] | bytes,
     reason: str,
@@ -107,7 +114,7 @@ def test_a_bad_file_gets_one_line_and_the_batch_goes_on(
     good.write_text(good_sample.text, encoding="utf-8")
     before = _counts(stored)
 
-    done = _ingest(stored, folder, extra=("--max-size", "0.03"))  # 30 kB: "too-large" only
+    done = run(stored, folder, extra=("--max-size", "0.03"))  # 30 kB: "too-large" only
 
     assert done.returncode == 1
     lines = done.stderr.strip().splitlines()
@@ -128,24 +135,28 @@ def test_a_bad_file_gets_one_line_and_the_batch_goes_on(
     ]
 
 
-def test_a_file_gone_before_it_is_read(tmp_path: Path, stored: Path) -> None:
+def test_a_file_gone_before_it_is_read(
+    tmp_path: Path, stored: Path, run: Callable[..., Done]
+) -> None:
     gone = tmp_path / "gone.txt"
     before = _counts(stored)
-    done = _ingest(stored, gone, REAL_REPORT)
+    done = run(stored, gone, REAL_REPORT)
     assert done.returncode == 1
     assert done.stderr.strip() == f"{gone}: file not found (moved or deleted?)"
     assert _counts(stored) == before
 
 
-def test_a_folder_or_pipe_named_as_a_file(tmp_path: Path, stored: Path) -> None:
+def test_a_folder_or_pipe_named_as_a_file(
+    tmp_path: Path, stored: Path, run: Callable[..., Done]
+) -> None:
     pipe = tmp_path / "pipe.txt"
     os.mkfifo(pipe)
     folder = tmp_path / "empty-folder"
     folder.mkdir()
-    done = _ingest(stored, pipe, extra=())
+    done = run(stored, pipe, extra=())
     assert done.returncode == 1
     assert done.stderr.strip() == f"{pipe}: not a regular file"
-    done = _ingest(stored, folder)
+    done = run(stored, folder)
     assert done.returncode == 1
     assert "no report files" in done.stderr
 
