@@ -61,20 +61,22 @@ else:
 sums = found.sums
 
 
+# The first sum of each (series, indicator, dimension, unit, period), looked up per tile.
+SUMS = {
+    (r.series, r.indicator, r.dimension if isinstance(r.dimension, str) else "", r.unit, r.period):
+    (r.value, r.unit, r.qualifier)
+    for r in sums.iloc[::-1].itertuples(index=False)
+}  # fmt: skip
+
+
 def period_sum(row: pd.Series, period: str) -> str:
     """A flow's or deal's sum over the week, month or year to date, as the tiles write it."""
     dim = row["dimension"] if isinstance(row["dimension"], str) else ""
-    match = sums[
-        (sums["series"] == row["series"])
-        & (sums["indicator"] == row["indicator"])
-        & (sums["dimension"].fillna("") == dim)
-        & (sums["unit"] == row["unit"])
-        & (sums["period"] == period)
-    ]
-    if match.empty:
+    hit = SUMS.get((row["series"], row["indicator"], dim, row["unit"], period))
+    if hit is None:
         return "—"
-    hit = match.iloc[0]
-    return i18n.format_value(hit["value"], hit["unit"], hit["qualifier"], lang, compact=True)
+    value, unit, qualifier = hit
+    return i18n.format_value(value, unit, qualifier, lang, compact=True)
 
 
 def tile_label(row: pd.Series) -> str:
