@@ -26,6 +26,14 @@ COLUMNS = (
     "link",
 )
 
+
+def css_string(text: str) -> str:
+    """A CSS string literal of ``text`` (quotes, backslashes and line ends escaped)."""
+    safe = " ()/.,・、。（）＆"
+    escaped = "".join(c if c.isalnum() or c in safe else f"\\{ord(c):x} " for c in text)
+    return f'"{escaped}"'
+
+
 ctx = common.context()
 lang = ctx.lang
 st.title(ctx.t("reports_title"))
@@ -36,6 +44,18 @@ st.title(ctx.t("reports_title"))
 uploader = auth.editor(ctx)
 if uploader is not None:
     limit_mb = common.upload_limit_mb()
+    # Streamlit writes the drop zone's button and hint in English and takes no text for
+    # them: they are drawn over, in the page's language.
+    st.html(
+        "<style>"
+        '[data-testid="stFileUploaderDropzone"] button > *, '
+        '[data-testid="stFileUploaderDropzoneInstructions"] > * { display: none; }'
+        '[data-testid="stFileUploaderDropzone"] button::after '
+        f"{{ content: {css_string(ctx.t('upload_button'))}; font-size: 0.875rem; }}"
+        '[data-testid="stFileUploaderDropzoneInstructions"]::after '
+        f"{{ content: {css_string(ctx.t('upload_drop', mb=limit_mb))}; font-size: 0.875rem; }}"
+        "</style>"
+    )
     with st.form("upload", clear_on_submit=True):
         files = st.file_uploader(
             ctx.t("upload"),

@@ -243,6 +243,11 @@ TEXT: dict[str, dict[str, str]] = {
         "ja": "1ファイル {mb} MiB まで。同じファイルの再取り込みは何も変えません。",
         "en": "Up to {mb} MiB per file. The same file again changes nothing.",
     },
+    "upload_button": {"ja": "ファイルを選択", "en": "Choose files"},
+    "upload_drop": {
+        "ja": "またはここにドラッグ＆ドロップ（1ファイル {mb} MiB まで、.txt / .pdf）",
+        "en": "or drop them here (up to {mb} MiB per file, .txt / .pdf)",
+    },
     "upload_series": {"ja": "報告書シリーズ（任意）", "en": "Report series (optional)"},
     "upload_series_help": {
         "ja": "空欄なら報告書の表題と発行者から決まります（例: ベラルーシ｜在ベラルーシ大使館）。",
