@@ -289,7 +289,16 @@ def test_an_uploaded_glyph_bomb_costs_the_server_nothing(sync_api: Any, tmp_path
             page.get_by_role("button", name=i18n.t("name_ok", "ja")).click()
             chooser = page.locator('[data-testid="stFileUploaderDropzoneInput"]')
             chooser.wait_for(state="attached", timeout=STARTUP_SECONDS * 1000)
-            chooser.set_input_files(str(bomb))
+            # The drop zone speaks Japanese: Streamlit's English is hidden, ours drawn over.
+            drawn = page.evaluate(
+                """() => {
+                  const zone = document.querySelector('[data-testid="stFileUploaderDropzone"]');
+                  const button = zone.querySelector('button');
+                  return [getComputedStyle(button, '::after').content,
+                          [...button.children].every(c => getComputedStyle(c).display === 'none')];
+                }"""
+            )
+            assert i18n.t("upload_button", "ja") in drawn[0] and drawn[1], drawn
             page.get_by_text("glyphs.pdf").first.wait_for()
             page.get_by_role("button", name=i18n.t("ingest_button", "ja")).click()
             line = page.get_by_text("INDICATORS_WORKER_MEMORY_MB")

@@ -280,9 +280,13 @@ def _damaged(tmp_path: Path, how: str) -> Path:
     if how == "truncated":
         del data[len(data) // 2 :]
     else:
+        # Bytes scrambled inside every block after the file's headers, so whatever a
+        # command reads is damaged (a middle third alone can miss the tables it reads).
         rng = random.Random(7)
-        for at in range(len(data) // 3, 2 * len(data) // 3):
-            data[at] = rng.randrange(256)
+        headers, block = 3 * 4096, 256 * 1024
+        for start in range(headers, len(data), block):
+            for at in range(start + 512, min(start + 1024, len(data))):
+                data[at] = rng.randrange(256)
     db.write_bytes(bytes(data))
     return db
 
