@@ -105,3 +105,23 @@ def test_the_writers_index_rows_are_the_sql_index(tmp_path: Path) -> None:
     got = search.index_rows(events)
     assert list(zip(got["gram"].to_pylist(), got["codes"].to_pylist(), strict=True)) == want
     assert search.index_rows(events.slice(0, 0)).num_rows == 0
+
+
+def test_index_rows_beyond_65535_distinct_bigrams() -> None:
+    """More distinct bigrams than 16 bits number (the sort's other path)."""
+    import duckdb
+    import pyarrow as pa
+
+    from indicators.store import search
+
+    rng = random.Random(5)
+    text = "".join(chr(rng.randrange(0x4E00, 0x9FFF)) for _ in range(120_000))
+    events = pa.table({"event_id": pa.array([1, 2], pa.int64()), "search_text": [text, text[:9]]})
+    con = duckdb.connect()
+    con.execute("CREATE TABLE event_grams (gram VARCHAR, codes BIGINT[])")
+    con.register("incoming", events)
+    con.execute(search.index_sql("incoming"))
+    want = con.execute("SELECT gram, codes FROM event_grams").fetchall()
+    got = search.index_rows(events)
+    assert got.num_rows > 65_535
+    assert list(zip(got["gram"].to_pylist(), got["codes"].to_pylist(), strict=True)) == want

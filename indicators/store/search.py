@@ -116,30 +116,32 @@ def index_rows(events: pa.Table) -> pa.Table:
     texts = valid["search_text"].to_pylist()
     if not texts:
         return schema.empty_table()
-    # One separator between texts, so that no bigram spans two events.
-    joined = "\n".join(texts) + "\n"
-    points = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
-    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
-    starts = np.concatenate(([0], np.cumsum(lengths + 1)[:-1]))
-    owner = np.repeat(np.arange(len(texts)), lengths + 1)
-    position = np.arange(len(points), dtype=np.int64) - starts[owner] + 1  # 1-based
+    # One separator between texts, so that no bigram spans two events. Arrays are as
+    # narrow as they can be: a batch of 2,000 real-size reports has 7.5 M characters.
+    joined = ("\n".join(texts) + "\n").encode("utf-32-le")
+    points = np.frombuffer(joined, dtype=np.uint32)
+    lengths = np.fromiter(map(len, texts), dtype=np.int32, count=len(texts))
+    starts = np.concatenate(([0], np.cumsum(lengths + 1, dtype=np.int64)[:-1]))
+    owner = np.repeat(np.arange(len(texts), dtype=np.int32), lengths + 1)[:-1]
+    position = (np.arange(len(points) - 1, dtype=np.int64) - starts[owner] + 1).astype(np.int32)
     limit = (1 << POSITION_BITS) - 1
     first, second = points[:-1], points[1:]
     keep = (first != 10) & (second != 10)
     # substr(text, pos, 2) for pos < least(length, limit); a pair needs pos < length
-    keep &= position[:-1] < np.minimum(lengths[owner[:-1]], limit)
-    keys = ((first << np.uint64(21)) | second)[keep]
-    codes = ((ids[owner[:-1]] << POSITION_BITS) + position[:-1])[keep]
+    keep &= position < np.minimum(lengths[owner], limit)
+    keys = (first[keep].astype(np.uint64) << np.uint64(21)) | second[keep]
+    codes = (ids[owner[keep]] << POSITION_BITS) + position[keep]
+    del joined, points, owner, position, keep, first, second
     # Bigrams as dense numbers ranked by bigram, then a stable sort by rank (a radix
     # sort while they fit in 16 bits, as they do for a batch of reports of one series).
     encoded = pc.dictionary_encode(pa.array(keys, pa.uint64()))
     distinct = encoded.dictionary.to_numpy()
     by_gram = np.argsort(distinct)
-    rank = np.empty(len(distinct), dtype=np.int64)
-    rank[by_gram] = np.arange(len(distinct))
+    narrow = np.uint16 if len(distinct) <= np.iinfo(np.uint16).max else np.int32
+    rank = np.empty(len(distinct), dtype=narrow)
+    rank[by_gram] = np.arange(len(distinct), dtype=narrow)
     ranks = rank[encoded.indices.to_numpy()]
-    if len(distinct) <= np.iinfo(np.uint16).max:
-        ranks = ranks.astype(np.uint16)
+    del encoded, keys
     order = np.argsort(ranks, kind="stable")
     counts = np.bincount(ranks, minlength=len(distinct))
     offsets = np.concatenate(([0], np.cumsum(counts))).astype(np.int32)
