@@ -115,7 +115,7 @@ def test_index_rows_beyond_65535_distinct_bigrams() -> None:
     from indicators.store import search
 
     rng = random.Random(5)
-    text = "".join(chr(rng.randrange(0x4E00, 0x9FFF)) for _ in range(120_000))
+    text = "".join(chr(rng.randrange(0x4E00, 0x9FFF)) for _ in range(75_000))
     events = pa.table({"event_id": pa.array([1, 2], pa.int64()), "search_text": [text, text[:9]]})
     con = duckdb.connect()
     con.execute("CREATE TABLE event_grams (gram VARCHAR, codes BIGINT[])")
