@@ -167,13 +167,6 @@ def build_parser() -> argparse.ArgumentParser:
         help="include sample data (default: as the dashboard decides)",
     )
     _add_db(brief_cmd)
-
-    bench = commands.add_parser(
-        "bench",
-        help="ingest and query speed at archive scale (see `bench --help`)",
-        add_help=False,
-    )
-    bench.add_argument("options", nargs=argparse.REMAINDER)
     return parser
 
 
@@ -404,10 +397,6 @@ COMMANDS = {"parse": cmd_parse, "ingest": cmd_ingest, "export": cmd_export, "bri
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    if argv[:1] == ["bench"]:  # its own options, parsed by indicators.bench
-        from indicators import bench
-
-        return bench.main(argv[1:])
     args = build_parser().parse_args(argv)
     try:
         default_definitions()  # a wrong definitions file stops every command, once

@@ -24,27 +24,34 @@ import random
 import re
 import sys
 import time
-import unicodedata
+import tomllib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from indicators.read import normalize
+
 __all__ = [
     "BUNDLED_END",
     "BUNDLED_MISSING",
     "BUNDLED_START",
-    "COUNTERPARTIES",
     "REAL_REPORT_PUBLISHED",
     "SAMPLE_ISSUER",
+    "WORDING_FILE",
     "SampleReport",
     "Series",
+    "Wording",
+    "WordingError",
     "bundled_reports",
     "clean",
+    "counterparties",
     "format_amount",
     "generate_reports",
     "main",
+    "parse_wording",
     "sample_series",
+    "wording",
     "write_reports",
 ]
 
@@ -134,15 +141,10 @@ def _letters(k: int) -> str:
 
 # --------------------------------------------------------------------------- text helpers
 
-# Cleaning as the readers do it: NFKC, except that （）～ stay as they are; they are
-# swapped for private-use characters, which NFKC leaves alone, and back.
-_PROTECT = str.maketrans({"（": "\ue000", "）": "\ue001", "～": "\ue002"})
-_UNPROTECT = str.maketrans({"\ue000": "（", "\ue001": "）", "\ue002": "～"})
-_SPACE_NEAR_WIDE = re.compile(r" +(?=[^\x00-\x7f])|(?<=[^\x00-\x7f]) +")
-
 
 def clean(text: str) -> str:
-    """Text as a reader cleans it: NFKC but （）～ kept, no space next to non-ASCII.
+    """Text as the reader cleans it (:func:`indicators.read.normalize`): NFKC but （）～
+    kept, no space next to non-ASCII.
 
     >>> clean("リトアニア国境警備局は少なくとも 22人を阻止。")
     'リトアニア国境警備局は少なくとも22人を阻止。'
@@ -151,11 +153,7 @@ def clean(text: str) -> str:
     >>> clean("（11 月 21日〜11月 27日 Pozirk）")
     '（11月21日～11月27日Pozirk）'
     """
-    if not text.isascii():
-        text = text.replace("〜", "～").translate(_PROTECT)
-        text = unicodedata.normalize("NFKC", text).translate(_UNPROTECT)
-    text = re.sub(r"  +", " ", text)
-    return _SPACE_NEAR_WIDE.sub("", text).strip()
+    return normalize(text)
 
 
 _FULLWIDTH = str.maketrans("0123456789,", "０１２３４５６７８９，")
@@ -254,235 +252,375 @@ def _wrap(text: str, limit: int) -> list[str]:
     return lines
 
 
-# --------------------------------------------------------------------------- pools
+# --------------------------------------------------------------------------- wording
 
-# (name, ISO alpha-2, capital, head-of-state title); counterparties of deals come from here.
-_PARTNERS: tuple[tuple[str, str, str, str], ...] = (
-    ("ロシア", "RU", "モスクワ", "ロシア大統領"),
-    ("中国", "CN", "北京", "中国国家主席"),
-    ("カザフスタン", "KZ", "アスタナ", "カザフスタン大統領"),
-    ("ウズベキスタン", "UZ", "タシケント", "ウズベキスタン大統領"),
-    ("キルギス", "KG", "ビシケク", "キルギス大統領"),
-    ("タジキスタン", "TJ", "ドゥシャンベ", "タジキスタン大統領"),
-    ("アゼルバイジャン", "AZ", "バクー", "アゼルバイジャン大統領"),
-    ("アルメニア", "AM", "エレバン", "アルメニア首相"),
-    ("イラン", "IR", "テヘラン", "イラン大統領"),
-    ("インド", "IN", "ニューデリー", "インド首相"),
-    ("ベトナム", "VN", "ハノイ", "ベトナム国家主席"),
-    ("トルコ", "TR", "アンカラ", "トルコ大統領"),
-    ("モンゴル", "MN", "ウランバートル", "モンゴル大統領"),
-    ("ベネズエラ", "VE", "カラカス", "ベネズエラ大統領"),
-    ("ジンバブエ", "ZW", "ハラレ", "ジンバブエ大統領"),
-    ("キューバ", "CU", "ハバナ", "キューバ国家評議会議長"),
-    ("エジプト", "EG", "カイロ", "エジプト大統領"),
-    ("パキスタン", "PK", "イスラマバード", "パキスタン首相"),
-    ("アラブ首長国連邦", "AE", "アブダビ", "アラブ首長国連邦大統領"),
-)
-#: Japanese country name -> ISO 3166-1 alpha-2, for every counterparty a sample deal names.
-COUNTERPARTIES: dict[str, str] = {name: iso for name, iso, _, _ in _PARTNERS}
-_DEAL_PARTNERS = (
-    "ロシア",
-    "中国",
-    "カザフスタン",
-    "ウズベキスタン",
-    "インド",
-    "イラン",
-    "ベトナム",
-)
+#: The generator's wording: pools, filler events, indicator phrasings (data, not code).
+WORDING_FILE = Path(__file__).with_name("sample.toml")
+_SECTIONS = ("leader", "foreign", "domestic", "economy", "opposition", "other", "stats")
+_SLOT = re.compile(r"\{([A-Za-z_]+?)(\d*)\}")
 
-_WESTERN = (
-    "ポーランド",
-    "リトアニア",
-    "ラトビア",
-    "ウクライナ",
-    "ドイツ",
-    "米国",
-    "英国",
-    "フランス",
-    "欧州連合（EU）",
-    "カナダ",
-    "スイス",
-    "ノルウェー",
-)
-_ORGS = (
-    "集団安全保障条約機構（CSTO）",
-    "ユーラシア経済連合（EAEU）",
-    "独立国家共同体（CIS）",
-    "上海協力機構（SCO）",
-    "ユーラシア開発銀行",
-    "連合国家最高国家評議会",
-)
-_FIELDS = (
-    "貿易",
-    "農業",
-    "工業",
-    "エネルギー",
-    "教育",
-    "科学技術",
-    "保健",
-    "運輸・物流",
-    "観光",
-    "文化",
-    "情報通信",
-    "軍事技術",
-    "建設",
-    "食品加工",
-)
-_TOPICS = (
-    "地域の安全保障情勢",
-    "二国間の経済協力の現状",
-    "国際情勢",
-    "物流ルートの多角化",
-    "輸入代替",
-    "共同プロジェクトの進捗",
-    "制裁の影響への対応",
-    "農産品の輸出拡大",
-    "国境地帯の情勢",
-    "エネルギー供給",
-    "人的交流の拡大",
-    "今後の協力の優先分野",
-)
-_MINISTRIES = (
-    "国防省",
-    "内務省",
-    "保健省",
-    "教育省",
-    "農業食糧省",
-    "エネルギー省",
-    "非常事態省",
-    "経済省",
-    "産業省",
-    "運輸通信省",
-    "天然資源環境保護省",
-)
-_OFFICIALS = (
-    "首相",
-    "外務大臣",
-    "国防大臣",
-    "経済大臣",
-    "副首相",
-    "大統領府長官",
-    "産業大臣",
-    "農業食糧大臣",
-    "内務大臣",
-    "教育大臣",
-)
-_LAWS = (
-    "マスメディア",
-    "教育",
-    "国籍",
-    "宗教団体",
-    "政党",
-    "税制",
-    "住民登録",
-    "国家安全保障構想",
-    "過激主義対策",
-    "公務員",
-)
-_GROUPS = ("ジャーナリスト", "IT 技術者", "医師", "研究者", "学生", "文化人", "弁護士")
-_ADJ = ("戦略的", "極めて良好", "建設的", "相互に有益", "包括的", "信頼に基づく")
-_EVENTS = (
-    "独立記念日",
-    "憲法記念日",
-    "全国人民会議",
-    "祖国防衛者の日",
-    "国民統一の日",
-    "戦勝記念日",
-    "国際見本市",
-)
-_SPORTS = ("アイスホッケー", "バイアスロン", "新体操", "レスリング", "陸上競技", "サッカー")
-_CROPS = ("穀物", "ジャガイモ", "亜麻", "甜菜", "菜種", "トウモロコシ")
-_SUBJECTS = (
-    "元独立系メディア記者",
-    "地方の市民活動家",
-    "元大学教員",
-    "元企業経営者",
-    "元地方議会議員",
-    "ブロガー",
-)
-# by season: (months, events)
-_WEATHER = (
-    ((11, 12, 1, 2, 3), ("記録的な寒波", "大雪による交通の乱れ", "強風による停電")),
-    ((4, 5, 9, 10), ("強風による停電", "季節外れの降雪", "大規模な森林火災")),
-    ((6, 7, 8), ("猛暑", "大雨による洪水", "落雷による停電")),
-)
 
-# Belarus has real regions and cities; the other series get neutral ones.
-_BY_REGIONS = (
-    "ミンスク州",
-    "ブレスト州",
-    "ヴィテプスク州",
-    "ゴメリ州",
-    "グロドノ州",
-    "モギリョフ州",
-)
-_BY_CITIES = ("ミンスク", "ブレスト", "ヴィテプスク", "ゴメリ", "グロドノ", "モギリョフ")
-_GEN_REGIONS = ("北部州", "東部州", "南部州", "西部州", "中央州")
-_GEN_CITIES = ("首都", "北部の主要都市", "南部の工業都市", "西部の国境の町")
+class WordingError(ValueError):
+    """The wording file is wrong: one line naming the entry and the problem."""
 
-# Deal-making companies: (description, product). Generic descriptions on purpose: the
-# deals are invented and must not be pinned on real firms.
-_COMPANIES: tuple[tuple[str, str], ...] = (
-    ("国営トラクター工場", "トラクター"),
-    ("国営鉱山用ダンプトラックメーカー", "鉱山用ダンプトラック"),
-    ("国営農機メーカー", "コンバイン"),
-    ("国営タイヤメーカー", "大型タイヤ"),
-    ("国営自動車工場", "バス"),
-    ("国営マイクロエレクトロニクス製品メーカー", "マイクロエレクトロニクス製品"),
-    ("乳製品メーカー", "乳製品"),
-    ("エレベーター製造企業", "エレベーター"),
-    ("製薬企業", "医薬品"),
-    ("化学肥料メーカー", "カリ肥料"),
-    ("木材加工企業", "木材製品"),
-    ("光学機器メーカー", "光学機器"),
-)
-_UNIT_GOODS = ("トラクター", "バス", "コンバイン", "トラック", "トロリーバス", "エレベーター")
 
-# Citation sources by section; the raw form as printed (「」 kept).
-_SRC_LEADER = ("大統領府", "大統領府", "国営ベルタ通信")
-_SRC_FOREIGN = (
-    "外務省",
-    "{home}外務省",
-    "スプートニク・{home}",
-    "国営ベルタ通信",
-    "「ゼルカロ（鏡）」",
-    "Pozirk",
-    "露タス通信",
-    "「ナーシャ・ニーヴァ」",
-)
-_SRC_DOMESTIC = (
-    "国営ベルタ通信",
-    "「ゼルカロ（鏡）」",
-    "Pozirk",
-    "内務省",
-    "司法省",
-    "「全国テレビ（ONT）」",
-    "「ナーシャ・ニーヴァ」",
-)
-_SRC_ECONOMY = (
-    "国営ベルタ通信",
-    "国家統計委員会",
-    "露タス通信",
-    "「ゼルカロ（鏡）」",
-    "経済省",
-    "インターファクス",
-)
-_SRC_OPPOSITION = (
-    "民主勢力代表公式サイト",
-    "Pozirk",
-    "「ゼルカロ（鏡）」",
-    "「ナーシャ・ニーヴァ」",
-)
-_SRC_OTHER = (
-    "Pozirk",
-    "「ゼルカロ（鏡）」",
-    "スプートニク・{home}",
-    "国営ベルタ通信",
-    "「ナーシャ・ニーヴァ」",
-)
-_SRC_STATS = ("「{home}・ジャーナリスト連盟」", "Pozirk", "国家統計委員会", "「ゼルカロ（鏡）」")
+@dataclass(frozen=True)
+class _Tpl:
+    """A filler event: headline, bullet templates, source pool; slots in braces."""
 
-_VIASNA = "人権団体「ヴャスナ（春）」"
+    headline: str
+    bullets: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+    min_bullets: int = 0
+    more: tuple[str, ...] = ()  # longer sentences an item may end with
+
+
+@dataclass(frozen=True)
+class _Phrasing:
+    """One way an indicator item is worded: headline, body lines, counters."""
+
+    headline: str
+    body: tuple[str, ...] = ()
+    counters: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Wording:
+    """Everything :file:`sample.toml` holds, checked against the definitions."""
+
+    pools: dict[str, tuple[str, ...]]
+    places: dict[str, dict[str, tuple[str, ...]]]
+    weather: tuple[tuple[frozenset[int], tuple[str, ...]], ...]
+    sources: dict[str, tuple[str, ...]]
+    #: (name, ISO code, capital, head of state) of each partner country
+    partners: tuple[tuple[str, str, str, str], ...]
+    companies: tuple[tuple[str, str], ...]
+    fillers: dict[str, tuple[_Tpl, ...]]
+    long: dict[str, tuple[str, ...]]
+    before: dict[str, str]  # qualifier word before a number -> qualifier code
+    after: dict[str, str]  # qualifier word after a number -> qualifier code
+    qualified_share: float
+    viasna: tuple[str, ...]
+    prisoner_counters: tuple[str, ...]
+    prisoner_items: tuple[_Phrasing, ...]
+    prisoner_distractors: tuple[str, ...]
+    border_headlines: tuple[str, ...]
+    border_period_bullets: tuple[str, ...]
+    border_distractors: tuple[str, ...]
+    guards: dict[str, tuple[str, ...]]  # ISO code -> names of its border guard
+    border_one: tuple[_Phrasing, ...]
+    border_all: tuple[_Phrasing, ...]
+    deal_partners: tuple[str, ...]
+    currencies: tuple[tuple[str, str, int, int], ...]  # word, ISO 4217, low, high
+    currency_weights: tuple[int, ...]
+    millions_share: float
+    firms: tuple[str, ...]
+    deal_items: tuple[_Phrasing, ...]
+    deal_distractors: tuple[str, ...]
+    #: counter word -> unit code, from the definitions
+    units: dict[str, str]
+    #: country name -> ISO code, from the definitions
+    countries: dict[str, str]
+
+
+def _fail(where: str, problem: str) -> WordingError:
+    return WordingError(f"{WORDING_FILE.name}: {where}: {problem}")
+
+
+def _strs(where: str, value: Any, *, empty: bool = False) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise _fail(where, "expected a list of strings")
+    if not value and not empty:
+        raise _fail(where, "must not be empty")
+    return tuple(value)
+
+
+def _keys(where: str, entry: Any, allowed: set[str], required: set[str] = frozenset()) -> None:  # type: ignore[assignment]
+    if not isinstance(entry, dict):
+        raise _fail(where, "expected a table")
+    unknown = sorted(set(entry) - allowed)
+    if unknown:
+        raise _fail(where, f"unknown key {unknown[0]!r}")
+    missing = sorted(required - set(entry))
+    if missing:
+        raise _fail(where, f"missing key {missing[0]!r}")
+
+
+def _share(where: str, value: Any) -> float:
+    if not isinstance(value, (int, float)) or not 0 <= value <= 1:
+        raise _fail(where, "expected a share between 0 and 1")
+    return float(value)
+
+
+def _check_slots(where: str, text: str, allowed: set[str]) -> None:
+    for match in _SLOT.finditer(text):
+        if match[1] not in allowed and match[1] + match[2] not in allowed:
+            raise _fail(where, f"unknown slot {{{match[0][1:-1]}}} in {text!r}")
+
+
+def parse_wording(raw: str) -> Wording:
+    """Read and check the wording file's text (see :data:`WORDING_FILE`)."""
+    from indicators.definitions import default_definitions
+
+    try:
+        data = tomllib.loads(raw)
+    except tomllib.TOMLDecodeError as error:
+        raise _fail("file", f"not valid TOML ({error})") from None
+    top = {"format", "pools", "places", "weather", "sources", "partners", "companies"}
+    _keys("file", data, top | {"filler", "long", "wording"}, top | {"filler", "wording"})
+    if data["format"] != 1:
+        raise _fail("format", f"unknown format {data['format']!r} (expected 1)")
+    defs = default_definitions()
+    countries = defs.countries
+    units = {w: u.code for u in defs.units.values() for w in u.counters}
+    pools = {k: _strs(f"pools.{k}", v) for k, v in data["pools"].items()}
+    places = {}
+    for kind, entry in data["places"].items():
+        _keys(f"places.{kind}", entry, {"region", "city"}, {"region", "city"})
+        places[kind] = {k: _strs(f"places.{kind}.{k}", v) for k, v in entry.items()}
+    if set(places) != {"belarus", "other"}:
+        raise _fail("places", "expected [places.belarus] and [places.other]")
+    weather = []
+    for i, entry in enumerate(data["weather"]):
+        _keys(f"weather[{i}]", entry, {"months", "events"}, {"months", "events"})
+        weather.append((frozenset(entry["months"]), _strs(f"weather[{i}].events", entry["events"])))
+    if set().union(*(m for m, _ in weather)) != set(range(1, 13)):
+        raise _fail("weather", "every month needs its weather")
+    sources = {k: _strs(f"sources.{k}", v) for k, v in data["sources"].items()}
+    partners = []
+    for i, entry in enumerate(data["partners"]):
+        _keys(f"partners[{i}]", entry, {"name", "capital", "head"}, {"name", "capital", "head"})
+        if entry["name"] not in countries:
+            raise _fail(f"partners[{i}]", f"{entry['name']!r} is no country of the definitions")
+        partners.append((entry["name"], countries[entry["name"]], entry["capital"], entry["head"]))
+    companies = []
+    for i, entry in enumerate(data["companies"]):
+        _keys(f"companies[{i}]", entry, {"name", "product"}, {"name", "product"})
+        companies.append((entry["name"], entry["product"]))
+    context = {"home", "leader", "months", "d1", "fc", "fcity", "fhead", "fcs", "company"}
+    context |= {"region", "city", "weather"} | set(pools) | set(_NUMBERS)
+    fillers: dict[str, tuple[_Tpl, ...]] = {}
+    filler_sections = data["filler"]
+    if set(filler_sections) != set(_SECTIONS):
+        raise _fail("filler", f"expected the sections {', '.join(_SECTIONS)}")
+    for section, entries in filler_sections.items():
+        tpls = []
+        for i, entry in enumerate(entries):
+            where = f"filler.{section}[{i}]"
+            _keys(
+                where,
+                entry,
+                {"headline", "bullets", "more", "min_bullets", "sources"},
+                {"headline"},
+            )
+            src = entry.get("sources", section)
+            if src not in sources:
+                raise _fail(where, f"unknown sources {src!r}")
+            tpl = _Tpl(
+                entry["headline"],
+                _strs(where + ".bullets", entry.get("bullets", []), empty=True),
+                sources[src],
+                int(entry.get("min_bullets", 0)),
+                _strs(where + ".more", entry.get("more", []), empty=True),
+            )
+            for text in (tpl.headline, *tpl.bullets, *tpl.more):
+                _check_slots(where, text, context)
+            tpls.append(tpl)
+        fillers[section] = tuple(tpls)
+    long = {k: _strs(f"long.{k}", v) for k, v in data.get("long", {}).items()}
+    for section, texts in long.items():
+        if section not in _SECTIONS:
+            raise _fail(f"long.{section}", "unknown section")
+        for text in texts:
+            _check_slots(f"long.{section}", text, context)
+
+    w = data["wording"]
+    _keys(
+        "wording",
+        w,
+        {"qualifiers", "prisoners", "border", "deals"},
+        {"qualifiers", "prisoners", "border", "deals"},
+    )
+    q = w["qualifiers"]
+    _keys("wording.qualifiers", q, {"share", "before", "after"}, {"share", "before", "after"})
+    before, after = {}, {}
+    for word in _strs("wording.qualifiers.before", q["before"]):
+        if word not in defs.prefix_qualifier:
+            raise _fail("wording.qualifiers.before", f"{word!r} is no qualifier of the definitions")
+        before[word] = defs.prefix_qualifier[word]
+    for word in _strs("wording.qualifiers.after", q["after"]):
+        if word not in defs.suffix_qualifier:
+            raise _fail("wording.qualifiers.after", f"{word!r} is no qualifier of the definitions")
+        after[word] = defs.suffix_qualifier[word]
+
+    def counters(where: str, value: Any) -> tuple[str, ...]:
+        found = _strs(where, value)
+        for word in found:
+            if word not in units:
+                raise _fail(where, f"{word!r} is no counter of the definitions' units")
+        return found
+
+    def phrasings(
+        where: str, entries: Any, slots: set[str], *, text_only: bool = False
+    ) -> tuple[_Phrasing, ...]:
+        out = []
+        if not isinstance(entries, list) or not entries:
+            raise _fail(where, "expected at least one entry")
+        for i, entry in enumerate(entries):
+            at = f"{where}[{i}]"
+            if text_only:
+                _keys(at, entry, {"text", "counters"}, {"text", "counters"})
+                p = _Phrasing(entry["text"], (), counters(at + ".counters", entry["counters"]))
+            else:
+                _keys(at, entry, {"headline", "body"}, {"headline"})
+                p = _Phrasing(
+                    entry["headline"], _strs(at + ".body", entry.get("body", []), empty=True)
+                )
+            for text in (p.headline, *p.body):
+                _check_slots(at, text, slots)
+            out.append(p)
+        return tuple(out)
+
+    extra = {"k", "big", "day"}
+    pr = w["prisoners"]
+    _keys(
+        "wording.prisoners",
+        pr,
+        {"viasna", "counters", "distractors", "item"},
+        {"viasna", "counters", "item"},
+    )
+    prisoner_slots = {"total", "total_q", "date", "viasna"} | extra
+    prisoner_items = phrasings("wording.prisoners.item", pr["item"], prisoner_slots)
+    for i, p in enumerate(prisoner_items):
+        if "{total" not in p.headline + "".join(p.body):
+            raise _fail(f"wording.prisoners.item[{i}]", "states no {total}")
+    distract = _strs("wording.prisoners.distractors", pr.get("distractors", []), empty=True)
+    for text in distract:
+        _check_slots("wording.prisoners.distractors", text, extra | {"viasna"})
+
+    bo = w["border"]
+    _keys(
+        "wording.border",
+        bo,
+        {"headlines", "period_bullets", "distractors", "guards", "one", "all"},
+        {"headlines", "guards", "one"},
+    )
+    dims = defs.indicator("border_interceptions").dimension_countries
+    guards = {}
+    for code, names in bo["guards"].items():
+        if code not in dims:
+            raise _fail(
+                f"wording.border.guards.{code}", "not a reporting country of border_interceptions"
+            )
+        guards[code] = _strs(f"wording.border.guards.{code}", names)
+        name = defs.country_table[code].name.ja
+        for guard in guards[code]:
+            if name not in guard:
+                raise _fail(f"wording.border.guards.{code}", f"{guard!r} does not name {name}")
+    border_one = phrasings(
+        "wording.border.one", bo["one"], {"guard", "n", "n_q"} | extra, text_only=True
+    )
+    border_all = phrasings(
+        "wording.border.all",
+        bo.get("all", []) or [{"text": "{names}{counts}", "counters": ["人"]}],
+        {"names", "counts"},
+        text_only=True,
+    )
+    border_distractors = _strs("wording.border.distractors", bo.get("distractors", []), empty=True)
+    for text in border_distractors:
+        _check_slots("wording.border.distractors", text, extra)
+    period_bullets = _strs(
+        "wording.border.period_bullets", bo.get("period_bullets", []), empty=True
+    )
+    for text in period_bullets:
+        _check_slots("wording.border.period_bullets", text, {"period"})
+
+    de = w["deals"]
+    _keys(
+        "wording.deals",
+        de,
+        {"partners", "currencies", "millions", "firms", "distractors", "item"},
+        {"partners", "currencies", "item"},
+    )
+    for name in _strs("wording.deals.partners", de["partners"]):
+        if name not in countries:
+            raise _fail("wording.deals.partners", f"{name!r} is no country of the definitions")
+    currencies, weights = [], []
+    for i, entry in enumerate(de["currencies"]):
+        at = f"wording.deals.currencies[{i}]"
+        _keys(at, entry, {"word", "low", "high", "weight"}, {"word", "low", "high", "weight"})
+        if entry["word"] not in defs.currency_words:
+            raise _fail(at, f"{entry['word']!r} is no currency word of the definitions")
+        if not 10_000 <= entry["low"] < entry["high"] < 10**12:
+            raise _fail(at, "expected 10,000 <= low < high < 1兆")
+        currencies.append(
+            (entry["word"], defs.currency_words[entry["word"]], entry["low"], entry["high"])
+        )
+        weights.append(int(entry["weight"]))
+    deal_slots = {"company", "product", "firm", "country", "amount"} | extra
+    deal_items = phrasings("wording.deals.item", de["item"], deal_slots)
+    for i, p in enumerate(deal_items):
+        if "{amount" not in "".join(p.body):
+            raise _fail(f"wording.deals.item[{i}]", "states no {amount} in its body")
+    deal_distractors = _strs("wording.deals.distractors", de.get("distractors", []), empty=True)
+    for text in deal_distractors:
+        _check_slots("wording.deals.distractors", text, deal_slots)
+    return Wording(
+        pools=pools,
+        places=places,
+        weather=tuple(weather),
+        sources=sources,
+        partners=tuple(partners),
+        companies=tuple(companies),
+        fillers=fillers,
+        long=long,
+        before=before,
+        after=after,
+        qualified_share=_share("wording.qualifiers.share", q["share"]),
+        viasna=_strs("wording.prisoners.viasna", pr["viasna"]),
+        prisoner_counters=counters("wording.prisoners.counters", pr["counters"]),
+        prisoner_items=prisoner_items,
+        prisoner_distractors=distract,
+        border_headlines=_strs("wording.border.headlines", bo["headlines"]),
+        border_period_bullets=period_bullets,
+        border_distractors=border_distractors,
+        guards=guards,
+        border_one=border_one,
+        border_all=border_all,
+        deal_partners=tuple(de["partners"]),
+        currencies=tuple(currencies),
+        currency_weights=tuple(weights),
+        millions_share=_share("wording.deals.millions", de.get("millions", 0)),
+        firms=_strs("wording.deals.firms", de.get("firms", ["企業"])),
+        deal_items=deal_items,
+        deal_distractors=deal_distractors,
+        units=units,
+        countries=countries,
+    )
+
+
+@functools.cache
+def wording() -> Wording:
+    """The wording file, read and checked once."""
+    return parse_wording(WORDING_FILE.read_text(encoding="utf-8"))
+
+
+_NUMBERS: dict[str, Callable[[random.Random], str]] = {
+    "few": lambda r: str(r.randint(2, 9)),
+    "n": lambda r: str(r.randint(3, 40)),
+    "units": lambda r: _num(r.choice((50, 100, 120, 150, 200, 300, 450, 600, 1000))),
+    "pct": lambda r: str(r.randint(2, 35)),
+    "pctd": lambda r: f"{r.randint(1, 19) / 10:.1f}",
+    "share": lambda r: str(r.randint(15, 85)),
+    "years": lambda r: str(r.randint(2, 12)),
+    "bn": lambda r: str(r.randint(2, 30)),
+    "session": lambda r: str(r.randint(5, 30)),
+}
+
+
+def counterparties() -> dict[str, str]:
+    """Japanese country name -> ISO 3166-1 alpha-2, for every partner a sample names."""
+    return {name: iso for name, iso, _, _ in wording().partners}
 
 
 class _Slots(dict[str, str]):
@@ -504,7 +642,7 @@ class _Slots(dict[str, str]):
         base = key.rstrip("0123456789")
         if base in ("fcity", "fhead", "fcs"):  # derived from the partner country drawn
             fc = self["fc" + key[len(base) :]]
-            partner = _PARTNER_BY_NAME[fc]
+            partner = _partner_by_name()[fc]
             if base == "fcs":  # 対中, 対露: the short forms in 対…輸出額
                 value = {"中国": "中", "ロシア": "露"}.get(fc, fc)
             else:
@@ -512,7 +650,7 @@ class _Slots(dict[str, str]):
         elif base in _NUMBERS:
             value = _NUMBERS[base](rng)
         else:
-            pool = self._pools.get(base) or _POOLS[base]
+            pool = self._pools.get(base) or wording().pools[base]
             value = rng.choice(pool)
             if key != base:
                 taken = {v for k, v in self.items() if k.rstrip("0123456789") == base}
@@ -524,468 +662,20 @@ class _Slots(dict[str, str]):
         return value
 
 
-_PARTNER_BY_NAME = {p[0]: p for p in _PARTNERS}
+@functools.cache
+def _partner_by_name() -> dict[str, tuple[str, str, str, str]]:
+    return {p[0]: p for p in wording().partners}
 
 
 @functools.cache
 def _partners_except(home: str) -> tuple[str, ...]:
-    return tuple(p for p in COUNTERPARTIES if p != home)
+    return tuple(p for p in counterparties() if p != home)
 
 
 @functools.cache
 def _source_pool(raw: tuple[str, ...], home: str) -> tuple[str, ...]:
     """Distinct sources, the country filled in."""
     return tuple(dict.fromkeys(s.replace("{home}", home) for s in raw))
-
-
-_POOLS: dict[str, Sequence[str]] = {
-    "fc": tuple(COUNTERPARTIES),
-    "wc": _WESTERN,
-    "org": _ORGS,
-    "field": _FIELDS,
-    "topic": _TOPICS,
-    "ministry": _MINISTRIES,
-    "official": _OFFICIALS,
-    "law": _LAWS,
-    "group": _GROUPS,
-    "adj": _ADJ,
-    "event": _EVENTS,
-    "sport": _SPORTS,
-    "crop": _CROPS,
-    "subject": _SUBJECTS,
-    "goods": _UNIT_GOODS,
-    "company": tuple(c for c, _ in _COMPANIES),
-}
-_NUMBERS: dict[str, Callable[[random.Random], str]] = {
-    "few": lambda r: str(r.randint(2, 9)),
-    "n": lambda r: str(r.randint(3, 40)),
-    "units": lambda r: _num(r.choice((50, 100, 120, 150, 200, 300, 450, 600, 1000))),
-    "pct": lambda r: str(r.randint(2, 35)),
-    "pctd": lambda r: f"{r.randint(1, 19) / 10:.1f}",
-    "share": lambda r: str(r.randint(15, 85)),
-    "years": lambda r: str(r.randint(2, 12)),
-    "bn": lambda r: str(r.randint(2, 30)),
-    "session": lambda r: str(r.randint(5, 30)),
-}
-
-
-@dataclass(frozen=True)
-class _Tpl:
-    """A filler event: headline, bullet templates, source pool; slots in braces."""
-
-    headline: str
-    bullets: tuple[str, ...] = ()
-    sources: tuple[str, ...] = _SRC_DOMESTIC
-    min_bullets: int = 0
-    more: tuple[str, ...] = ()  # longer sentences an item may end with
-
-
-def _t(
-    headline: str,
-    *bullets: str,
-    sources: tuple[str, ...],
-    min_bullets: int = 0,
-    more: tuple[str, ...] = (),
-) -> _Tpl:
-    return _Tpl(headline, bullets, sources, min_bullets, more)
-
-
-_LEADER_TPLS = (
-    _t(
-        "{fhead}との会談",
-        "{leader}は、{fc}との{field}分野での協力拡大に意欲を表明。",
-        "双方は{topic}について意見を交換。",
-        "{fhead}は、両国関係を「{adj}」と評価。",
-        sources=_SRC_LEADER,
-        more=(
-            "会談後、双方は報道陣に対し、今回の協議が両国関係の新たな段階を開くものとなるとの"
-            "期待を表明した。",
-            "{leader}は、{fc}との間の物流の円滑化に向けた具体策を早急にまとめるよう、"
-            "関係機関に指示した。",
-        ),
-    ),
-    _t(
-        "{fc}への公式訪問",
-        "{leader}は{fcity}を訪問し、{fhead}と会談。",
-        "両国間で {few}件の協力文書が署名された。",
-        "{field}及び{field2}分野での共同事業の拡大で一致。",
-        sources=_SRC_LEADER,
-        min_bullets=1,
-        more=(
-            "{leader}は、{fc}が困難な時期にも友好的な立場を維持してきたことを高く評価し、"
-            "両国の協力には大きな潜在力がある旨述べた。",
-            "訪問中、{leader}は現地の企業を視察し、共同生産の拡大の可能性について説明を受けた。",
-        ),
-    ),
-    _t(
-        "{ministry}幹部との会議の開催",
-        "{topic}について報告を受けた。",
-        "{leader}は、関係機関に対し対策の強化を指示。",
-        "会議では、{field}分野の課題も取り上げられた。",
-        sources=_SRC_LEADER,
-        more=(
-            "{leader}は、{topic}に関し、関係機関が連携して迅速に対応する必要があると強調し、"
-            "年内に具体的な成果を示すよう求めた。",
-            "{leader}は、責任者の規律の欠如を厳しく批判し、改善されない場合には人事上の措置も"
-            "辞さない旨警告した。",
-        ),
-    ),
-    _t(
-        "{law}に関する法律への署名",
-        "同法は、{law}分野の規制を強化するもの。",
-        sources=_SRC_LEADER,
-        more=("同法は、公式発表の後、一定の期間を経て施行される。",),
-    ),
-    _t(
-        "{event}に際する演説",
-        "{leader}は、国家の独立と主権の維持の重要性を強調。",
-        "西側諸国による圧力は失敗に終わったと主張。",
-        "国民に対し、団結を呼びかけた。",
-        sources=_SRC_LEADER,
-        min_bullets=1,
-        more=(
-            "{leader}は、外部からの圧力にもかかわらず国内経済は安定を維持しているとした上で、"
-            "{field}分野の一層の発展が不可欠である旨述べた。",
-            "また{leader}は、若い世代に対し、先人が築いた平和と安定を守り抜くよう訴えた。",
-        ),
-    ),
-    _t(
-        "{region}への視察",
-        "農業企業を視察し、{crop}の収穫状況を確認。",
-        "{leader}は、地方行政府に対し生産性の向上を指示。",
-        sources=_SRC_LEADER,
-        more=(
-            "{leader}は、国民の生活水準の維持を最優先課題とするよう地方行政府に指示し、"
-            "物価の動向を注視するよう求めた。",
-        ),
-    ),
-    _t("{official}の任命", sources=_SRC_LEADER),
-    _t(
-        "{fhead}との電話会談",
-        "{topic}及び{topic2}について協議。",
-        "年内の首脳会談の実施で合意。",
-        sources=_SRC_LEADER,
-        more=("双方は、両国の関係機関の間で実務的な協議を加速させることで一致した。",),
-    ),
-    _t(
-        "{org}首脳会合への出席",
-        "{leader}は、加盟国間の協力の深化を呼びかけた。",
-        "会合では、{topic}が協議された。",
-        "次回会合の開催地と日程が確認された。",
-        sources=_SRC_LEADER,
-        min_bullets=1,
-        more=(
-            "{leader}は、西側が一方的な制裁により加盟国の発展を妨げようとしていると批判し、"
-            "加盟国が結束して対抗する必要性を訴えた。",
-        ),
-    ),
-    _t(
-        "{org}首脳会合の開催",
-        "（1）{leader}の発言",
-        "加盟国の結束が、外部からの圧力に対抗する唯一の道である。",
-        "{topic}については、加盟国間で緊密に協議していくべきである。",
-        "（2）二国間首脳会談",
-        "{fhead}と会談。{field}分野での協力拡大について協議。",
-        "また、{fhead2}とも二国間会談を実施。",
-        sources=_SRC_LEADER,
-    ),
-    _t(
-        "{ministry}の新庁舎の視察",
-        "{leader}は、{ministry}の業務の効率化を求めた。",
-        sources=_SRC_LEADER,
-        more=("{leader}は、行政サービスの電子化を一層進め、国民の負担を軽減するよう指示した。",),
-    ),
-)
-_FOREIGN_TPLS = (
-    _t(
-        "外務大臣は、駐{home}・{fc}大使と会談",
-        "{topic}について意見交換。",
-        "双方は、{field}分野での協力の可能性を確認。",
-        sources=_SRC_FOREIGN,
-        more=(
-            "双方は、国際機関の場での協力を継続し、{topic2}に関する立場のすり合わせを行っていく"
-            "ことで一致した。",
-            "双方は、査証手続きの簡素化や直行便の増便等、人的交流の拡大に向けた措置についても"
-            "協議した。",
-        ),
-    ),
-    _t("{wc}は、{home}の政府関係者 {n}人に対し、制裁を導入", sources=_SRC_FOREIGN),
-    _t(
-        "{wc}は、{home}の国営企業 {few}社に対する制裁を延長",
-        "制裁の期限は 1年延長された。",
-        sources=_SRC_FOREIGN,
-        more=(
-            "{wc}側は、人権侵害が続く限り制裁の緩和はあり得ないとの立場を改めて示した。",
-            "{home}外務省報道官は、一方的な制裁は国際法に反するものであり、対抗措置を講じる"
-            "権利を留保すると表明した。",
-        ),
-    ),
-    _t(
-        "{home}・{fc}政府間委員会第 {session} 回会合の開催",
-        "{field}、{field2}分野での協力の進捗を確認。",
-        "次回会合を{fcity}で開催することで合意。",
-        "共同行動計画が採択された。",
-        sources=_SRC_FOREIGN,
-        min_bullets=1,
-        more=(
-            "委員会の共同議長は、相互貿易の拡大に向けて、決済手段の多様化を進める必要がある"
-            "旨指摘した。",
-        ),
-    ),
-    _t(
-        "{org}外相理事会への外務大臣の出席",
-        "{topic}について協議。",
-        "外務大臣は、{wc}の対{home}政策を批判。",
-        sources=_SRC_FOREIGN,
-        more=("会合の合間には、複数の加盟国の外務大臣との二国間会談も行われた。",),
-    ),
-    _t(
-        "{wc}外務省による声明",
-        "{home}国内の人権状況に懸念を表明。",
-        "{home}当局に対し、拘束されている人々の釈放を求めた。",
-        sources=_SRC_FOREIGN,
-        min_bullets=1,
-        more=("これに対し{home}外務省は、内政干渉であるとして声明を強く非難した。",),
-    ),
-    _t(
-        "外務次官の{fc}訪問",
-        "{fc}外務省幹部と政治協議を実施。",
-        "{field}分野の協力に関する覚書の準備状況を確認。",
-        sources=_SRC_FOREIGN,
-        more=("双方は、年内にハイレベルの相互訪問を実施する方向で調整を進めることで一致した。",),
-    ),
-    _t(
-        "{wc}との国境における通過制限の継続",
-        "{wc}側は、国境検問所の閉鎖を当面継続すると発表。",
-        sources=_SRC_FOREIGN,
-        more=(
-            "国境付近では、通過を待つ貨物車両の長い列が続いていると報じられている。",
-            "{home}側は、措置は非友好的であり、地域の経済に損害を与えるものであると反発した。",
-        ),
-    ),
-    _t(
-        "{fc}議会代表団の来訪",
-        "代表団は、下院議長らと会談。",
-        "議会間協力の拡大について協議。",
-        sources=_SRC_FOREIGN,
-        more=("代表団は、滞在中に地方の企業や教育機関も訪問する予定。",),
-    ),
-)
-_DOMESTIC_TPLS = (
-    _t(
-        "選挙に関する中央選挙管理委員会委員長の発言",
-        "{d1}、中央選挙管理委員会委員長は、選挙準備が予定通り進んでいる旨発言。",
-        "同委員長は、{org}加盟国から選挙監視団を招待する旨発言。",
-        sources=_SRC_DOMESTIC,
-        min_bullets=1,
-        more=(
-            "また同委員長は、国際機関による評価を批判した後、選挙を行うのは第一に自国民の"
-            "ためであると付言した。",
-        ),
-    ),
-    _t(
-        "{law}に関する法律の改正案が下院で可決",
-        "改正案は、{law}分野の手続きの厳格化を定めるもの。",
-        "上院での審議を経て、大統領の署名により成立する。",
-        sources=_SRC_DOMESTIC,
-        more=(
-            "当局は、社会の安定と秩序の維持を理由に、今後も関連する規制を強化していく方針を"
-            "示した。",
-            "専門家の間では、今回の改正が{group}の国外流出を一層加速させるとの懸念が示されている。",
-        ),
-    ),
-    _t(
-        "{subject}に対する判決",
-        "裁判所は、{subject}に禁錮 {years}年の判決を言い渡した。",
-        "人権団体は、同人を政治犯と認定している。",
-        sources=_SRC_DOMESTIC,
-        min_bullets=1,
-        more=(
-            "人権団体は、当局による締め付けが続いており、市民社会の活動の余地は一層狭まって"
-            "いると指摘した。",
-            "公判は非公開で行われ、家族や報道関係者の傍聴は認められなかった。",
-        ),
-    ),
-    _t(
-        "「過激派」リストへの独立系メディアの追加",
-        "内務省は、独立系メディアのテレグラム・チャンネル {few}件を「過激派組織」に指定。",
-        "これらのチャンネルへの登録も処罰の対象となり得る。",
-        sources=_SRC_DOMESTIC,
-        more=("独立系メディアによれば、地方でも同様の事例が相次いで報告されている。",),
-    ),
-    _t("{region}知事の交代", sources=_SRC_DOMESTIC),
-    _t(
-        "{ministry}による{topic}に関する発表",
-        "{ministry}は、関連する規則の見直しを行う旨発表。",
-        sources=_SRC_DOMESTIC,
-        more=("新たな規則は、関係者への周知期間を経て適用される見通し。",),
-    ),
-    _t(
-        "国外在住者の帰国に関する委員会の活動",
-        "委員会は、これまでに国外在住者 {units}人からの申請を審査した旨発表。",
-        "申請者の多くは{group}。",
-        sources=_SRC_DOMESTIC,
-        more=(
-            "民主勢力は、帰国した者が後に拘束された事例があるとして、委員会の活動に警鐘を"
-            "鳴らしている。",
-        ),
-    ),
-    _t(
-        "恩赦法に基づく釈放",
-        "恩赦法に基づき、これまでに{subject}を含む受刑者が釈放された。",
-        sources=_SRC_DOMESTIC,
-        more=(
-            "人権団体は、釈放された人数は拘束され続けている人々に比べごく一部に過ぎないと指摘した。",
-        ),
-    ),
-)
-_ECONOMY_TPLS = (
-    _t(
-        "{fc}との貿易の動向",
-        "{months}の対{fcs}輸出額は約 {bn}億ドル。",
-        "二国間の貿易高は前年同期比 {pct}%増加。",
-        sources=_SRC_ECONOMY,
-        min_bullets=1,
-        more=("専門家は、特定の市場への依存度の高さが中長期的な課題であると指摘している。",),
-    ),
-    _t(
-        "{fc}との農業機械分野での協力",
-        "{company}は、{goods} {units}台を供給する契約を締結。",
-        "{fc}国内での組立生産の開始も検討されている。",
-        sources=_SRC_ECONOMY,
-        min_bullets=1,
-        more=("同社は、現地での部品供給とアフターサービスの体制も整備する方針。",),
-    ),
-    _t(
-        "{company}の業績",
-        "{months}の売上高は約 {bn}億ベラルーシ・ルーブル。",
-        "輸出は {pct}%増加。",
-        "同社製品の {share}%が輸出向け。",
-        sources=_SRC_ECONOMY,
-        min_bullets=1,
-        more=("物流コストの上昇が輸出企業の収益を圧迫しているとの指摘もある。",),
-    ),
-    _t(
-        "消費者物価指数の発表",
-        "前月比の消費者物価指数は {pctd}%上昇。",
-        "食料品価格の上昇が全体を押し上げた。",
-        sources=_SRC_ECONOMY,
-        min_bullets=1,
-        more=("政府は、価格規制の対象品目を見直し、一部の品目の規制を延長する方針を示した。",),
-    ),
-    _t(
-        "{topic}に関する副首相の発言",
-        "副首相は、{field}分野の生産拡大が必要である旨指摘。",
-        "同副首相は、具体的な企業名の言及は差し控えた。",
-        sources=_SRC_ECONOMY,
-        more=(
-            "同副首相は、西側の企業の撤退や制裁の影響は限定的であり、新たな市場の開拓により"
-            "十分に補うことができると指摘した。",
-            "政府は、年末までに{field}分野での輸入代替をさらに進める方針を示した。",
-        ),
-    ),
-    _t(
-        "{fc}との協力に関する覚書の署名",
-        "両国の企業は、{field}分野での協力に関する覚書に署名。",
-        sources=_SRC_ECONOMY,
-        more=("覚書には、共同研究や技術者の交流に関する項目が盛り込まれた。",),
-    ),
-    _t(
-        "{fc}向け物流ルートの拡大",
-        "{fc}向けの貨物輸送量は前年比 {pct}%増加。",
-        "港湾の利用拡大に向けた協議が続けられている。",
-        sources=_SRC_ECONOMY,
-        more=("鉄道輸送の所要日数の短縮に向け、積替え施設の増強も検討されている。",),
-    ),
-)
-_OPPOSITION_TPLS = (
-    _t(
-        "民主勢力代表の{wc}訪問",
-        "{wc}の政府関係者らと会談。",
-        "政治犯に対する支援や、{group}の合法的滞在のための手続きの簡略化を求めた。",
-        sources=_SRC_OPPOSITION,
-        min_bullets=1,
-        more=(
-            "また、国内に残る家族への圧力が続いていることに懸念を示し、国際社会に対し一層の"
-            "支援を求めた。",
-        ),
-    ),
-    _t(
-        "統一暫定内閣による声明",
-        "{wc}に対し、{home}の政権への圧力の維持を求めた。",
-        sources=_SRC_OPPOSITION,
-        more=("声明は、対話の前提として全ての政治犯の無条件の釈放が必要であると強調した。",),
-    ),
-    _t(
-        "亡命中の民主勢力による会議の開催",
-        "会議には{group}ら約 {units}人が参加。",
-        "今後の活動方針が議論された。",
-        sources=_SRC_OPPOSITION,
-        more=(
-            "亡命先での{group}の就労や教育の機会を確保するための国際的な枠組みの必要性も"
-            "訴えられた。",
-        ),
-    ),
-    _t(
-        "民主勢力代表の国際会議での演説",
-        "{home}の政治犯の釈放に向けた国際的な連携を呼びかけた。",
-        sources=_SRC_OPPOSITION,
-        more=("同代表は、独立系メディアへの支援の継続も各国に要請した。",),
-    ),
-)
-_OTHER_TPLS = (
-    _t(
-        "対{home}関係に関する{wc}の政治家の見方",
-        "{wc}の上院副議長は、国境地帯の人道的な危機を解決するため、対話が必要である旨発言。",
-        "{wc}の有力紙は、関係正常化には国境情勢の沈静化が前提であるとする論評を掲載。",
-        sources=_SRC_OTHER,
-        min_bullets=1,
-        more=(
-            "同紙は、地域の安全保障環境が悪化する中で、隣国との関係をどのように管理するかが"
-            "今後の課題になると論じた。",
-        ),
-    ),
-    _t(
-        "{weather}",
-        "{region}を中心に影響が出た。",
-        "非常事態省が注意を呼びかけた。",
-        sources=_SRC_OTHER,
-        more=("地元当局は、住民に対し不要不急の外出を控えるよう呼びかけた。",),
-    ),
-    _t(
-        "{sport}の国際大会における{home}代表の成績",
-        "{home}代表は {few}個のメダルを獲得。",
-        sources=_SRC_OTHER,
-        more=("一部の国際競技団体は、{home}の選手の参加を引き続き制限している。",),
-    ),
-    _t(
-        "{city}での{event}記念行事の開催",
-        "{city}では式典が行われ、多くの市民が参加した。",
-        sources=_SRC_OTHER,
-        more=("式典では、参加者が献花を行い、犠牲者を追悼した。",),
-    ),
-)
-_STATS_TPLS = (
-    _t(
-        "国外に移住した{group}の約 {share}%が職種を変更",
-        "{home}・ジャーナリスト連盟等による調査によるもの。",
-        "回答者の {share2}%が、移住後も安全上のリスクに直面していると回答。",
-        "移住先は、{wc}、{wc2}等。",
-        sources=_SRC_STATS,
-        min_bullets=1,
-        more=("調査は、{home}及び近隣国出身の回答者を対象にオンラインで実施された。",),
-    ),
-    _t(
-        "世論調査の結果",
-        "回答者の {share}%が、経済状況は悪化したと回答。",
-        "{share2}%が、現状に満足していると回答。",
-        sources=_SRC_STATS,
-        min_bullets=1,
-        more=(
-            "調査を行った団体は、結果は必ずしも全体の傾向を反映するものではないと注記している。",
-        ),
-    ),
-)
 
 
 # --------------------------------------------------------------------------- items
@@ -1035,11 +725,14 @@ class _Week:
             "leader": f"{series.leader_ja}大統領" if series.leader_ja else "大統領",
         }
         self.ctx["months"] = self.months()
+        w = wording()
+        places = w.places["belarus" if is_by else "other"]
         self.pools: dict[str, Sequence[str]] = {
-            "region": _BY_REGIONS if is_by else _GEN_REGIONS,
-            "city": _BY_CITIES if is_by else _GEN_CITIES,
+            "region": places["region"],
+            "city": places["city"],
             "fc": _partners_except(self.ctx["home"]),
-            "weather": next(w for months, w in _WEATHER if published.month in months),
+            "company": tuple(c for c, _ in w.companies),
+            "weather": next(e for months, e in w.weather if published.month in months),
         }
 
     def day(self, lo: int = 0, hi: int = 6) -> dt.date:
@@ -1064,7 +757,7 @@ class _Week:
         return "昨年 1～12月" if m == 0 else ("1月" if m == 1 else f"1～{m}月")
 
 
-def _filler(week: _Week, tpl: _Tpl) -> _Item:
+def _filler(week: _Week, tpl: _Tpl, section: str) -> _Item:
     rng = week.rng
     slots = week.slots()
     dates = week.item_dates()
@@ -1073,17 +766,20 @@ def _filler(week: _Week, tpl: _Tpl) -> _Item:
     bullets = list(tpl.bullets)
     if any(b.startswith("（") for b in bullets):
         pass  # numbered sub-headings: keep the structure whole
-    elif bullets and rng.random() < 0.5:
+    elif bullets and rng.random() < 0.25:
         keep = rng.randint(max(tpl.min_bullets, 1), len(bullets))
         bullets = bullets[:keep]
-    elif tpl.min_bullets == 0 and rng.random() < 0.25:
+    elif tpl.min_bullets == 0 and rng.random() < 0.12:
         bullets = []  # headline and citation only, as real items often are
     if bullets and tpl.more:
         r = rng.random()
-        if r >= 0.85 and len(tpl.more) > 1:
+        if r >= 0.5 and len(tpl.more) > 1:
             bullets += rng.sample(tpl.more, 2)
-        elif r >= 0.35:
+        elif r >= 0.1:
             bullets.append(rng.choice(tpl.more))
+    long = wording().long.get(section, ())
+    if bullets and long and rng.random() < 0.7:
+        bullets += rng.sample(long, min(len(long), rng.choice((1, 1, 2))))
     # a line starting "（1）" is a numbered sub-heading, any other a bullet
     body = [(b if b.startswith("（") else "・" + b).format_map(slots) for b in bullets]
     r = rng.random()
@@ -1117,53 +813,137 @@ def _obs(
         "period_start": period[0].isoformat() if period else None,
         "period_end": period[1].isoformat() if period else None,
         "source": _source_name(source),
-        "evidence": clean(evidence),
+        "evidence": clean(evidence.removeprefix("・")),
     }
 
 
+def _qualified(
+    rng: random.Random, number: str, follows: str, share: float | None = None
+) -> tuple[str, str]:
+    """``number`` (with its counter or currency) maybe with a qualifier word before or
+    after it, and that word's qualifier code (from the definitions). A verb-like word
+    (を超える) is put only where a sentence or clause ends after it."""
+    w = wording()
+    if rng.random() >= (w.qualified_share if share is None else share):
+        return number, "exact"
+    words = [(word, True) for word in w.before]
+    ends = not follows or follows[0] in "。（、"
+    words += [(word, False) for word in w.after if ends or not word.startswith("を")]
+    word, is_before = rng.choice(words)
+    if is_before:
+        return f"{word} {number}", w.before[word]
+    return number + word, w.after[word]
+
+
+def _fill(text: str, values: dict[str, str], slots: _Slots) -> str:
+    """A template with the item's own values first, then the pools' draws."""
+    return text.format_map(_Chain(values, slots))
+
+
+class _Chain(dict[str, str]):
+    def __init__(self, first: dict[str, str], then: _Slots) -> None:
+        super().__init__(first)
+        self._then = then
+
+    def __missing__(self, key: str) -> str:
+        return self._then[key]
+
+
+def _distractor_values(week: _Week) -> dict[str, str]:
+    rng = week.rng
+    return {
+        "k": str(rng.randint(2, 30)),
+        "k2": str(rng.randint(31, 180)),
+        "big": _num(rng.randint(3, 60) * 100),
+        "day": _md(week.day(), 0),
+    }
+
+
+def _slot_at(lines: Sequence[str], slot: str) -> tuple[int, str]:
+    """Which line holds ``{slot}`` and the text right after it there."""
+    for i, line in enumerate(lines):
+        at = line.find("{" + slot + "}")
+        if at >= 0:
+            return i, line[at + len(slot) + 2 :]
+    raise KeyError(slot)
+
+
 def _prisoners(week: _Week, value: int, wide: bool) -> tuple[_Item, dict[str, Any]]:
-    """The Viasna count, in one of the two phrasings the extractor supports."""
+    """The Viasna count, in one of the wordings of the wording file."""
+    w = wording()
     rng = week.rng
     as_of = week.start + dt.timedelta(days=rng.choices(range(7), (1, 1, 1, 2, 3, 2, 1))[0])
-    when = _md(as_of, rng.choices((0, 1, 2), (7, 2, 1))[0])
-    distractors = []
-    if rng.random() < 0.35:
-        distractors.append(f"・今週新たに {rng.randint(3, 25)}人が政治犯と認定された。")
-    if rng.random() < 0.3:
-        distractors.append(f"・{rng.randint(1, 20)}人が釈放された。")
-    citation = f"（{_md(as_of, rng.choices((0, 1), (9, 1))[0])} {_VIASNA}）"
-    if rng.random() < 0.65:
-        sentence = f"{when}現在の政治犯の数は {_num(value)}人"
-        if wide:
-            sentence = _fullwidth(sentence)
-        item = _Item(sentence, distractors, citation, [as_of], highlight=False)
-    else:
-        sentence = f"{_VIASNA}によれば、{when}時点の政治犯の数は {_num(value)}人。"
-        if wide:
-            sentence = _fullwidth(sentence)
-        body = ["・" + sentence, *distractors]
-        item = _Item("政治犯の数", body, citation, [as_of], highlight=False)
-    obs = _obs("political_prisoners", None, value, "persons", "exact", as_of, _VIASNA, sentence)
+    phrasing = rng.choice(w.prisoner_items)
+    lines = [phrasing.headline, *phrasing.body]
+    joined = "".join(lines)
+    counter = rng.choice(w.prisoner_counters)
+    number = _num(value) + counter
+    slot = "total_q" if "{total_q}" in joined else "total"
+    at, follows = _slot_at(lines, slot)
+    total, qualifier = _qualified(rng, number, follows) if slot == "total_q" else (number, "exact")
+    if wide:
+        total = _fullwidth(total)
+    values = {
+        "date": _md(as_of, rng.choices((0, 1, 2), (7, 2, 1))[0]),
+        "viasna": rng.choice(w.viasna),
+        slot: total,
+        **_distractor_values(week),
+    }
+    slots = week.slots()
+    filled = [_fill(line, values, slots) for line in lines]
+    extra = [
+        _fill(d, values, slots)
+        for d in rng.sample(w.prisoner_distractors, rng.choice((0, 0, 1, 1, 2)))
+    ]
+    # The citation's first date is the as_of unless the item writes its own date.
+    dated = "{date}" in joined
+    cited = as_of + dt.timedelta(days=rng.choice((0, 1)) if dated else 0)
+    source = values["viasna"] if "{viasna}" in joined else rng.choice(w.viasna)
+    citation = f"（{_md(cited, rng.choices((0, 1), (9, 1))[0])} {source}）"
+    body = filled[1:] + extra
+    if rng.random() < 0.5:
+        body = filled[1:2] + extra + filled[2:]  # distractors before a later total
+    item = _Item(filled[0], body, citation, [cited], highlight=False)
+    evidence = filled[at]
+    obs = _obs(
+        "political_prisoners",
+        None,
+        value,
+        w.units[counter],
+        qualifier,
+        as_of,
+        source,
+        evidence,
+    )
     return item, obs
-
-
-_GUARDS = (
-    ("LT", "リトアニア国境警備局"),
-    ("LV", "ラトビア国境警備隊"),
-    ("PL", "ポーランド国境警備隊"),
-)
-_QUALIFIERS = {"": "exact", "少なくとも": "at_least", "約": "approx"}
 
 
 def _border(
     week: _Week, levels: dict[str, float], wide: bool
 ) -> tuple[_Item, list[dict[str, Any]]]:
     """Interceptions at the EU border for the report's week, per reporting country."""
+    w = wording()
     rng = week.rng
     period = (week.start, week.end)
     sign = "〜" if rng.random() < 0.05 else "～"
-    body = [f"（{_md(week.start)}{sign}{_md(week.end)}）"]
-    if rng.random() < 0.75:
+    printed = f"{_md(week.start)}{sign}{_md(week.end)}"
+    headline = rng.choice(w.border_headlines)
+    body: list[str] = []
+    where = rng.choices(("after", "headline", "bullet", "citation", "none"), (5, 3, 1, 1, 1))[0]
+    if where == "bullet" and not w.border_period_bullets:
+        where = "after"
+    if where == "after":
+        body.append(f"（{printed}）")
+    elif where == "headline":
+        headline += f"（{printed}）"
+    elif where == "bullet":
+        body.append(rng.choice(w.border_period_bullets).format(period=printed))
+    if where == "citation":
+        source = "Pozirk"
+        cited = [week.start, week.end]
+        citation = f"（{printed} {source}）"
+    elif where != "none" and rng.random() < 0.75:
+        # a range in the citation is the count's period unless one is printed before
         source = "Pozirk"
         cited = [week.start + dt.timedelta(days=1), week.end + dt.timedelta(days=1)]
         citation = f"（{_md(cited[0])}{sign}{_md(cited[1])} {source}）"
@@ -1171,51 +951,86 @@ def _border(
         source = rng.choice(("「ゼルカロ（鏡）」", "「ナーシャ・ニーヴァ」"))
         cited = [week.end + dt.timedelta(days=1)]
         citation = f"（{_md(cited[0])} {source}）"
-    person = "名" if rng.random() < 0.15 else "人"
-    uniform = rng.random() < 0.7  # most weeks every count is "at least"
-    present = [g for g in _GUARDS if rng.random() >= 0.08] or [rng.choice(_GUARDS)]
+    codes = list(w.guards)
+    present = [c for c in codes if rng.random() >= 0.08] or [rng.choice(codes)]
+    values = _distractor_values(week)
     observations = []
-    for iso, guard in present:
-        qual = "少なくとも" if uniform else rng.choice(tuple(_QUALIFIERS))
-        value = max(1, round(levels[iso] * math.exp(rng.gauss(0, 0.25))))
-        if qual == "約":
-            value = max(10, round(value, -1))
-        if iso == "PL" and rng.random() < 0.15:
-            unit = "attempts"
-            sentence = f"{guard}は{qual} {_num(value)}件の越境の試みを阻止。"
+    uniform = rng.random() < 0.5  # many weeks every count is "at least"
+
+    def count(code: str, counter: str, follows: str) -> tuple[str, str, int]:
+        value = max(1, round(levels[code] * math.exp(rng.gauss(0, 0.25))))
+        if uniform:
+            text, qual = f"少なくとも {_num(value)}{counter}", "at_least"
         else:
-            unit = "persons"
-            sentence = f"{guard}は{qual} {_num(value)}{person}を阻止。"
+            text, qual = _qualified(rng, _num(value) + counter, follows)
         if wide:
-            sentence = _fullwidth(sentence)
-        body.append("・" + sentence)
-        observations.append(
-            _obs(
-                "border_interceptions",
-                iso,
-                value,
-                unit,
-                _QUALIFIERS[qual],
-                week.end,
-                source,
-                sentence,
-                period,
-            )
+            text = _fullwidth(text)
+        return text, qual, value
+
+    if len(present) > 1 and w.border_all and rng.random() < 0.15:
+        phrasing = rng.choice(w.border_all)
+        counter = rng.choice(phrasing.counters)
+        names = [rng.choice(w.guards[c]) for c in present]
+        counted = [count(c, counter, "、") for c in present]
+        sentence = phrasing.headline.format(
+            names="、".join(_country_of_guard(n) for n in names),
+            counts="、".join(text for text, _, _ in counted),
         )
-    item = _Item("ベラルーシから欧州への不法越境の試み", body, citation, cited, highlight=False)
+        body.append(sentence)
+        for code, (_, qual, value) in zip(present, counted, strict=True):
+            observations.append(
+                _obs(
+                    "border_interceptions",
+                    code,
+                    value,
+                    w.units[counter],
+                    qual,
+                    week.end,
+                    source,
+                    sentence,
+                    period,
+                )
+            )
+    else:
+        for code in present:
+            phrasing = rng.choice(w.border_one)
+            counter = rng.choice(phrasing.counters)
+            slot = "n_q" if "{n_q}" in phrasing.headline else "n"
+            _, follows = _slot_at([phrasing.headline], slot)
+            text, qual, value = count(code, counter, follows)
+            if slot == "n" and not uniform:
+                text, qual = (_fullwidth if wide else str)(_num(value) + counter), "exact"
+            sentence = _fill(
+                phrasing.headline,
+                {**values, "guard": rng.choice(w.guards[code]), slot: text},
+                week.slots(),
+            )
+            body.append(sentence)
+            observations.append(
+                _obs(
+                    "border_interceptions",
+                    code,
+                    value,
+                    w.units[counter],
+                    qual,
+                    week.end,
+                    source,
+                    sentence,
+                    period,
+                )
+            )
+    if w.border_distractors and rng.random() < 0.4:
+        body.append(_fill(rng.choice(w.border_distractors), values, week.slots()))
+    item = _Item(headline, body, citation, cited, highlight=False)
     return item, observations
 
 
-# (currency as written, ISO 4217, low, high) in currency units
-_CURRENCIES = (
-    ("ドル", "USD", 1_000_000, 300_000_000),
-    ("ユーロ", "EUR", 1_000_000, 100_000_000),
-    ("ロシア・ルーブル", "RUB", 50_000_000, 20_000_000_000),
-    ("人民元", "CNY", 10_000_000, 2_000_000_000),
-    ("元", "CNY", 10_000_000, 2_000_000_000),
-    ("ベラルーシ・ルーブル", "BYN", 5_000_000, 500_000_000),
-)
-_CURRENCY_WEIGHTS = (40, 10, 20, 8, 7, 15)
+def _country_of_guard(name: str) -> str:
+    """A guard's country, as a list of reporters names it (リトアニア、ラトビア…)."""
+    for country in ("リトアニア", "ラトビア", "ポーランド", "ウクライナ"):
+        if name.startswith(country):
+            return country
+    return name
 
 
 def _round2(x: float) -> int:
@@ -1224,69 +1039,73 @@ def _round2(x: float) -> int:
     return max(10_000, round(x / 10**digits) * 10**digits // 10_000 * 10_000)
 
 
-def _deal(week: _Week, wide: bool) -> tuple[_Item, dict[str, Any]]:
-    """A contract with a money value, the counterparty named in the sentence, the
-    headline, or nowhere."""
+def _amount(rng: random.Random, value: int, written: str) -> str:
+    """A money amount in 万/億 (1億 2,000万ドル) or, sometimes, in 百万 (48百万ドル)."""
+    if value % 1_000_000 == 0 and rng.random() < wording().millions_share:
+        return f"{value // 1_000_000:,}百万{written}"
+    return format_amount(value) + written
+
+
+def _deal(week: _Week, wide: bool) -> tuple[_Item, list[dict[str, Any]]]:
+    """A contract with a money value (or two), its counterparty where the item names one."""
+    w = wording()
     rng = week.rng
-    company, product = rng.choice(_COMPANIES)
-    written, iso, lo, hi = rng.choices(_CURRENCIES, _CURRENCY_WEIGHTS)[0]
-    value = _round2(math.exp(rng.uniform(math.log(lo), math.log(hi))))
-    approx = rng.random() < 0.2
-    amount = ("約 " if approx else "") + format_amount(value) + written
+    company, product = rng.choice(w.companies)
+    phrasing = rng.choice(w.deal_items)
+    lines = [phrasing.headline, *phrasing.body]
+    joined = "".join(lines)
     home = week.series.country_ja
-    partners = [p for p in _DEAL_PARTNERS if p != home]
-    if iso == "RUB" and "ロシア" in partners and rng.random() < 0.8:
-        country: str | None = "ロシア"
-    elif iso == "CNY" and "中国" in partners:
-        country = "中国"
-    else:
-        country = rng.choice(partners)
-    where = rng.choices(("sentence", "headline", "none"), (6, 2, 2))[0]
-    if where == "none" and iso in ("CNY",):
-        where = "sentence"  # yuan without China named would read oddly
-    body: list[str] = []
-    if where == "sentence":
-        headline = rng.choice(
-            (
-                f"{company}による{country}向け輸出",
-                f"{company}と{country}企業との契約",
-                f"{company}の大型受注",
-            )
+    partners = [p for p in w.deal_partners if p != home]
+    values: dict[str, str] = {
+        "company": company,
+        "product": product,
+        "firm": rng.choice(w.firms),
+        **_distractor_values(week),
+    }
+    picked = rng.sample(partners, 2)
+    deals: list[tuple[int, str, str, str | None]] = []  # value, ISO, qualifier, country
+    for suffix in ("", "2"):
+        if "{amount" + suffix + "}" not in joined:
+            continue
+        written, iso, lo, hi = rng.choices(w.currencies, w.currency_weights)[0]
+        value = _round2(math.exp(rng.uniform(math.log(lo), math.log(hi))))
+        _, follows = _slot_at(lines, "amount" + suffix)
+        text, qual = _qualified(rng, _amount(rng, value, written), follows, 0.25)
+        if wide:
+            text = _fullwidth(text)
+        values["amount" + suffix] = text
+        country = picked[len(deals)]
+        values["country" + suffix] = country
+        named = "{country" + suffix + "}" in joined
+        deals.append((value, iso, qual, country if named else None))
+    slots = week.slots()
+    filled = [_fill(line, values, slots) for line in lines]
+    body = filled[1:]
+    if w.deal_distractors and rng.random() < 0.4 and "{country}" in joined:
+        extra = dict(values)
+        written, _, lo, hi = rng.choice(w.currencies)
+        extra["amount"] = (
+            format_amount(_round2(math.exp(rng.uniform(math.log(lo), math.log(hi))))) + written
         )
-        if rng.random() < 0.5:
-            sentence = (
-                f"{company}は{country}の企業と、{amount}相当の{product}を供給する契約を締結。"
-            )
-        else:
-            partner = rng.choice(("国営企業", "大手商社", "販売代理店", "建設会社"))
-            sentence = f"{company}は{country}の{partner}と、{amount}の契約に署名。"
-    elif where == "headline":
-        headline = rng.choice(
-            (f"{company}による{country}向けビジネス", f"{company}の{country}市場開拓")
-        )
-        body.append(f"・{company}代表団は{country}を訪問。")
-        if rng.random() < 0.5:
-            year = week.published.year + 1
-            sentence = f"主要顧客の 1 社と、{year}年に自社製品 {amount}を販売する契約を締結。"
-        else:
-            sentence = f"{company}は現地の企業と、{amount}の契約に署名。"
-    else:
-        country = None
-        headline = f"{company}の大型受注"
-        sentence = f"{company}は、{amount}相当の{product}を供給する契約を締結。"
-    if wide:
-        sentence = _fullwidth(sentence)
-    body.append("・" + sentence)
-    if rng.random() < 0.4:
-        body.append("・同社は、今後も海外市場での販路拡大を目指す方針。")
-    # One date and one source: with several, which one an observation keeps is a
-    # convention of the extractor, not a fact of the text.
+        body.append(_fill(rng.choice(w.deal_distractors), extra, slots))
     dates = [week.day(-2, 6) if rng.random() < 0.05 else week.day()]
     source = rng.choice(("国営ベルタ通信", "露タス通信", "「ゼルカロ（鏡）」", "経済省"))
-    item = _Item(headline, body, _citation(rng, dates, [source]), dates, highlight=False)
-    dim = COUNTERPARTIES[country] if country else None
-    unit_qual = "approx" if approx else "exact"
-    return item, _obs("trade_deal_value", dim, value, iso, unit_qual, dates[0], source, sentence)
+    item = _Item(filled[0], body, _citation(rng, dates, [source]), dates, highlight=False)
+    at, _ = _slot_at(lines, "amount")
+    observations = [
+        _obs(
+            "trade_deal_value",
+            w.countries[country] if country else None,
+            value,
+            iso,
+            qual,
+            dates[0],
+            source,
+            filled[at],
+        )
+        for value, iso, qual, country in deals
+    ]
+    return item, observations
 
 
 # --------------------------------------------------------------------------- walks
@@ -1380,13 +1199,15 @@ def _report(
     observations: list[dict[str, Any]] = []
     sections: list[tuple[str, list[_Item]]] = []
 
-    def fillers(tpls: Sequence[_Tpl], lo: int, hi: int) -> list[_Item]:
-        return [_filler(week, t) for t in rng.sample(tpls, min(rng.randint(lo, hi), len(tpls)))]
+    def fillers(section: str, lo: int, hi: int) -> list[_Item]:
+        tpls = wording().fillers[section]
+        drawn = rng.sample(tpls, min(rng.randint(lo, hi), len(tpls)))
+        return [_filler(week, t, section) for t in drawn]
 
-    sections.append((series.leader_section, fillers(_LEADER_TPLS, 3, 5)))
-    sections.append(("外交", fillers(_FOREIGN_TPLS, 2, 4)))
+    sections.append((series.leader_section, fillers("leader", 5, 7)))
+    sections.append(("外交", fillers("foreign", 4, 6)))
 
-    domestic = fillers(_DOMESTIC_TPLS, 1, 3)
+    domestic = fillers("domestic", 3, 5)
     indicator_items: list[tuple[_Item, list[dict[str, Any]]]] = []
     if rng.random() < 0.88:
         item, obs = _prisoners(week, prisoners, wide)
@@ -1401,16 +1222,16 @@ def _report(
         domestic.insert(at, item)
     sections.append(("内政", domestic))
 
-    economy = fillers(_ECONOMY_TPLS, 1, 3)
-    if rng.random() < 0.3:
+    economy = fillers("economy", 2, 4)
+    for _ in range(rng.choices((0, 1, 2), (5, 4, 1))[0]):
         item, deal_obs = _deal(week, wide)
         economy.insert(rng.randint(0, len(economy)), item)
-        indicator_items.append((item, [deal_obs]))
+        indicator_items.append((item, deal_obs))
     sections.append(("経済", economy))
-    sections.append(("抗議勢力の動き", fillers(_OPPOSITION_TPLS, 1, 2)))
-    sections.append(("その他", fillers(_OTHER_TPLS, 1, 2)))
+    sections.append(("抗議勢力の動き", fillers("opposition", 1, 3)))
+    sections.append(("その他", fillers("other", 1, 3)))
     if rng.random() < 0.4:
-        sections.append(("統計等", fillers(_STATS_TPLS, 1, 1)))
+        sections.append(("統計等", fillers("stats", 1, 1)))
 
     # observations in document order
     by_item = {id(item): obs for item, obs in indicator_items}
@@ -1422,7 +1243,8 @@ def _report(
     candidates = [i for _, items in sections[:2] for i in items if i.highlight]
     candidates += [i for i in sections[2][1] if i.highlight]
     highlights = []
-    for item in rng.sample(candidates, min(len(candidates), rng.randint(2, 3))):
+    shown = 0 if rng.random() < 0.12 else rng.randint(2, 3)  # some weeks have no 主な出来事
+    for item in rng.sample(candidates, min(len(candidates), shown)):
         d = item.dates
         when = _md(d[0])
         if len(d) > 1:
@@ -1455,8 +1277,9 @@ def _render(week: _Week, highlights: list[_Item], sections: list[tuple[str, list
         (f"（{_md(week.start)}{sign}{_md(week.end)}）", 99),
         (f"{week.published.year}年 {week.published.month}月 {week.published.day}日", 99),
         (s.issuer, 99),
-        ("【主な出来事】", 99),
     ]
+    if highlights:
+        paras.append(("【主な出来事】", 99))
     paras += [("●" + h.headline, 96) for h in highlights]
     for name, items in sections:
         paras += [None, (f"【{name}】", 99)]

@@ -71,3 +71,23 @@ def problems(got: dict[str, Any], want: dict[str, Any]) -> list[str]:
         if bad:
             found.append(f"event {i} ({e['headline'][:24]}): {'; '.join(bad)}")
     return found
+
+
+def observation_match(
+    got: list[dict[str, Any]], want: list[dict[str, Any]]
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
+    """The observations found (true positives), missed and unexpected, by the same keys
+    as :func:`problems` (the period compared where the expected observation has one)."""
+    with_period = {o["indicator"] for o in want if o.get("period_start") is not None}
+    rest = list(got)
+    found, missed = [], []
+    for w in want:
+        key = _key(w, w.get("period_start") is not None)
+        hit = next(
+            (i for i, g in enumerate(rest) if _key(g, g["indicator"] in with_period) == key), None
+        )
+        if hit is None:
+            missed.append(w)
+        else:
+            found.append(rest.pop(hit))
+    return found, missed, rest

@@ -1,13 +1,21 @@
-"""A small run of the benchmark, so that it keeps working (figures printed, not judged)."""
+"""A small run of the benchmark (benchmarks/bench.py), so that it keeps working
+(figures printed, not judged)."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from indicators import bench, store
+from indicators import store
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+import bench  # noqa: E402  (benchmarks/ is put on the path just above)
 
 pytestmark = pytest.mark.slow
 
@@ -19,11 +27,15 @@ def test_small_benchmark_runs_end_to_end(
     assert figures["peak RSS MB (ingest process)"] > 0
     assert figures["reports"] == 2 * 52
     assert figures["rows"]["reports"] == figures["reports"]
+    assert 9 < figures["kB per report"] < 16  # real size
     # The simple way wrote the same rows for the reports it was given.
     simple = store.row_counts(tmp_path / "simple-2x1.duckdb")
     assert simple["reports"] == figures["simple measured on"] == 20
+    fast = store.row_counts(tmp_path / "fast-2x1-0.duckdb")
+    first = store.query(tmp_path / "fast-2x1-0.duckdb", "SELECT report_id FROM reports")
+    assert simple["events"] < fast["events"] and len(first) == 104
     assert figures["ingest runs"] == 5  # a small corpus: the median of five
-    assert figures["speed-up"] > 0
+    assert figures["speed-up (reports/s over the simple way's)"] > 0
     latencies = figures["queries ms (p50, p95)"]
     assert "overview tiles (default scope)" in latencies
     assert all(p50 <= p95 for p50, p95 in latencies.values())
@@ -33,13 +45,23 @@ def test_small_benchmark_runs_end_to_end(
     assert any("reports/s" in line for line in lines)
 
 
-def test_bench_command_prints_a_table(capsys: pytest.CaptureFixture[str]) -> None:
-    from indicators.cli import main
+def test_marginal_rate_is_the_difference_of_two_ingests(tmp_path: Path) -> None:
+    figures = bench.marginal_figures(tmp_path, small=10, large=60, runs=1, simple=5)
+    assert figures["reports (large, small)"] == "60, 10"
+    assert figures["marginal reports/s (median of runs)"] > 0
+    assert figures["marginal over the simple way"] > 0
+    assert store.row_counts(tmp_path / "simple-marginal.duckdb")["reports"] == 5
 
-    assert main(["bench", "--scale", "1x1", "--runs", "2", "--no-pages"]) == 0
-    out = capsys.readouterr().out
-    assert "### 1 series x 1 years" in out
-    assert "| reports | 52 |" in out
+
+def test_the_script_prints_a_table(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "bench.py"), "--scale", "1x1", "--runs", "2",
+         "--no-pages", "--no-marginal", "--no-pdf", "--no-hostile"],
+        capture_output=True, text=True, check=True, cwd=tmp_path,
+    )  # fmt: skip
+    assert "### 1 series x 1 years" in done.stdout
+    assert "| reports | 52 |" in done.stdout
+    assert "load average" in done.stdout.splitlines()[-1]
 
 
 def test_the_lake_figures_are_measured_on_a_real_postgresql(

@@ -9,17 +9,21 @@ import time
 from pathlib import Path
 
 import pytest
+from scoring import observation_match
 
 from indicators.sample import (
     BUNDLED_MISSING,
     REAL_REPORT_PUBLISHED,
     SAMPLE_ISSUER,
+    WORDING_FILE,
     SampleReport,
     Series,
+    WordingError,
     bundled_reports,
     clean,
     generate_reports,
     main,
+    parse_wording,
     sample_series,
     write_reports,
 )
@@ -149,11 +153,13 @@ def test_structure_looks_like_the_real_report(many: list[SampleReport]) -> None:
         assert period.replace("〜", "～") == expected
         assert published == f"{r.published.year}年 {r.published.month}月 {r.published.day}日"
         assert issuer == r.series.issuer
-        assert lines[4].strip() == "【主な出来事】"
         sections = re.findall(r"^ ?【(.+?)】 $", r.text, flags=re.M)
-        assert sections[0] == "主な出来事" and sections[1] == r.series.leader_section
-        assert set(sections[2:]) <= set(SECTIONS) and "内政" in sections
-        assert r.text.count("●") >= 8
+        assert lines[4].strip() == f"【{sections[0]}】"
+        if sections[0] == "主な出来事":  # some weeks have no highlights block
+            sections = sections[1:]
+        assert sections[0] == r.series.leader_section
+        assert set(sections[1:]) <= set(SECTIONS) and "内政" in sections
+        assert r.text.count("●") >= 12
         assert lines[-1].strip() == "（了）" and r.text.endswith("（了） \n\n\n")
         assert r.period_end - r.period_start == dt.timedelta(days=6)
         assert r.period_start.weekday() == 0 and r.published.weekday() == 3
@@ -211,25 +217,37 @@ def test_evidence_is_in_the_text(many: list[SampleReport]) -> None:
             assert o["evidence"] in text, (r.filename, o["evidence"])
 
 
-def test_only_the_ground_truth_carries_indicator_phrases(many: list[SampleReport]) -> None:
-    """Nothing outside the ground truth reads as a count, an interception or a deal."""
-    money = re.compile(r"\d[\d,]*(?:億|万)[\d, 万]*(?:ドル|ユーロ|ルーブル|人民元|元)")
-    for r in many:
-        text = joined(r.text, r.series.title)
-        sentences = [s + "。" for s in re.split(r"。|(?=●)|(?=・)", text) if s]
-        evidence = {o["evidence"].rstrip("。") for o in r.observations}
+def test_real_size(many: list[SampleReport]) -> None:
+    """About as long as the real report (12.4 kB), and as varied in length."""
+    sizes = [len(r.text.encode("utf-8")) for r in many]
+    real = len(REAL.read_bytes())
+    assert 0.85 * real < sum(sizes) / len(sizes) < 1.15 * real
+    assert min(sizes) < 0.8 * real and max(sizes) > 1.2 * real
 
-        def is_evidence(s: str, evidence: set[str] = evidence) -> bool:
-            return any(e in s for e in evidence)
 
-        prisoner_counts = re.findall(r"政治犯の数は[\d,]+人", text)
-        assert len(prisoner_counts) == sum(
-            o["indicator"] == "political_prisoners" for o in r.observations
-        )
-        stopped = [s for s in sentences if "阻止" in s]
-        assert all(is_evidence(s) for s in stopped), r.filename
-        deals = [s for s in sentences if money.search(s) and re.search("契約|締結|署名", s)]
-        assert all(is_evidence(s) for s in deals), (r.filename, deals)
+def test_distractors_beside_the_ground_truth(many: list[SampleReport]) -> None:
+    """Numbers that are not the indicators' values sit in their items, as in real weeks
+    (the analyst's conventions: newly recognised, year-to-date, planned deals...)."""
+    texts = "".join(joined(r.text, r.series.title) for r in many)
+    for phrase in ("新たに", "累計", "延べ", "見通し", "前週", "1日で", "人道的理由", "トン"):
+        assert phrase in texts, phrase
+
+
+def test_wording_is_data_checked_on_load(tmp_path: Path) -> None:
+    """The wording file names what it uses; a wrong entry is one line naming it."""
+    raw = WORDING_FILE.read_text(encoding="utf-8")
+    assert parse_wording(raw).prisoner_items
+    for old, new, message in (
+        ('before = ["少なくとも"', 'before = ["たぶん"', "'たぶん' is no qualifier"),
+        ('{ word = "ユーロ"', '{ word = "ペソ"', "'ペソ' is no currency word"),
+        ('counters = ["件"]', 'counters = ["台"]', "'台' is no counter"),
+        ("{guard}は{n_q}を阻止。", "{guard}は{m}を阻止。", "unknown slot {m}"),
+        ('name = "ロシア"', 'name = "ルーシ"', "'ルーシ' is no country"),
+    ):
+        assert old in raw, old
+        with pytest.raises(WordingError, match=re.escape(message)) as error:
+            parse_wording(raw.replace(old, new, 1))
+        assert "\n" not in str(error.value) and str(error.value).startswith("sample.toml: ")
 
 
 def test_values_are_plausible(many: list[SampleReport]) -> None:
@@ -249,7 +267,7 @@ def test_values_are_plausible(many: list[SampleReport]) -> None:
         assert 1 <= o["value"] <= 2000
         assert o["as_of"] == o["period_end"]
     deals = by["trade_deal_value"]
-    assert 0.15 < len(deals) / len(many) < 0.45
+    assert 0.4 < len(deals) / len(many) < 1.2
     assert {o["unit"] for o in deals} == {"USD", "EUR", "RUB", "CNY", "BYN"}
     assert None in {o["dimension"] for o in deals} and "CN" in {o["dimension"] for o in deals}
     for o in deals:
@@ -265,6 +283,9 @@ def test_variants_all_occur(many: list[SampleReport]) -> None:
     assert ("PL", "attempts") in units
     evidence = [o["evidence"] for o in obs]
     assert any(e.endswith("人") for e in evidence)  # headline phrasing
+    assert any("百万" in e for e in evidence) and any("それぞれ" in e for e in evidence)
+    quals |= {(o["indicator"], o["qualifier"]) for o in obs}
+    assert ("political_prisoners", "at_least") in quals
     assert any(e.startswith("人権団体「ヴャスナ（春）」によれば") for e in evidence)
     assert any("名を阻止" in e for e in evidence)
     assert any("億" in e and "万" in e for e in evidence)
@@ -370,14 +391,37 @@ def _bundled_params() -> list:
     return [pytest.param(r, id=r.filename) for r in bundled_reports()]
 
 
-@pytest.mark.parametrize("report", _bundled_params())
-def test_extractor_finds_the_ground_truth(report: SampleReport) -> None:
-    """Every bundled sample, parsed and extracted, gives exactly its ground truth."""
-    assert extracted(report) == report.observations
+def test_extractor_scored_on_generated_weeks(
+    many: list[SampleReport], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The extractor against the generator's ground truth, scored as the analyst scores
+    (tests/scoring.py). The generator writes wordings nobody wrote a rule for, so the
+    extractor may miss some: the figures and the misses are printed, and the floor
+    below only catches a collapse."""
+    found = missed = unexpected = 0
+    examples: list[str] = []
+    for r in many:
+        hit, miss, extra = observation_match(extracted(r), r.observations)
+        found, missed, unexpected = found + len(hit), missed + len(miss), unexpected + len(extra)
+        for kind, wrong in (("missed", miss), ("unexpected", extra)):
+            examples += [f"  {kind} {r.filename}: {o['value']} {o['unit']} {o['dimension']} "
+                         f"{o['as_of']} «{o['evidence']}»" for o in wrong]  # fmt: skip
+    precision = found / (found + unexpected)
+    recall = found / (found + missed)
+    with capsys.disabled():
+        print(
+            f"\nextractor on {len(many)} generated weeks: precision {precision:.3f}, "
+            f"recall {recall:.3f} ({found} found, {missed} missed, {unexpected} unexpected)"
+        )
+        print("\n".join(examples[:12]))
+    assert found > 3 * len(many)
+    assert precision > 0.9 and recall > 0.9
 
 
-def test_extractor_on_many_series(many: list[SampleReport]) -> None:
-    """The same over five series and two years (other countries' titles included)."""
-    wrong = [r.filename for r in many
-             if extracted(r) != r.observations]  # fmt: skip
-    assert wrong == []
+def test_bundled_samples_are_scored_too() -> None:
+    """The dashboard's bundled weeks: the extractor finds most of their ground truth."""
+    hits = total = 0
+    for r in bundled_reports():
+        hit, miss, _ = observation_match(extracted(r), r.observations)
+        hits, total = hits + len(hit), total + len(hit) + len(miss)
+    assert hits / total > 0.9

@@ -77,3 +77,51 @@ def test_a_replaced_report_is_found_by_its_new_text_only(
     assert _found(filled, "1450") == set()
     assert len(_found(filled, "1,451")) == 1
     assert queries.events_count(filled, **ALL, text="政治犯") == len(_scanned(filled, "政治犯"))
+
+
+def test_the_writers_index_rows_are_the_sql_index(tmp_path: Path) -> None:
+    """search.index_rows (numpy, what the writer inserts) gives row for row what
+    search.index_sql (the migration's backfill) gives, on real and crafted texts,
+    with line breaks, one-character texts, NULLs and characters beyond the BMP."""
+    import duckdb
+    import pyarrow as pa
+
+    from indicators.read import decode
+    from indicators.store import search
+
+    texts: list[str | None] = [decode(p.read_bytes()) for p in sorted(REPORTS.glob("*.txt"))[:12]]
+    texts += ["a", "", "x\ny", "𠮷野家の1,450人\n\n𠮷", None]
+    events = pa.table(
+        {
+            "event_id": pa.array([5 + 3 * i for i in range(len(texts))], pa.int64()),
+            "search_text": pa.array(texts, pa.string()),
+        }
+    )
+    con = duckdb.connect()
+    con.execute("CREATE TABLE event_grams (gram VARCHAR, codes BIGINT[])")
+    con.register("incoming", events)
+    con.execute(search.index_sql("incoming"))
+    want = con.execute("SELECT gram, codes FROM event_grams").fetchall()
+    got = search.index_rows(events)
+    assert list(zip(got["gram"].to_pylist(), got["codes"].to_pylist(), strict=True)) == want
+    assert search.index_rows(events.slice(0, 0)).num_rows == 0
+
+
+def test_index_rows_beyond_65535_distinct_bigrams() -> None:
+    """More distinct bigrams than 16 bits number (the sort's other path)."""
+    import duckdb
+    import pyarrow as pa
+
+    from indicators.store import search
+
+    rng = random.Random(5)
+    text = "".join(chr(rng.randrange(0x4E00, 0x9FFF)) for _ in range(75_000))
+    events = pa.table({"event_id": pa.array([1, 2], pa.int64()), "search_text": [text, text[:9]]})
+    con = duckdb.connect()
+    con.execute("CREATE TABLE event_grams (gram VARCHAR, codes BIGINT[])")
+    con.register("incoming", events)
+    con.execute(search.index_sql("incoming"))
+    want = con.execute("SELECT gram, codes FROM event_grams").fetchall()
+    got = search.index_rows(events)
+    assert got.num_rows > 65_535
+    assert list(zip(got["gram"].to_pylist(), got["codes"].to_pylist(), strict=True)) == want

@@ -20,6 +20,10 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
 #: Positions within an event's text take the low bits of a code; text beyond this many
 #: characters is searched by nobody's query in practice and is left out of the index.
 POSITION_BITS = 20
@@ -95,3 +99,53 @@ matched AS (
         GROUP BY start HAVING count(*) = len($grams)
     )
 )"""
+
+
+def index_rows(events: pa.Table) -> pa.Table:
+    """The rows :func:`index_sql` inserts for ``events`` (``event_id``, ``search_text``),
+    computed in numpy instead of SQL: the same grams, codes and order, at a fraction of
+    the cost (the writer's largest one at real report size).
+
+    Every character is a UTF-32 code point; a bigram is the pair of neighbours within
+    one event's text. A stable sort by bigram keeps each bigram's codes in the order
+    they were made, which is ascending (events in id order, positions ascending).
+    """
+    schema = pa.schema([("gram", pa.string()), ("codes", pa.list_(pa.int64()))])
+    valid = events.filter(pc.is_valid(events["search_text"]))
+    ids = np.asarray(valid["event_id"].to_numpy(zero_copy_only=False), dtype=np.int64)
+    texts = valid["search_text"].to_pylist()
+    if not texts:
+        return schema.empty_table()
+    # One separator between texts, so that no bigram spans two events. Arrays are as
+    # narrow as they can be: a batch of 2,000 real-size reports has 7.5 M characters.
+    joined = ("\n".join(texts) + "\n").encode("utf-32-le")
+    points = np.frombuffer(joined, dtype=np.uint32)
+    lengths = np.fromiter(map(len, texts), dtype=np.int32, count=len(texts))
+    starts = np.concatenate(([0], np.cumsum(lengths + 1, dtype=np.int64)[:-1]))
+    owner = np.repeat(np.arange(len(texts), dtype=np.int32), lengths + 1)[:-1]
+    position = (np.arange(len(points) - 1, dtype=np.int64) - starts[owner] + 1).astype(np.int32)
+    limit = (1 << POSITION_BITS) - 1
+    first, second = points[:-1], points[1:]
+    keep = (first != 10) & (second != 10)
+    # substr(text, pos, 2) for pos < least(length, limit); a pair needs pos < length
+    keep &= position < np.minimum(lengths[owner], limit)
+    keys = (first[keep].astype(np.uint64) << np.uint64(21)) | second[keep]
+    codes = (ids[owner[keep]] << POSITION_BITS) + position[keep]
+    del joined, points, owner, position, keep, first, second
+    # Bigrams as dense numbers ranked by bigram, then a stable sort by rank (a radix
+    # sort while they fit in 16 bits, as they do for a batch of reports of one series).
+    encoded = pc.dictionary_encode(pa.array(keys, pa.uint64()))
+    distinct = encoded.dictionary.to_numpy()
+    by_gram = np.argsort(distinct)
+    narrow = np.uint16 if len(distinct) <= np.iinfo(np.uint16).max else np.int32
+    rank = np.empty(len(distinct), dtype=narrow)
+    rank[by_gram] = np.arange(len(distinct), dtype=narrow)
+    ranks = rank[encoded.indices.to_numpy()]
+    del encoded, keys
+    order = np.argsort(ranks, kind="stable")
+    counts = np.bincount(ranks, minlength=len(distinct))
+    offsets = np.concatenate(([0], np.cumsum(counts))).astype(np.int32)
+    mask = (1 << 21) - 1
+    grams = [chr(int(k) >> 21) + chr(int(k) & mask) for k in distinct[by_gram]]
+    lists = pa.ListArray.from_arrays(pa.array(offsets), pa.array(codes[order], pa.int64()))
+    return pa.table([pa.array(grams, pa.string()), lists], schema=schema)

@@ -265,9 +265,9 @@ def write(
                 if arrow.num_rows:
                     _insert(con, table, arrow)
             if rows["events"].num_rows:
-                con.register("incoming_events", rows["events"])
-                con.execute(search.index_sql("incoming_events"))
-                con.unregister("incoming_events")
+                # The search index in numpy: the SQL of search.index_sql costs more
+                # than everything else the writer does (see BENCHMARKS.md).
+                _insert(con, "event_grams", search.index_rows(rows["events"]))
             if _before_commit is not None:
                 _before_commit()
             con.execute("COMMIT")

@@ -1,8 +1,26 @@
-"""``python -m indicators bench``: ingest and query speed at archive scale, with figures.
+"""Ingest and query speed at real report size, beside the simple way: every figure of
+BENCHMARKS.md in one run.
 
-Builds corpora of sample reports (N series x Y years, deterministic), ingests them the
-product's way and the simple way (one process, one INSERT per row) in the same run, then
-times the dashboard's queries and pages. Prints a Markdown table; asserts nothing.
+    python benchmarks/bench.py                   # everything (tens of minutes)
+    python benchmarks/bench.py --scale 1x10 --no-pages --no-pdf --no-hostile
+
+Corpora are sample reports of :mod:`indicators.sample` (N series x Y years, weekly,
+deterministic), as long and as varied as the real report (~12 kB). Figures:
+
+- **marginal ingest**: `indicators ingest` of 2,000 reports minus that of their first
+  50, each in a fresh database and a process of its own, five runs: the rate with
+  start-up (interpreter, workers, schema) taken out;
+- per corpus: the product's ingest (median of runs), per report and per MB, its memory,
+  the database's size; **the simple way** (what a competent user writes without our
+  work: one process, the same parser, one pandas DataFrame per table and report, one
+  bulk insert each, no search index) on the same reports, and the ratio;
+- the dashboard's queries (p50/p95), the Overview and Trends pages through AppTest
+  (benchmarks/app_probe.py), optionally a DuckLake on PostgreSQL (``--lake-server``);
+- the PDF reader (benchmarks/pdf_reader.py) and the hostile files
+  (benchmarks/hostile.py), run as they are.
+
+It prints Markdown; it asserts nothing. The machine's load average is printed at the
+start and the end: on a shared machine read the columns against each other.
 """
 
 from __future__ import annotations
@@ -21,9 +39,16 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from indicators import export, ingest, queries, store
-from indicators.sample import generate_reports, sample_series, write_reports
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT)]
 
+import pandas as pd  # noqa: E402
+
+from indicators import export, ingest, queries, store  # noqa: E402
+from indicators.sample import generate_reports, sample_series, write_reports  # noqa: E402
+from indicators.store.writing import _report_rows  # noqa: E402
+
+HERE = Path(__file__).resolve().parent
 START = dt.date(2014, 1, 2)
 
 
@@ -40,29 +65,31 @@ def write_corpus(folder: Path, n_series: int, years: int, seed: int = 2023) -> l
 
 
 def simple_ingest(db: Path, files: list[Path]) -> None:
-    """The simple way, for comparison: one process, one INSERT statement per row (and
-    no search index)."""
+    """The simple way, for comparison: one process, the same parser, a pandas DataFrame
+    per table and report, one bulk insert each, one transaction per report (and no
+    search index)."""
     store.ensure_db(db)
     con = store.extensions.instance(str(db))
     event_id = 0
     try:
         for report_id, path in enumerate(files, 1):
-            staged = store.stage([ingest.parse_bytes(path.read_bytes(), str(path))])
+            parsed = ingest.parse_bytes(path.read_bytes(), str(path))
+            rows: dict[str, list[dict[str, Any]]] = {}
+            for table, row in _report_rows(parsed):
+                row["report_id"] = report_id
+                if table == "reports":
+                    row["ingested_at"] = dt.datetime.now()
+                if table == "events":
+                    event_id += 1
+                    row["event_id"] = event_id
+                rows.setdefault(table, []).append(row)
             con.execute("BEGIN TRANSACTION")
-            for table, rows in staged.tables.items():
-                for row in rows.to_pylist():
-                    row.pop("_item")
-                    row["report_id"] = report_id
-                    if table == "reports":
-                        row["ingested_at"] = dt.datetime.now()
-                    if table == "events":
-                        event_id += 1
-                        row["event_id"] = event_id
-                    marks = ", ".join("?" * len(row))
-                    con.execute(
-                        f"INSERT INTO {table} ({', '.join(row)}) VALUES ({marks})",
-                        list(row.values()),
-                    )
+            for table, table_rows in rows.items():
+                frame = pd.DataFrame(table_rows)
+                con.register("frame", frame)
+                columns = ", ".join(frame.columns)
+                con.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM frame")
+                con.unregister("frame")
             con.execute("COMMIT")
     finally:
         con.close()
@@ -129,46 +156,12 @@ def query_latencies(db: store.Location, runs: int = 30) -> dict[str, tuple[float
     return found
 
 
-_APP_PROBE = """
-import json, resource, sys, time
-import streamlit as st
-from streamlit.testing.v1 import AppTest
-pages = {"Overview": None, "Trends": "app_pages/trends.py"}
-out = {}
-AppTest.from_file("app.py", default_timeout=120).run()  # imports, once per process
-for name, page in pages.items():
-    for cache in ("cold", "warm"):
-        walls = []
-        for run in range(int(sys.argv[1])):
-            at = AppTest.from_file("app.py", default_timeout=120)
-            if page:
-                at.run()
-                at.switch_page(page)
-            if cache == "cold":
-                st.cache_data.clear()  # as after an ingest: every query runs
-            began = time.perf_counter()
-            at.run()
-            walls.append(time.perf_counter() - began)
-            assert not at.exception, at.exception
-        out[f"{name} ({cache} cache)"] = sorted(walls)
-# VmHWM is this program's own peak; ru_maxrss would still hold the parent's from before
-# exec (Linux keeps it across exec).
-status = open("/proc/self/status").read() if sys.platform == "linux" else ""
-hwm = [line.split()[1] for line in status.splitlines() if line.startswith("VmHWM")]
-out["peak_rss_mb"] = (
-    int(hwm[0]) / 1024 if hwm else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-)
-print(json.dumps(out))
-"""
-
-
 def page_times(db: store.Location, runs: int = 3) -> dict[str, Any]:
     """Overview and Trends through AppTest in a fresh process: wall times and peak RSS."""
-    root = Path(__file__).resolve().parent.parent
     env = {**os.environ, "INDICATORS_DB": str(db)}
     done = subprocess.run(
-        [sys.executable, "-c", _APP_PROBE, str(runs)],
-        cwd=root,
+        [sys.executable, str(HERE / "app_probe.py"), str(runs)],
+        cwd=ROOT,
         env=env,
         capture_output=True,
         text=True,
@@ -179,36 +172,12 @@ def page_times(db: store.Location, runs: int = 3) -> dict[str, Any]:
     return dict(json.loads(done.stdout.strip().splitlines()[-1]))
 
 
-_INGEST_PROBE = """
-import json, resource, sys, time
-from pathlib import Path
-from indicators import ingest, store
-source = Path(sys.argv[1])  # a folder, or a file listing report paths
-paths = [Path(line) for line in source.read_text().splitlines()] if source.is_file() else [source]
-wall_began = time.time()
-began = time.perf_counter()
-workers = int(sys.argv[3]) if len(sys.argv) > 3 else None
-result = ingest.ingest(store.location(sys.argv[2]), paths, workers=workers)
-seconds = time.perf_counter() - began
-status = open("/proc/self/status").read() if sys.platform == "linux" else ""
-hwm = [int(line.split()[1]) / 1024 for line in status.splitlines() if line.startswith("VmHWM")]
-print(json.dumps({
-    "seconds": seconds,
-    "began": wall_began,
-    "ended": wall_began + seconds,
-    "failed": len(result.failed),
-    "peak_mb": hwm[0] if hwm else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-    "worker_peak_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
-}))
-"""
-
-
 def timed_ingest(corpus: Path, db: store.Location) -> dict[str, Any]:
     """The product's ingest in a process of its own, as `indicators ingest` runs it: its
     time (interpreter start-up excluded) and the peak memory of it and of its workers."""
     done = subprocess.run(
-        [sys.executable, "-c", _INGEST_PROBE, str(corpus), str(db)],
-        cwd=Path(__file__).resolve().parent.parent,
+        [sys.executable, str(HERE / "ingest_probe.py"), str(corpus), str(db)],
+        cwd=ROOT,
         capture_output=True,
         text=True,
         check=True,
@@ -228,8 +197,8 @@ def parallel_ingest(files: list[Path], db: store.Location, writers: int, work: P
     env = {**os.environ, "INDICATORS_LOCK_TIMEOUT": "600"}
     processes = [
         subprocess.Popen(
-            [sys.executable, "-c", _INGEST_PROBE, str(listing), str(db), "1"],
-            cwd=Path(__file__).resolve().parent.parent,
+            [sys.executable, str(HERE / "ingest_probe.py"), str(listing), str(db), "1"],
+            cwd=ROOT,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
@@ -327,6 +296,9 @@ def run_scale(
         "reports/s": len(files) / seconds,
         "reports/s (best run)": len(files) / min(t["seconds"] for t in trials),
         "MB/s": megabytes / seconds,
+        "ms per report": seconds / len(files) * 1000,
+        "s per MB": seconds / megabytes,
+        "kB per report": megabytes / len(files) * 1000,
         "peak RSS MB (ingest process)": max(t["peak_mb"] for t in trials),
         "peak RSS MB (largest worker)": max(t["worker_peak_mb"] for t in trials),
         "database MB": db.stat().st_size / 1e6,
@@ -338,14 +310,87 @@ def run_scale(
     simple_ingest(simple_db, subset)
     simple_rate = len(subset) / (time.perf_counter() - began)
     figures["simple reports/s"] = simple_rate
+    figures["simple MB/s"] = simple_rate * megabytes / len(files)
     figures["simple measured on"] = len(subset)
-    figures["speed-up"] = figures["reports/s"] / simple_rate
+    figures["speed-up (reports/s over the simple way's)"] = figures["reports/s"] / simple_rate
     figures["queries ms (p50, p95)"] = query_latencies(db, runs)
     if pages:
         figures["pages"] = page_times(db)
     if lake_server:
         figures.update(lake_figures(files, corpus, lake_server, work, f"{n_series}x{years}", runs))
     return figures
+
+
+def _listing(work: Path, name: str, files: list[Path]) -> Path:
+    listing = work / f"{name}.txt"
+    listing.write_text("\n".join(str(path) for path in files))
+    return listing
+
+
+def marginal_figures(
+    work: Path, *, small: int = 50, large: int = 2000, runs: int = 5, simple: int = 300
+) -> dict[str, Any]:
+    """The marginal rate: (large - small) reports over the time of ``large`` minus the
+    time of ``small``, each ingested into a fresh database by a process of its own,
+    ``runs`` times; the simple way's rate on the first ``simple`` of the same reports."""
+    corpus = work / "corpus-marginal"
+    files = sorted(write_corpus(corpus, 4, max(1, -(-large // (4 * 52)))))[:large]
+    if len(files) < large:
+        raise SystemExit(f"the marginal corpus has {len(files)} reports, not {large}")
+    megabytes = sum(path.stat().st_size for path in files) / 1e6
+    lists = {n: _listing(work, f"first-{n}", files[:n]) for n in (small, large)}
+    rates, cpu, total = [], [], []
+    for run in range(runs):
+        timed = {}
+        for n, listing in lists.items():
+            db = work / f"marginal-{n}-{run}.duckdb"
+            timed[n] = timed_ingest(listing, db)
+            assert timed[n]["failed"] == 0
+            db.unlink()
+        rates.append((large - small) / (timed[large]["seconds"] - timed[small]["seconds"]))
+        cpu.append(
+            (timed[large]["cpu_seconds"] - timed[small]["cpu_seconds"]) / (large - small) * 1000
+        )
+        both = {n: t["cpu_seconds"] + t.get("children_cpu_seconds", 0.0) for n, t in timed.items()}
+        total.append((both[large] - both[small]) / (large - small) * 1000)
+    simple_db = work / "simple-marginal.duckdb"
+    began = time.perf_counter()
+    simple_ingest(simple_db, files[:simple])
+    simple_rate = simple / (time.perf_counter() - began)
+    rate = statistics.median(rates)
+    return {
+        "reports (large, small)": f"{large}, {small}",
+        "kB per report": megabytes / large * 1000,
+        "marginal reports/s (median of runs)": rate,
+        "marginal reports/s (each run)": ", ".join(f"{r:,.0f}" for r in sorted(rates)),
+        "marginal MB/s": rate * megabytes / large,
+        "marginal ms per report": 1000 / rate,
+        "CPU ms per report, ingest process (the writer; marginal)": statistics.median(cpu),
+        "CPU ms per report, ingest process and its workers (marginal)": statistics.median(total),
+        f"reports/s that CPU allows on {os.cpu_count()} idle cores": (
+            (os.cpu_count() or 1) * 1000 / statistics.median(total)
+        ),
+        "simple reports/s": simple_rate,
+        "simple measured on": simple,
+        "marginal over the simple way": rate / simple_rate,
+    }
+
+
+def _load() -> str:
+    try:
+        return ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    except OSError:
+        return "unknown"
+
+
+def _script(name: str, *args: str) -> None:
+    """Run another benchmark of this folder as it is, its output passed through."""
+    print(f"## {name}", flush=True)
+    print(flush=True)
+    done = subprocess.run([sys.executable, str(HERE / name), *args], cwd=ROOT, check=False)
+    if done.returncode:
+        print(f"({name} ended with exit status {done.returncode})")
+    print(flush=True)
 
 
 def _markdown(figures: dict[str, Any], label: str) -> Iterator[str]:
@@ -377,7 +422,7 @@ def _markdown(figures: dict[str, Any], label: str) -> Iterator[str]:
 def main(argv: list[str] | None = None) -> int:
     import argparse
 
-    parser = argparse.ArgumentParser(prog="indicators bench", description=__doc__)
+    parser = argparse.ArgumentParser(prog="benchmarks/bench.py", description=__doc__)
     parser.add_argument(
         "--scale",
         action="append",
@@ -386,7 +431,11 @@ def main(argv: list[str] | None = None) -> int:
         help="series x years, repeatable (default: 1x10 and 100x10)",
     )
     parser.add_argument("--runs", type=int, default=30, help="runs per query latency")
+    parser.add_argument("--marginal-runs", type=int, default=5, help="runs of the marginal rate")
+    parser.add_argument("--no-marginal", action="store_true", help="skip the marginal rate")
     parser.add_argument("--no-pages", action="store_true", help="skip the AppTest page timings")
+    parser.add_argument("--no-pdf", action="store_true", help="skip benchmarks/pdf_reader.py")
+    parser.add_argument("--no-hostile", action="store_true", help="skip benchmarks/hostile.py")
     parser.add_argument("--keep", type=Path, default=None, help="work folder to keep")
     parser.add_argument(
         "--lake-server",
@@ -399,9 +448,17 @@ def main(argv: list[str] | None = None) -> int:
     scales = args.scale or ["1x10", "100x10"]
     work = args.keep or Path(tempfile.mkdtemp(prefix="indicators-bench-"))
     work.mkdir(parents=True, exist_ok=True)
-    print(f"# Benchmark: {os.cpu_count()} cores, {_memory_gb():.0f} GB memory, {dt.date.today()}")
+    print(
+        f"# Benchmark: {os.cpu_count()} cores, {_memory_gb():.0f} GB memory, "
+        f"Python {sys.version.split()[0]}, {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC, "
+        f"load average {_load()} at the start"
+    )
     print()
     try:
+        if not args.no_marginal:
+            figures = marginal_figures(work, runs=args.marginal_runs)
+            for line in _markdown(figures, "Marginal ingest: 2,000 reports minus 50"):
+                print(line, flush=True)
         for scale in scales:
             n_series, years = (int(part) for part in scale.lower().split("x"))
             # The simple way takes minutes beyond a few thousand reports: measure its rate
@@ -421,6 +478,12 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         if args.keep is None:
             shutil.rmtree(work, ignore_errors=True)
+    if not args.no_pdf:
+        _script("pdf_reader.py")
+        _script("pdf_reader.py", "--word-processor")
+    if not args.no_hostile:
+        _script("hostile.py")
+    print(f"load average {_load()} at the end")
     return 0
 
 
@@ -429,3 +492,7 @@ def _memory_gb() -> float:
         return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 1e9
     except (ValueError, OSError):
         return float("nan")
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
