@@ -127,6 +127,7 @@ class Indicator:
     excluded_before: Words
     excluded_after: Words
     excluded_next: Words
+    excluded_in_sentence: Words
     excluded_following: Words
     dimension: str
     dimension_countries: frozenset[str]
@@ -389,6 +390,7 @@ _INDICATOR_KEYS = {
     "excluded_before": list,
     "excluded_after": list,
     "excluded_next": list,
+    "excluded_in_sentence": list,
     "excluded_following": list,
     "dimension": str,
     "dimension_countries": list,
@@ -575,6 +577,7 @@ def _indicator(
         excluded_before=words("excluded_before"),
         excluded_after=words("excluded_after"),
         excluded_next=words("excluded_next"),
+        excluded_in_sentence=words("excluded_in_sentence"),
         excluded_following=words("excluded_following"),
         dimension=dimension,
         dimension_countries=frozenset(dims),

@@ -373,6 +373,11 @@ def _decide(
         return None
     if indicator.excluded_next.starts(text, candidate.end):
         return None
+    # From the number before it in its sentence (or the sentence's start), across 、:
+    # 年初からの累計では、4,800人 is the year's total.
+    since = (max(s_start, candidate.previous_end), candidate.start)
+    if _scope_has(indicator.excluded_in_sentence, masked, *since, negations):
+        return None
     if _part_of_earlier(indicator, item, candidate, negations):
         return None
     if indicator.daily_excluded and _stated_for_one_day(text, *before):
