@@ -628,12 +628,10 @@ _EVENTS_WHERE = """
 
 def _text_search(text: str | None) -> tuple[str, str]:
     """For a normalised search: the CTE to add after the scope, and the condition on
-    the events ``e``. Two characters or more go through the index; one reads the text."""
+    the events ``e`` (through the index; see :mod:`indicators.store.search`)."""
     if text is None:
         return "", ""
-    if len(text) >= 2:
-        return f",{search.MATCHED}", "\n      AND e.event_id IN (SELECT event_id FROM matched)"
-    return "", "\n      AND contains(e.search_text, $text)"
+    return f",{search.matched_cte(text)}", "\n      AND e.event_id IN (SELECT event_id FROM matched)"
 
 
 def _event_params(
@@ -645,15 +643,12 @@ def _event_params(
     text: str | None,
 ) -> dict[str, Any]:
     normalised = normalise_search(text)
-    grams, offsets = search.query_grams(normalised or "")
     return {
         **_scope(series, include_sample),
         "start": start,
         "end": end,
         "sections": None if sections is None else list(sections),
         "text": normalised,
-        "grams": grams,
-        "offsets": offsets,
     }
 
 

@@ -258,6 +258,7 @@ def write(
             outcomes, rows, replaced = _decide(con, chunks, failures, now, by)
             if replaced:
                 con.register("replaced_ids", pa.table({"report_id": sorted(set(replaced))}))
+                con.execute(search.UNINDEX_SQL)  # while the old events still name them
                 for table in tables.CONTENT:
                     con.execute(f"DELETE FROM {table} WHERE report_id IN (FROM replaced_ids)")
                 con.unregister("replaced_ids")
