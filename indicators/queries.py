@@ -631,7 +631,10 @@ def _text_search(text: str | None) -> tuple[str, str]:
     the events ``e`` (through the index; see :mod:`indicators.store.search`)."""
     if text is None:
         return "", ""
-    return f",{search.matched_cte(text)}", "\n      AND e.event_id IN (SELECT event_id FROM matched)"
+    return (
+        f",{search.matched_cte(text)}",
+        "\n      AND e.event_id IN (SELECT event_id FROM matched)",
+    )
 
 
 def _event_params(

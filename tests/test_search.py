@@ -7,9 +7,11 @@ import random
 import shutil
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from indicators import ingest, queries, store
+from indicators.store import search
 
 REPORTS = Path(__file__).parent / "reports"
 REAL = REPORTS / "belarus-weekly-2023-11-30.txt"
@@ -77,3 +79,68 @@ def test_a_replaced_report_is_found_by_its_new_text_only(
     assert _found(filled, "1450") == set()
     assert len(_found(filled, "1,451")) == 1
     assert queries.events_count(filled, **ALL, text="政治犯") == len(_scanned(filled, "政治犯"))
+
+
+def _stale_and_expected(db: store.Location) -> tuple[int, int, int]:
+    """Index rows that name no stored event, index rows, and the rows the stored texts
+    need (one per character that is not a line break)."""
+    [(stale, indexed, needed)] = store.query(
+        db,
+        """SELECT (SELECT count(*) FROM event_postings
+                   WHERE code >> 20 NOT IN (SELECT event_id FROM events)),
+                  (SELECT count(*) FROM event_postings),
+                  (SELECT sum(length(search_text) - length(replace(search_text, chr(10), '')))
+                   FROM events)""",
+    ).itertuples(index=False)
+    lengths = store.query(db, "SELECT sum(length(search_text)) AS n FROM events")["n"].iloc[0]
+    return int(stale), int(indexed), int(lengths) - int(needed)
+
+
+def test_a_replaced_report_leaves_no_index_rows_behind(
+    filled: store.Location, tmp_path: Path
+) -> None:
+    stale, indexed, needed = _stale_and_expected(filled)
+    assert (stale, indexed) == (0, needed)
+    for version in (2, 3):  # corrected twice: each replacement removes the one before
+        corrected = tmp_path / f"v{version}" / REAL.name
+        corrected.parent.mkdir()
+        text = REAL.read_text("utf-8").replace("1,450人", f"1,45{version}人")
+        corrected.write_text(text.replace("ルカシェンコ", "ルカシェンコ氏"), "utf-8")
+        [outcome] = ingest.ingest(filled, [corrected], workers=1).outcomes
+        assert outcome.action == "replaced"
+        stale, indexed, needed = _stale_and_expected(filled)
+        assert (stale, indexed) == (0, needed)
+        assert len(_found(filled, f"1,45{version}")) == 1
+    assert _found(filled, "1452") == set()
+    assert _found(filled, "シェンコ氏") == _scanned(filled, "シェンコ氏") != set()
+
+
+def test_one_character_goes_through_the_index_even_at_the_end_of_a_text(
+    filled: store.Location,
+) -> None:
+    """The last character of a line and of a text starts no bigram of two letters: the
+    index pairs it with the line break, so a one-character search still finds it."""
+    last = store.query(filled, "SELECT DISTINCT right(search_text, 1) AS c FROM events")["c"]
+    for char in [c for c in last if c.strip()][:10]:  # (a text may end in a line break)
+        assert _found(filled, char) == _scanned(filled, char), char
+
+
+def test_a_store_of_schema_6_gets_the_new_index_from_its_rows(tmp_path: Path) -> None:
+    """The list index of schema 6 is dropped and the events are indexed anew."""
+    db = tmp_path / "six.duckdb"
+    with duckdb.connect(str(db)) as con:
+        con.execute("CREATE TABLE schema_version (version INTEGER, applied_at TIMESTAMP)")
+        for version, migration in enumerate(store.MIGRATIONS[:6], start=1):
+            con.execute(migration)
+            con.execute("INSERT INTO schema_version VALUES (?, now())", [version])
+        con.execute(
+            "INSERT INTO events VALUES (1, 0, '内政', 'CSTO首脳会合', '・合意1450人', "
+            "['2023-11-20'::DATE], ['Pozirk'], '2023-11-20', NULL, NULL, "
+            "'csto首脳会合\n・合意1450人\npozirk', 1)"
+        )
+    store.ensure_db(db)
+    tables = set(store.query(db, "SELECT table_name FROM duckdb_tables()")["table_name"])
+    assert "event_grams" not in tables
+    assert _stale_and_expected(db) == (0, 22, 22)
+    found = store.query(db, f"WITH {search.matched_cte('合意1450')} SELECT * FROM matched")
+    assert list(found["event_id"]) == [1]
