@@ -7,9 +7,11 @@ import random
 import shutil
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from indicators import ingest, queries, store
+from indicators.store import search
 
 REPORTS = Path(__file__).parent / "reports"
 REAL = REPORTS / "belarus-weekly-2023-11-30.txt"
@@ -79,49 +81,66 @@ def test_a_replaced_report_is_found_by_its_new_text_only(
     assert queries.events_count(filled, **ALL, text="政治犯") == len(_scanned(filled, "政治犯"))
 
 
-def test_the_writers_index_rows_are_the_sql_index(tmp_path: Path) -> None:
-    """search.index_rows (numpy, what the writer inserts) gives row for row what
-    search.index_sql (the migration's backfill) gives, on real and crafted texts,
-    with line breaks, one-character texts, NULLs and characters beyond the BMP."""
-    import duckdb
-    import pyarrow as pa
-
-    from indicators.read import decode
-    from indicators.store import search
-
-    texts: list[str | None] = [decode(p.read_bytes()) for p in sorted(REPORTS.glob("*.txt"))[:12]]
-    texts += ["a", "", "x\ny", "𠮷野家の1,450人\n\n𠮷", None]
-    events = pa.table(
-        {
-            "event_id": pa.array([5 + 3 * i for i in range(len(texts))], pa.int64()),
-            "search_text": pa.array(texts, pa.string()),
-        }
-    )
-    con = duckdb.connect()
-    con.execute("CREATE TABLE event_grams (gram VARCHAR, codes BIGINT[])")
-    con.register("incoming", events)
-    con.execute(search.index_sql("incoming"))
-    want = con.execute("SELECT gram, codes FROM event_grams").fetchall()
-    got = search.index_rows(events)
-    assert list(zip(got["gram"].to_pylist(), got["codes"].to_pylist(), strict=True)) == want
-    assert search.index_rows(events.slice(0, 0)).num_rows == 0
+def _stale_and_expected(db: store.Location) -> tuple[int, int, int]:
+    """Index rows that name no stored event, index rows, and the rows the stored texts
+    need (one per character that is not a line break)."""
+    [(stale, indexed, needed)] = store.query(
+        db,
+        """SELECT (SELECT count(*) FROM event_postings
+                   WHERE code >> 20 NOT IN (SELECT event_id FROM events)),
+                  (SELECT count(*) FROM event_postings),
+                  (SELECT sum(length(search_text) - length(replace(search_text, chr(10), '')))
+                   FROM events)""",
+    ).itertuples(index=False)
+    lengths = store.query(db, "SELECT sum(length(search_text)) AS n FROM events")["n"].iloc[0]
+    return int(stale), int(indexed), int(lengths) - int(needed)
 
 
-def test_index_rows_beyond_65535_distinct_bigrams() -> None:
-    """More distinct bigrams than 16 bits number (the sort's other path)."""
-    import duckdb
-    import pyarrow as pa
+def test_a_replaced_report_leaves_no_index_rows_behind(
+    filled: store.Location, tmp_path: Path
+) -> None:
+    stale, indexed, needed = _stale_and_expected(filled)
+    assert (stale, indexed) == (0, needed)
+    for version in (2, 3):  # corrected twice: each replacement removes the one before
+        corrected = tmp_path / f"v{version}" / REAL.name
+        corrected.parent.mkdir()
+        text = REAL.read_text("utf-8").replace("1,450人", f"1,45{version}人")
+        corrected.write_text(text.replace("ルカシェンコ", "ルカシェンコ氏"), "utf-8")
+        [outcome] = ingest.ingest(filled, [corrected], workers=1).outcomes
+        assert outcome.action == "replaced"
+        stale, indexed, needed = _stale_and_expected(filled)
+        assert (stale, indexed) == (0, needed)
+        assert len(_found(filled, f"1,45{version}")) == 1
+    assert _found(filled, "1452") == set()
+    assert _found(filled, "シェンコ氏") == _scanned(filled, "シェンコ氏") != set()
 
-    from indicators.store import search
 
-    rng = random.Random(5)
-    text = "".join(chr(rng.randrange(0x4E00, 0x9FFF)) for _ in range(75_000))
-    events = pa.table({"event_id": pa.array([1, 2], pa.int64()), "search_text": [text, text[:9]]})
-    con = duckdb.connect()
-    con.execute("CREATE TABLE event_grams (gram VARCHAR, codes BIGINT[])")
-    con.register("incoming", events)
-    con.execute(search.index_sql("incoming"))
-    want = con.execute("SELECT gram, codes FROM event_grams").fetchall()
-    got = search.index_rows(events)
-    assert got.num_rows > 65_535
-    assert list(zip(got["gram"].to_pylist(), got["codes"].to_pylist(), strict=True)) == want
+def test_one_character_goes_through_the_index_even_at_the_end_of_a_text(
+    filled: store.Location,
+) -> None:
+    """The last character of a line and of a text starts no bigram of two letters: the
+    index pairs it with the line break, so a one-character search still finds it."""
+    last = store.query(filled, "SELECT DISTINCT right(search_text, 1) AS c FROM events")["c"]
+    for char in [c for c in last if c.strip()][:10]:  # (a text may end in a line break)
+        assert _found(filled, char) == _scanned(filled, char), char
+
+
+def test_a_store_of_schema_6_gets_the_new_index_from_its_rows(tmp_path: Path) -> None:
+    """The list index of schema 6 is dropped and the events are indexed anew."""
+    db = tmp_path / "six.duckdb"
+    with duckdb.connect(str(db)) as con:
+        con.execute("CREATE TABLE schema_version (version INTEGER, applied_at TIMESTAMP)")
+        for version, migration in enumerate(store.MIGRATIONS[:6], start=1):
+            con.execute(migration)
+            con.execute("INSERT INTO schema_version VALUES (?, now())", [version])
+        con.execute(
+            "INSERT INTO events VALUES (1, 0, '内政', 'CSTO首脳会合', '・合意1450人', "
+            "['2023-11-20'::DATE], ['Pozirk'], '2023-11-20', NULL, NULL, "
+            "'csto首脳会合\n・合意1450人\npozirk', 1)"
+        )
+    store.ensure_db(db)
+    tables = set(store.query(db, "SELECT table_name FROM duckdb_tables()")["table_name"])
+    assert "event_grams" not in tables
+    assert _stale_and_expected(db) == (0, 22, 22)
+    found = store.query(db, f"WITH {search.matched_cte('合意1450')} SELECT * FROM matched")
+    assert list(found["event_id"]) == [1]

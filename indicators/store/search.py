@@ -5,14 +5,25 @@ canonical form as a query: NFKC (so full-width and half-width letters, digits an
 are one), lower-cased, and without the separators inside numbers (so ``1450`` finds
 ``1,450`` and ``1,450`` finds ``1450``).
 
-The index holds, for every two-character sequence (bigram) of that text, where it
-occurs: a code ``event_id << 20 | position`` per occurrence, one row per bigram and
-write transaction (``event_grams``). A query of two or more characters is the bigrams
-at offsets 0, 2, 4, ... (and the last one), which together cover every character; an
-event matches where all of them occur at ``start + offset`` for one ``start``: the
-exact substring, found without reading the text. A one-character query reads the text.
-Japanese has no spaces between words, so a word index (DuckDB's fts extension splits
-on whitespace) would need a morphological analyser and would still miss substrings.
+The index (``event_postings``) holds one row per character of that text: the
+character and the one after it packed in an integer (``gram``, the bigram; a line's last
+character is paired with the line break), and where it stands (``code``, ``event_id <<
+20 | position``). Rows are written sorted by ``(gram, code)``, so the rows of one bigram
+lie together and a lookup is a range scan that the column statistics (DuckDB's zone
+maps, Parquet's row-group statistics on a DuckLake) narrow to a few blocks.
+
+A query of two or more characters is the bigrams at offsets 0, 2, 4, ... (and the last
+one), which together cover every character. An event matches where all of them stand at
+``start + offset`` for one ``start``: one join per bigram on ``code - offset``, so the
+positions do the verification and no text is read. A one-character query is the range
+of bigrams that start with it (every character starts one). Japanese has no spaces
+between words, so a word index (DuckDB's fts extension splits on whitespace) would need
+a morphological analyser and would still miss substrings.
+
+The previous index (schema 6, ``event_grams``) kept one row per bigram and write
+transaction with a list of codes; a lookup joined the query's bigrams (a parameter) to
+it, which gave DuckDB no constant to prune by, so every search read the whole list
+column (73 million codes at 52,000 reports): 0.22 s of a 0.29 s count.
 """
 
 from __future__ import annotations
@@ -24,9 +35,12 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-#: Positions within an event's text take the low bits of a code; text beyond this many
-#: characters is searched by nobody's query in practice and is left out of the index.
+#: Positions take the low bits of a code. Text beyond 2**19 characters is not indexed,
+#: so that ``code - offset`` (offset below 2**19) never reaches the previous event.
 POSITION_BITS = 20
+MAX_POSITION = (1 << (POSITION_BITS - 1)) - 1
+#: A character code (at most U+10FFFF) takes 21 bits; a bigram is two of them.
+CHAR_BITS = 21
 _NUMBER_SEPARATOR = re.compile(r"(\d),(\d)")
 
 
@@ -48,6 +62,15 @@ def search_text(headline: str, body: str, sources: Sequence[str]) -> str:
     return strip_separators(f"{headline}\n{body}\n{' '.join(sources)}".lower())
 
 
+def gram_code(pair: str) -> int:
+    """Two characters as the index stores them.
+
+    >>> gram_code("大使") == (ord("大") << 21) | ord("使")
+    True
+    """
+    return (ord(pair[0]) << CHAR_BITS) | ord(pair[1])
+
+
 def query_grams(text: str) -> tuple[list[str], list[int]]:
     """The bigrams of a (normalised) query that cover it, with their offsets.
 
@@ -66,86 +89,87 @@ def query_grams(text: str) -> tuple[list[str], list[int]]:
 
 def index_sql(source: str) -> str:
     """The statement that indexes the events of ``source`` (a table or registered
-    relation with ``event_id`` and ``search_text``): one row per bigram, sorted codes.
+    relation with ``event_id`` and ``search_text``): one row per character, sorted.
 
-    Bigrams across a line break are left out (a query is one line).
+    The text gets a line break at its end, so that its last character too starts a
+    bigram; bigrams that start with a line break are left out (a query is one line).
     """
-    limit = (1 << POSITION_BITS) - 1
     return f"""
-    INSERT INTO event_grams (gram, codes)
-    SELECT gram, list(code ORDER BY code) FROM (
-        SELECT substr(search_text, pos, 2) AS gram,
-               (event_id << {POSITION_BITS}) + pos AS code
-        FROM (SELECT event_id, search_text,
-                     unnest(range(1, least(length(search_text), {limit}))) AS pos
-              FROM {source} WHERE search_text IS NOT NULL)
-    )
-    WHERE NOT contains(gram, chr(10))
-    GROUP BY gram ORDER BY gram
+    INSERT INTO event_postings (gram, code)
+    SELECT (unicode(substr(t, pos, 1))::BIGINT << {CHAR_BITS})
+               | unicode(substr(t, pos + 1, 1)) AS gram,
+           (event_id << {POSITION_BITS}) | pos AS code
+    FROM (SELECT event_id, search_text || chr(10) AS t,
+                 unnest(range(1, least(length(search_text), {MAX_POSITION}) + 1)) AS pos
+          FROM {source} WHERE search_text IS NOT NULL)
+    WHERE substr(t, pos, 1) <> chr(10)
+    ORDER BY gram, code
     """
-
-
-#: The events (their ids) whose text contains the query: ``$grams`` and ``$offsets``
-#: from :func:`query_grams`. Stale codes of replaced reports name event ids that no
-#: longer exist, and fall away when joined with the events.
-MATCHED = f"""
-matched AS (
-    SELECT DISTINCT start >> {POSITION_BITS} AS event_id FROM (
-        SELECT start FROM (
-            SELECT unnest(g.codes) - (q.off + 1) AS start
-            FROM event_grams g
-            JOIN (SELECT unnest($grams) AS gram, unnest($offsets) AS off) q USING (gram)
-        )
-        GROUP BY start HAVING count(*) = len($grams)
-    )
-)"""
 
 
 def index_rows(events: pa.Table) -> pa.Table:
     """The rows :func:`index_sql` inserts for ``events`` (``event_id``, ``search_text``),
-    computed in numpy instead of SQL: the same grams, codes and order, at a fraction of
-    the cost (the writer's largest one at real report size).
+    in the same order, computed in numpy: the SQL's unnest costs more than everything
+    else the writer does at real report size.
 
-    Every character is a UTF-32 code point; a bigram is the pair of neighbours within
-    one event's text. A stable sort by bigram keeps each bigram's codes in the order
-    they were made, which is ascending (events in id order, positions ascending).
+    Each text gets a line break at its end; position ``pos`` (from 1) of a text pairs
+    its character ``pos`` with the next one, for ``pos`` up to the text's length (and
+    :data:`MAX_POSITION`), a line break as the first character left out.
     """
-    schema = pa.schema([("gram", pa.string()), ("codes", pa.list_(pa.int64()))])
+    schema = pa.schema([("gram", pa.int64()), ("code", pa.int64())])
     valid = events.filter(pc.is_valid(events["search_text"]))
-    ids = np.asarray(valid["event_id"].to_numpy(zero_copy_only=False), dtype=np.int64)
     texts = valid["search_text"].to_pylist()
     if not texts:
         return schema.empty_table()
-    # One separator between texts, so that no bigram spans two events. Arrays are as
-    # narrow as they can be: a batch of 2,000 real-size reports has 7.5 M characters.
-    joined = ("\n".join(texts) + "\n").encode("utf-32-le")
-    points = np.frombuffer(joined, dtype=np.uint32)
-    lengths = np.fromiter(map(len, texts), dtype=np.int32, count=len(texts))
-    starts = np.concatenate(([0], np.cumsum(lengths + 1, dtype=np.int64)[:-1]))
-    owner = np.repeat(np.arange(len(texts), dtype=np.int32), lengths + 1)[:-1]
-    position = (np.arange(len(points) - 1, dtype=np.int64) - starts[owner] + 1).astype(np.int32)
-    limit = (1 << POSITION_BITS) - 1
-    first, second = points[:-1], points[1:]
-    keep = (first != 10) & (second != 10)
-    # substr(text, pos, 2) for pos < least(length, limit); a pair needs pos < length
-    keep &= position < np.minimum(lengths[owner], limit)
-    keys = (first[keep].astype(np.uint64) << np.uint64(21)) | second[keep]
-    codes = (ids[owner[keep]] << POSITION_BITS) + position[keep]
-    del joined, points, owner, position, keep, first, second
-    # Bigrams as dense numbers ranked by bigram, then a stable sort by rank (a radix
-    # sort while they fit in 16 bits, as they do for a batch of reports of one series).
-    encoded = pc.dictionary_encode(pa.array(keys, pa.uint64()))
-    distinct = encoded.dictionary.to_numpy()
-    by_gram = np.argsort(distinct)
-    narrow = np.uint16 if len(distinct) <= np.iinfo(np.uint16).max else np.int32
-    rank = np.empty(len(distinct), dtype=narrow)
-    rank[by_gram] = np.arange(len(distinct), dtype=narrow)
-    ranks = rank[encoded.indices.to_numpy()]
-    del encoded, keys
-    order = np.argsort(ranks, kind="stable")
-    counts = np.bincount(ranks, minlength=len(distinct))
-    offsets = np.concatenate(([0], np.cumsum(counts))).astype(np.int32)
-    mask = (1 << 21) - 1
-    grams = [chr(int(k) >> 21) + chr(int(k) & mask) for k in distinct[by_gram]]
-    lists = pa.ListArray.from_arrays(pa.array(offsets), pa.array(codes[order], pa.int64()))
-    return pa.table([pa.array(grams, pa.string()), lists], schema=schema)
+    ids = np.asarray(valid["event_id"].to_numpy(zero_copy_only=False), dtype=np.int64)
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    points = np.frombuffer(("\n".join(texts) + "\n").encode("utf-32-le"), dtype=np.uint32)
+    starts = np.concatenate(([0], np.cumsum(lengths + 1)[:-1]))
+    owner = np.repeat(np.arange(len(texts)), lengths + 1)
+    pos = np.arange(len(points), dtype=np.int64) - starts[owner] + 1  # from 1; the \n last
+    keep = (pos <= np.minimum(lengths, MAX_POSITION)[owner]) & (points != 10)
+    at = np.flatnonzero(keep)
+    grams = (points[at].astype(np.int64) << CHAR_BITS) | points[at + 1].astype(np.int64)
+    codes = (ids[owner[at]] << POSITION_BITS) | pos[at]
+    order = np.lexsort((codes, grams))
+    return pa.table([pa.array(grams[order]), pa.array(codes[order])], schema=schema)
+
+
+#: Removes the index rows of the events of the reports in ``replaced_ids`` (run before
+#: those events are deleted).
+UNINDEX_SQL = f"""
+    DELETE FROM event_postings WHERE code >> {POSITION_BITS} IN (
+        SELECT event_id FROM events WHERE report_id IN (FROM replaced_ids))
+"""
+
+
+def matched_cte(text: str) -> str:
+    """The CTE ``matched``: the ids of the events whose text contains ``text`` (normalised,
+    not empty). The bigrams are written into the SQL as integer literals (never text
+    from the user), so that each lookup is a constant filter DuckDB prunes by.
+
+    >>> print(matched_cte("党"))  # doctest: +NORMALIZE_WHITESPACE
+    matched AS (SELECT DISTINCT p0.code >> 20 AS event_id FROM event_postings p0
+        WHERE p0.gram BETWEEN 43675287552 AND 43677384703)
+    >>> print(matched_cte("大統領"))  # doctest: +NORMALIZE_WHITESPACE
+    matched AS (SELECT DISTINCT p0.code >> 20 AS event_id FROM event_postings p0
+        JOIN event_postings p1 ON p1.gram = 67345881112 AND p1.code - 1 = p0.code
+        WHERE p0.gram = 47863332209)
+    """
+    grams, offsets = query_grams(text)
+    if not grams:  # one character: every bigram that starts with it
+        low = ord(text) << CHAR_BITS
+        where = f"p0.gram BETWEEN {low} AND {low | ((1 << CHAR_BITS) - 1)}"
+        joins = ""
+    else:
+        where = f"p0.gram = {gram_code(grams[0])}"
+        joins = "".join(
+            f"\n    JOIN event_postings p{i} ON p{i}.gram = {gram_code(gram)}"
+            f" AND p{i}.code - {offset} = p0.code"
+            for i, (gram, offset) in enumerate(zip(grams, offsets, strict=True))
+            if i
+        )
+    return (
+        f"matched AS (SELECT DISTINCT p0.code >> {POSITION_BITS} AS event_id"
+        f" FROM event_postings p0{joins}\n    WHERE {where})"
+    )

@@ -71,6 +71,11 @@ class Table:
     unique: tuple[str, ...] = ()
     #: the store's own bookkeeping, not data (left out of row counts)
     internal: bool = False
+    #: the schema version whose migration drops the table (None: it is current)
+    dropped: int | None = None
+    #: the order a DuckLake keeps its files in (``SET SORTED BY``: compaction and
+    #: inserts write sorted files, so column statistics prune lookups)
+    sorted_by: str | None = None
 
     def __post_init__(self) -> None:
         # ALTER TABLE appends: a column added later must come after the older ones, and
@@ -243,6 +248,19 @@ TABLES: tuple[Table, ...] = (
         ),
         since=6,
         internal=True,
+        dropped=8,  # replaced by event_postings: see indicators.store.search
+    ),
+    # 8: the search index, one row per character (indicators.store.search), written
+    # with the events and sorted, so that a bigram's rows are one range
+    Table(
+        "event_postings",
+        (
+            Column("gram", "BIGINT", True, since=8, comment="two characters, 21 bits each"),
+            Column("code", "BIGINT", True, since=8, comment="event_id << 20 | position"),
+        ),
+        since=8,
+        internal=True,
+        sorted_by="gram, code",
     ),
 )
 
@@ -260,24 +278,35 @@ BACKFILLS: dict[int, str] = {
     FROM (SELECT report_id, event_seq,
                  row_number() OVER (ORDER BY report_id, event_seq) AS id FROM events) numbered
     WHERE events.report_id = numbered.report_id AND events.event_seq = numbered.event_seq;
-    """
-    + search.index_sql("events")
-    + ";",
+    """,
+    # (schema 6 built event_grams here; 8 drops it and indexes the events anew)
+    8: search.index_sql("events") + ";",
 }
 
-BY_NAME = {table.name: table for table in TABLES}
+BY_NAME = {table.name: table for table in TABLES if table.dropped is None}
 #: Tables of data (what row counts report).
-DATA = tuple(table.name for table in TABLES if not table.internal)
+DATA = tuple(table.name for table in TABLES if not table.internal and table.dropped is None)
 #: Tables written per report (the ingest log is written per file).
 CONTENT = ("reports", "events", "observations", "quantities")
 SCHEMA_VERSION = max(
-    [column.since for table in TABLES for column in table.columns] + list(BACKFILLS)
+    [column.since for table in TABLES for column in table.columns]
+    + [table.dropped for table in TABLES if table.dropped is not None]
+    + list(BACKFILLS)
 )
 
 
 def migration(version: int, *, constraints: bool) -> str:
-    """The SQL that brings a database from ``version - 1`` to ``version``."""
-    statements = [t.create(constraints=constraints) for t in TABLES if t.since == version]
+    """The SQL that brings a database from ``version - 1`` to ``version``.
+
+    ``constraints`` is true for a DuckDB file; without them (a DuckLake), tables with a
+    sort order get it set.
+    """
+    statements = [f"DROP TABLE IF EXISTS {t.name};" for t in TABLES if t.dropped == version]
+    for table in TABLES:
+        if table.since == version:
+            statements.append(table.create(constraints=constraints))
+            if table.sorted_by and not constraints:
+                statements.append(f"ALTER TABLE {table.name} SET SORTED BY ({table.sorted_by});")
     statements += [sql for table in TABLES for sql in table.added(version)]
     if version in BACKFILLS:
         statements.append(BACKFILLS[version].strip())

@@ -258,6 +258,7 @@ def write(
             outcomes, rows, replaced = _decide(con, chunks, failures, now, by)
             if replaced:
                 con.register("replaced_ids", pa.table({"report_id": sorted(set(replaced))}))
+                con.execute(search.UNINDEX_SQL)  # while the old events still name them
                 for table in tables.CONTENT:
                     con.execute(f"DELETE FROM {table} WHERE report_id IN (FROM replaced_ids)")
                 con.unregister("replaced_ids")
@@ -267,7 +268,7 @@ def write(
             if rows["events"].num_rows:
                 # The search index in numpy: the SQL of search.index_sql costs more
                 # than everything else the writer does (see BENCHMARKS.md).
-                _insert(con, "event_grams", search.index_rows(rows["events"]))
+                _insert(con, "event_postings", search.index_rows(rows["events"]))
             if _before_commit is not None:
                 _before_commit()
             con.execute("COMMIT")
