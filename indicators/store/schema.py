@@ -7,7 +7,7 @@ import contextlib
 
 import duckdb
 
-from indicators.store import tables
+from indicators.store import aggregates, tables
 from indicators.store.connection import Location, StoreError, _scalar, backend, connect
 
 # Each entry migrates the schema from version i to i + 1, made from the table spec.
@@ -57,6 +57,8 @@ def migrate(con: duckdb.DuckDBPyConnection, *, constraints: bool = True) -> int:
                 "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER, applied_at TIMESTAMP)"
             )
             con.execute(tables.migration(found + 1, constraints=constraints))
+            if found + 1 == aggregates.SINCE:
+                aggregates.rebuild(con)  # the weekly values of the reports already stored
             con.execute("INSERT INTO schema_version VALUES (?, now())", [found + 1])
             con.execute("COMMIT")
         except BaseException:
