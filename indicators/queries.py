@@ -338,7 +338,7 @@ def catalog(
 ) -> pd.DataFrame:
     """What is stated: indicator x dimension x unit, with counts and first/last week."""
     sql = f"""
-        WITH {_SCOPE}, {_OBS}
+        WITH {_SCOPE}, {_OBS.format(where="")}
         SELECT indicator, nullif(dim, '') AS dimension, unit, count(*) AS n,
                min(week) AS first_week, max(week) AS last_week
         FROM obs GROUP BY indicator, dim, unit
@@ -413,28 +413,29 @@ def latest(
     stated = _stated(until=_monday(week))
     sql = f"""
         WITH {_SCOPE}, {stated},
-        ranked AS (
-            SELECT *, row_number() OVER (
-                PARTITION BY series, indicator, dim, unit ORDER BY week DESC) AS rank
-            FROM stated
+        ends AS (
+            SELECT series, indicator, dim, unit, max(week) AS week
+            FROM stated GROUP BY series, indicator, dim, unit
+        ),
+        cur AS (SELECT st.* FROM stated st JOIN ends USING (series, indicator, dim, unit, week)),
+        -- the statement before the latest, and the latest at least 4 and 52 weeks before
+        -- it: a join and a grouping each (no window over every week of every line)
+        back AS (
+            SELECT e.series, e.indicator, e.dim, e.unit, b.weeks_back,
+                   max(old.week) AS week,
+                   arg_max(old.value, old.week) AS value,
+                   arg_max(old.qualifier, old.week) AS qualifier
+            FROM ends e
+            CROSS JOIN (VALUES (0), (4), (52)) b(weeks_back)
+            JOIN stated old ON old.series = e.series AND old.indicator = e.indicator
+                 AND old.dim = e.dim AND old.unit = e.unit
+                 AND (old.week < e.week AND old.week <= e.week - to_days(7 * b.weeks_back))
+            GROUP BY ALL
         ),
         last_report AS (
             SELECT series, max({_REPORT_WEEK}) AS last_report_week,
                    max(published) AS last_published
             FROM scope GROUP BY series
-        ),
-        back AS (
-            SELECT cur.series, cur.indicator, cur.dim, cur.unit, b.weeks_back,
-                   arg_max(old.week, old.week) AS week,
-                   arg_max(old.value, old.week) AS value,
-                   arg_max(old.qualifier, old.week) AS qualifier
-            FROM ranked cur
-            CROSS JOIN (VALUES (4), (52)) b(weeks_back)
-            JOIN ranked old ON old.series = cur.series AND old.indicator = cur.indicator
-                 AND old.dim = cur.dim AND old.unit = cur.unit
-                 AND old.week <= cur.week - to_days(7 * b.weeks_back)
-            WHERE cur.rank = 1
-            GROUP BY ALL
         )
         SELECT cur.series, cur.is_sample, cur.indicator, nullif(cur.dim, '') AS dimension,
                cur.unit, cur.week, strftime(cur.week, '%Y-%m-%d') AS week_iso,
@@ -447,15 +448,14 @@ def latest(
                b52.qualifier AS back52_qualifier,
                lr.last_report_week, lr.last_published,
                (datediff('day', cur.week, lr.last_report_week) // 7)::INTEGER AS weeks_since
-        FROM ranked cur
-        LEFT JOIN ranked prev ON prev.series = cur.series AND prev.indicator = cur.indicator
-             AND prev.dim = cur.dim AND prev.unit = cur.unit AND prev.rank = 2
+        FROM cur
+        LEFT JOIN back prev ON prev.series = cur.series AND prev.indicator = cur.indicator
+             AND prev.dim = cur.dim AND prev.unit = cur.unit AND prev.weeks_back = 0
         LEFT JOIN back b4 ON b4.series = cur.series AND b4.indicator = cur.indicator
              AND b4.dim = cur.dim AND b4.unit = cur.unit AND b4.weeks_back = 4
         LEFT JOIN back b52 ON b52.series = cur.series AND b52.indicator = cur.indicator
              AND b52.dim = cur.dim AND b52.unit = cur.unit AND b52.weeks_back = 52
         JOIN last_report lr ON lr.series = cur.series
-        WHERE cur.rank = 1
         ORDER BY cur.is_sample, cur.series, list_position($order, cur.indicator),
                  cur.dim, cur.unit DESC
     """
