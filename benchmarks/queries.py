@@ -30,9 +30,9 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from indicators import queries, store  # noqa: E402
-from indicators.display import default_display  # noqa: E402
-from indicators.store import connection, extensions  # noqa: E402
+from indicators import queries, store
+from indicators.display import default_display
+from indicators.store import connection, extensions
 
 MAX_CHART_SERIES = 6  # app_pages.common.MAX_CHART_SERIES (the library does not import it)
 WEEKS_SHOWN = 52  # app_pages.overview.WEEKS_SHOWN
@@ -99,18 +99,28 @@ def page_queries(db: Path) -> list[tuple[str, Callable[[], Any]]]:
         (
             "trends: chart (first indicator, 4-week mean)",
             partial(
-                queries.weekly, db, str(first["indicator"]), **charts, units=[first["unit"]],
-                start=low, end=high, transform="rolling4",
+                queries.weekly,
+                db,
+                str(first["indicator"]),
+                **charts,
+                units=[first["unit"]],
+                start=low,
+                end=high,
+                transform="rolling4",
             ),
-        ),  # fmt: skip
+        ),
         (
             "trends: relevant events",
             partial(
-                queries.relevant_events, db, **scope, start=low, end=high,
+                queries.relevant_events,
+                db,
+                **scope,
+                start=low,
+                end=high,
                 sections=list(rule.sections) if rule else [],
                 words=list(rule.words) if rule else [],
             ),
-        ),  # fmt: skip
+        ),
         (
             "trends: evidence of a point",
             partial(queries.evidence, db, str(first["indicator"]), high, **charts),
