@@ -135,8 +135,9 @@ def test_a_change_of_observation_values_is_refreshed_by_report_id(
         con.execute("BEGIN TRANSACTION")
         stale = aggregates.keys(con, changed)
         con.execute(
-            "UPDATE observations SET value = value * 2 + 1, "
-            "as_of = CASE WHEN as_of IS NULL THEN NULL ELSE as_of - 7 END "
+            # new values, all counted in one week long before (the weeks they leave
+            # are known only from the keys taken before the change)
+            "UPDATE observations SET value = value * 2 + 1, period_start = DATE '2019-01-07' "
             f"WHERE report_id IN ({', '.join(map(str, changed))})"
         )
         rebuilt = aggregates.refresh(con, changed, stale=stale)
