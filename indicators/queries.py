@@ -75,16 +75,16 @@ obs AS (
            list_contains($summed, o.indicator) AS summed,
            CASE WHEN $by_dimension OR NOT list_contains($summed, o.indicator)
                 THEN coalesce(o.dimension, '') ELSE '' END AS dim
-    FROM observations o JOIN scope s USING (report_id)
+    FROM observations o JOIN scope s USING (report_id){{join}}
     WHERE ($indicators IS NULL OR list_contains($indicators, o.indicator))
       AND ($units IS NULL OR list_contains($units, o.unit))
       AND ($dimensions IS NULL OR list_contains($dimensions, coalesce(o.dimension, '')))
-      {{where}}
+
 )"""
 
 # One value per line and week (see the module docstring for the rules), decided from the
 # observations: what the writer stores in weekly_stated (indicators.store.aggregates).
-_DIRECT = f"{_OBS.format(where='')},{aggregates.stated_ctes()}"
+_DIRECT = f"{_OBS.format(join='')},{aggregates.stated_ctes()}"
 
 # The same values as the writer decided them. As of a past week ($until), a line whose
 # value weighed a later report is decided again from the reports up to that week.
@@ -98,14 +98,16 @@ decided AS (
       AND ($units IS NULL OR list_contains($units, unit))
       AND ($dimensions IS NULL OR list_contains($dimensions, dim))
 )"""
-_IN_LATE = f"AND EXISTS (SELECT 1 FROM late l WHERE l.series = s.series AND l.week = {_OBS_WEEK})"
+_IN_LATE = f"""
+    JOIN (SELECT DISTINCT series, week FROM late) l
+      ON l.series = s.series AND l.week = {_OBS_WEEK}"""
 _LATE = f"""
 {_DECIDED},
 late AS (
     SELECT series, indicator, dim, unit, week FROM decided
     WHERE last_report_week > $until::DATE
 ),
-{_OBS.format(where=_IN_LATE)},
+{_OBS.format(join=_IN_LATE)},
 {aggregates.stated_ctes(name="redecided")},
 stated AS (
     SELECT * FROM decided WHERE last_report_week <= $until::DATE
@@ -338,7 +340,7 @@ def catalog(
 ) -> pd.DataFrame:
     """What is stated: indicator x dimension x unit, with counts and first/last week."""
     sql = f"""
-        WITH {_SCOPE}, {_OBS.format(where="")}
+        WITH {_SCOPE}, {_OBS.format(join="")}
         SELECT indicator, nullif(dim, '') AS dimension, unit, count(*) AS n,
                min(week) AS first_week, max(week) AS last_week
         FROM obs GROUP BY indicator, dim, unit
@@ -413,23 +415,19 @@ def latest(
     stated = _stated(until=_monday(week))
     sql = f"""
         WITH {_SCOPE}, {stated},
-        ends AS (
-            SELECT series, indicator, dim, unit, max(week) AS week
-            FROM stated GROUP BY series, indicator, dim, unit
-        ),
-        cur AS (SELECT st.* FROM stated st JOIN ends USING (series, indicator, dim, unit, week)),
+        ends AS (SELECT line, max(week) AS week FROM stated GROUP BY line),
+        cur AS (SELECT st.* FROM stated st JOIN ends USING (line, week)),
         -- the statement before the latest, and the latest at least 4 and 52 weeks before
         -- it: a join and a grouping each (no window over every week of every line)
         back AS (
-            SELECT e.series, e.indicator, e.dim, e.unit, b.weeks_back,
+            SELECT e.line, b.weeks_back,
                    max(old.week) AS week,
                    arg_max(old.value, old.week) AS value,
                    arg_max(old.qualifier, old.week) AS qualifier
             FROM ends e
             CROSS JOIN (VALUES (0), (4), (52)) b(weeks_back)
-            JOIN stated old ON old.series = e.series AND old.indicator = e.indicator
-                 AND old.dim = e.dim AND old.unit = e.unit
-                 AND (old.week < e.week AND old.week <= e.week - to_days(7 * b.weeks_back))
+            JOIN stated old ON old.line = e.line
+                 AND old.week < e.week AND old.week <= e.week - to_days(7 * b.weeks_back)
             GROUP BY ALL
         ),
         last_report AS (
@@ -449,12 +447,9 @@ def latest(
                lr.last_report_week, lr.last_published,
                (datediff('day', cur.week, lr.last_report_week) // 7)::INTEGER AS weeks_since
         FROM cur
-        LEFT JOIN back prev ON prev.series = cur.series AND prev.indicator = cur.indicator
-             AND prev.dim = cur.dim AND prev.unit = cur.unit AND prev.weeks_back = 0
-        LEFT JOIN back b4 ON b4.series = cur.series AND b4.indicator = cur.indicator
-             AND b4.dim = cur.dim AND b4.unit = cur.unit AND b4.weeks_back = 4
-        LEFT JOIN back b52 ON b52.series = cur.series AND b52.indicator = cur.indicator
-             AND b52.dim = cur.dim AND b52.unit = cur.unit AND b52.weeks_back = 52
+        LEFT JOIN back prev ON prev.line = cur.line AND prev.weeks_back = 0
+        LEFT JOIN back b4 ON b4.line = cur.line AND b4.weeks_back = 4
+        LEFT JOIN back b52 ON b52.line = cur.line AND b52.weeks_back = 52
         JOIN last_report lr ON lr.series = cur.series
         ORDER BY cur.is_sample, cur.series, list_position($order, cur.indicator),
                  cur.dim, cur.unit DESC
@@ -481,13 +476,10 @@ def history(
     stated = _stated(until=_monday(week))
     sql = f"""
         WITH {_SCOPE}, {stated},
-        last AS (
-            SELECT series, indicator, dim, unit, max(week) AS last_week
-            FROM stated GROUP BY ALL
-        )
+        last AS (SELECT line, max(week) AS last_week FROM stated GROUP BY line)
         SELECT st.series, st.is_sample, st.indicator, nullif(st.dim, '') AS dimension,
                st.unit, st.week, st.value, st.qualifier
-        FROM stated st JOIN last USING (series, indicator, dim, unit)
+        FROM stated st JOIN last USING (line)
         WHERE st.week > last.last_week - to_days(7 * $weeks::INTEGER)
         ORDER BY st.series, st.indicator, st.dim, st.unit, st.week
     """
@@ -526,6 +518,7 @@ def period_sums(
         flows AS (
             SELECT series, is_sample, indicator, dim, unit, week, value, qualifier, n_obs
             FROM stated WHERE list_contains($flows, indicator)
+                AND week >= date_trunc('year', $week::DATE) AND week <= $week::DATE
         )
         SELECT f.series, bool_or(f.is_sample) AS is_sample, f.indicator,
                nullif(f.dim, '') AS dimension, f.unit, p.period,
@@ -577,12 +570,14 @@ def sparklines(
     sql = f"""
         WITH {_SCOPE}, {_stated()},
         lines AS (
-            SELECT series, indicator, dim, unit, bool_or(is_sample) AS is_sample,
+            SELECT line, any_value(series) AS series, any_value(indicator) AS indicator,
+                   any_value(dim) AS dim, any_value(unit) AS unit,
+                   bool_or(is_sample) AS is_sample,
                    min(week) AS first_week, max(week) AS last_week
-            FROM stated GROUP BY series, indicator, dim, unit
+            FROM stated GROUP BY line
         ),
         grid AS (
-            SELECT series, indicator, dim, unit, is_sample,
+            SELECT line, series, indicator, dim, unit, is_sample,
                    unnest(generate_series(
                        greatest(first_week, last_week - to_days(7 * ($weeks::INTEGER - 1))),
                        last_week, INTERVAL 7 DAY))::DATE AS week
@@ -592,8 +587,8 @@ def sparklines(
         SELECT g.week, g.series, g.is_sample, g.indicator, nullif(g.dim, '') AS dimension,
                g.unit, st.value, st.qualifier, r.week IS NOT NULL AS reported
         FROM grid g
-        LEFT JOIN stated st USING (series, indicator, dim, unit, week)
-        LEFT JOIN reported r USING (series, week)
+        LEFT JOIN stated st ON st.line = g.line AND st.week = g.week
+        LEFT JOIN reported r ON r.series = g.series AND r.week = g.week
         ORDER BY g.series, g.indicator, g.dim, g.unit, g.week
     """
     params = {

@@ -42,6 +42,11 @@ OBS_WEEK = (
 REPORT_WEEK = "date_trunc('week', coalesce(period_start, published))::DATE"
 
 
+#: A line's number (series x indicator x dimension x unit hashed): what queries group and
+#: join lines by, cheaper than four strings.
+LINE = "(hash(series, indicator, dim, unit) >> 1)::BIGINT"
+
+
 def stated_ctes(extra: str = "", *, name: str = "stated", source: str = "obs") -> str:
     """The CTEs ``{name}_latest``, ``{name}_summed`` and ``{name}`` over the CTE
     ``source``: one value per line and week (see :mod:`indicators.queries` for the
@@ -53,7 +58,7 @@ def stated_ctes(extra: str = "", *, name: str = "stated", source: str = "obs") -
            1 AS n_obs, report_published, source, evidence,
            dimension AS counterparties, as_of,
            max(report_week) OVER part AS last_report_week,
-           count(*) OVER part AS n_stated
+           count(*) OVER part AS n_stated, {LINE} AS line
     FROM {source} WHERE NOT summed
     WINDOW part AS (PARTITION BY {extra}series, indicator, dim, unit, week)
     QUALIFY row_number() OVER (
@@ -70,7 +75,8 @@ def stated_ctes(extra: str = "", *, name: str = "stated", source: str = "obs") -
            string_agg(DISTINCT source, '、') AS source,
            string_agg(evidence, ' / ' ORDER BY as_of, obs_seq) AS evidence,
            string_agg(DISTINCT dimension, ', ' ORDER BY dimension) AS counterparties,
-           max(as_of) AS as_of, max(report_week) AS last_report_week, count(*) AS n_stated
+           max(as_of) AS as_of, max(report_week) AS last_report_week, count(*) AS n_stated,
+           {LINE} AS line
     FROM {source} WHERE summed
     GROUP BY {extra}series, indicator, dim, unit, week
 ),
@@ -80,7 +86,7 @@ def stated_ctes(extra: str = "", *, name: str = "stated", source: str = "obs") -
 #: The columns of a decided weekly value, in the order ``stated`` has them.
 VALUE_COLUMNS = (
     "series, is_sample, indicator, dim, unit, week, value, qualifier, n_obs, "
-    "report_published, source, evidence, counterparties, as_of, last_report_week, n_stated"
+    "report_published, source, evidence, counterparties, as_of, last_report_week, n_stated, line"
 )
 
 # Every scope at once: each observation once per scope that sees it (a sample report's

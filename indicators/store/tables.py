@@ -266,6 +266,7 @@ TABLES: tuple[Table, ...] = (
             Column("as_of", "DATE", since=9),
             Column("last_report_week", "DATE", True, since=9, comment="of the reports weighed"),
             Column("n_stated", "BIGINT", True, since=9, comment="statements weighed"),
+            Column("line", "BIGINT", True, since=9, comment="the line's number (a hash)"),
             Column("sample_ok", "BOOLEAN", True, since=9, comment="holds with sample data"),
             Column("real_ok", "BOOLEAN", True, since=9, comment="holds without sample data"),
             Column("dim_ok", "BOOLEAN", True, since=9, comment="holds for deals by counterparty"),
