@@ -16,14 +16,13 @@ cap them), then the same questions of every series at once.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import datetime as dt
 import os
 import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -134,36 +133,48 @@ def page_queries(db: Path) -> list[tuple[str, Callable[[], Any]]]:
     return found
 
 
-@contextlib.contextmanager
-def held_open(db: Path) -> Iterator[None]:
-    """Every store query on one attachment kept for the whole block (what a dashboard
-    that kept the file open would pay; it would block every ingest meanwhile)."""
-    con = extensions.instance()
-    con.execute(f"ATTACH {connection._quote(str(db))} AS report_db (READ_ONLY)")
-    con.execute("USE report_db")
-    original = store.query
+class HeldOpen:
+    """One attachment kept for the whole run (what a dashboard that kept the file open
+    would pay; it would block every ingest meanwhile): ``with held:`` sends the store's
+    queries there."""
 
-    def query(_db: Any, sql: str, params: Any = None) -> Any:
-        return con.execute(sql, params or []).df()
+    def __init__(self, db: Path) -> None:
+        self.con = extensions.instance()
+        self.con.execute(f"ATTACH {connection._quote(str(db))} AS report_db (READ_ONLY)")
+        self.con.execute("USE report_db")
+        self.original = store.query
 
-    store.query = query  # type: ignore[assignment]
-    try:
-        yield
-    finally:
-        store.query = original  # type: ignore[assignment]
-        con.close()
+    def query(self, _db: Any, sql: str, params: Any = None) -> Any:
+        return self.con.execute(sql, params or []).df()
+
+    def __enter__(self) -> None:
+        store.query = self.query  # type: ignore[method-assign]
+
+    def __exit__(self, *_: object) -> None:
+        store.query = self.original  # type: ignore[method-assign]
 
 
-def timed(call: Callable[[], Any], runs: int) -> tuple[float, float]:
-    """p50 and p95 in ms of ``runs`` calls after one to warm up."""
+def timed(call: Callable[[], Any], held: HeldOpen, runs: int) -> list[float]:
+    """p50 and p95 in ms of ``runs`` calls attached per query and as many held open,
+    taken in turns (so that the machine's load falls on both alike), after a warm-up."""
+    attached: list[float] = []
+    kept: list[float] = []
     call()
-    times = []
+    with held:
+        call()
     for _ in range(runs):
         started = time.perf_counter()
         call()
-        times.append((time.perf_counter() - started) * 1000)
-    times.sort()
-    return statistics.median(times), times[max(0, round(0.95 * runs) - 1)]
+        attached.append((time.perf_counter() - started) * 1000)
+        with held:
+            started = time.perf_counter()
+            call()
+            kept.append((time.perf_counter() - started) * 1000)
+    figures = []
+    for times in (attached, kept):
+        times.sort()
+        figures += [statistics.median(times), times[max(0, round(0.95 * runs) - 1)]]
+    return figures
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -181,10 +192,9 @@ def main(argv: list[str] | None = None) -> None:
         print(f"\n### {scale}: {rows['reports']:,} reports, {rows['observations']:,} observations")
         print("| query | attached per query | held open | p95 difference |")
         print("|---|---|---|---|")
+        held = HeldOpen(db)
         for label, call in page_queries(db):
-            p50, p95 = timed(call, args.runs)
-            with held_open(db):
-                o50, o95 = timed(call, args.runs)
+            p50, p95, o50, o95 = timed(call, held, args.runs)
             print(
                 f"| {label} | p50 {p50:.1f}, p95 {p95:.1f} ms | p50 {o50:.1f}, p95 {o95:.1f} ms "
                 f"| {p95 - o95:+.1f} ms |",
