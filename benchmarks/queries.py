@@ -66,9 +66,9 @@ def page_queries(db: Path) -> list[tuple[str, Callable[[], Any]]]:
     then the all-series versions."""
     all_series = queries.series(db)
     chosen, include_sample = queries.default_scope(all_series)
-    scope = {"series": chosen, "include_sample": include_sample}
-    charts = {"series": chosen[:MAX_CHART_SERIES], "include_sample": include_sample}
-    every = {"series": None, "include_sample": True}
+    scope: dict[str, Any] = {"series": chosen, "include_sample": include_sample}
+    charts: dict[str, Any] = {"series": chosen[:MAX_CHART_SERIES], "include_sample": include_sample}
+    every: dict[str, Any] = {"series": None, "include_sample": True}
     lines = queries.latest(db, **scope)
     week = lines["last_report_week"].max().date()
     start = week - dt.timedelta(weeks=WEEKS_SHOWN - 1)
@@ -76,7 +76,7 @@ def page_queries(db: Path) -> list[tuple[str, Callable[[], Any]]]:
     first = catalog.iloc[0]
     low, high = catalog["first_week"].min().date(), catalog["last_week"].max().date()
     rule = default_display().annotate.get(str(first["indicator"]))
-    found = [
+    found: list[tuple[str, Callable[[], Any]]] = [
         ("sidebar: series", partial(queries.series, db)),
         ("overview: tiles (latest)", partial(queries.latest, db, **scope)),
         ("overview: history 53 weeks", partial(queries.history, db, **scope, week=week)),
@@ -148,10 +148,10 @@ class HeldOpen:
         return self.con.execute(sql, params or []).df()
 
     def __enter__(self) -> None:
-        store.query = self.query  # type: ignore[method-assign]
+        store.query = self.query  # type: ignore[assignment]
 
     def __exit__(self, *_: object) -> None:
-        store.query = self.original  # type: ignore[method-assign]
+        store.query = self.original
 
 
 def timed(call: Callable[[], Any], held: HeldOpen, runs: int) -> list[float]:
