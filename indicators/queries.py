@@ -33,7 +33,7 @@ import pandas as pd
 from indicators import store
 from indicators.extract import default_definitions
 from indicators.read import normalize
-from indicators.store import search
+from indicators.store import aggregates, search
 
 Scope = dict[str, Any]
 
@@ -59,10 +59,8 @@ scope AS (
 
 # The week (its Monday) an observation belongs to: the period it counts (flows), else the
 # day it is as of, else the report's own period.
-_OBS_WEEK = (
-    "date_trunc('week', coalesce(o.period_start, o.as_of, s.period_start, s.published))::DATE"
-)
-_REPORT_WEEK = "date_trunc('week', coalesce(period_start, published))::DATE"
+_OBS_WEEK = aggregates.OBS_WEEK
+_REPORT_WEEK = aggregates.REPORT_WEEK
 
 # Observations in scope with their week. "dim" is the dimension as a key ('' for none);
 # summed (event-kind) indicators lose their dimension unless $by_dimension, so a week's
@@ -73,46 +71,71 @@ obs AS (
            o.indicator, o.dimension, o.unit, o.value, o.qualifier, o.as_of,
            o.period_start, o.period_end, o.source, o.evidence, o.obs_seq,
            {_OBS_WEEK} AS week,
+           date_trunc('week', coalesce(s.period_start, s.published))::DATE AS report_week,
            list_contains($summed, o.indicator) AS summed,
            CASE WHEN $by_dimension OR NOT list_contains($summed, o.indicator)
                 THEN coalesce(o.dimension, '') ELSE '' END AS dim
-    FROM observations o JOIN scope s USING (report_id)
+    FROM observations o JOIN scope s USING (report_id){{join}}
     WHERE ($indicators IS NULL OR list_contains($indicators, o.indicator))
       AND ($units IS NULL OR list_contains($units, o.unit))
       AND ($dimensions IS NULL OR list_contains($dimensions, coalesce(o.dimension, '')))
+
 )"""
 
-# One value per line and week (see the module docstring for the rules).
-_STATED = f"""
-{_OBS},
-latest AS (
-    SELECT series, is_sample, indicator, dim, unit, week, value, qualifier,
-           1 AS n_obs, report_published, source, evidence,
-           dimension AS counterparties, as_of
-    FROM obs WHERE NOT summed
-    QUALIFY row_number() OVER (
-        PARTITION BY series, indicator, dim, unit, week
-        ORDER BY coalesce(as_of, period_end) DESC, report_published DESC, obs_seq DESC) = 1
+# One value per line and week (see the module docstring for the rules), decided from the
+# observations: what the writer stores in weekly_stated (indicators.store.aggregates).
+_DIRECT = f"{_OBS.format(join='')},{aggregates.stated_ctes()}"
+
+# The same values as the writer decided them. As of a past week ($until), a line whose
+# value weighed a later report is decided again from the reports up to that week.
+_DECIDED = f"""
+decided AS (
+    SELECT {aggregates.VALUE_COLUMNS} FROM weekly_stated
+    WHERE CASE WHEN $include_sample THEN sample_ok ELSE real_ok END
+      AND CASE WHEN $by_dimension THEN dim_ok ELSE line_ok END
+      AND ($series IS NULL OR list_contains($series, series))
+      AND ($indicators IS NULL OR list_contains($indicators, indicator))
+      AND ($units IS NULL OR list_contains($units, unit))
+      AND ($dimensions IS NULL OR list_contains($dimensions, dim))
+)"""
+_IN_LATE = f"""
+    JOIN (SELECT DISTINCT series, week FROM late) l
+      ON l.series = s.series AND l.week = {_OBS_WEEK}"""
+_LATE = f"""
+{_DECIDED},
+late AS (
+    SELECT series, indicator, dim, unit, week FROM decided
+    WHERE last_report_week > $until::DATE
 ),
-summed AS (
-    SELECT series, bool_or(is_sample) AS is_sample, indicator, dim, unit, week,
-           sum(value) AS value,
-           CASE WHEN bool_or(qualifier = 'at_least') THEN 'at_least'
-                WHEN bool_or(qualifier = 'approx') THEN 'approx'
-                ELSE 'exact' END AS qualifier,
-           count(*) AS n_obs, max(report_published) AS report_published,
-           string_agg(DISTINCT source, '、') AS source,
-           string_agg(evidence, ' / ' ORDER BY as_of, obs_seq) AS evidence,
-           string_agg(DISTINCT dimension, ', ' ORDER BY dimension) AS counterparties,
-           max(as_of) AS as_of
-    FROM obs WHERE summed
-    GROUP BY series, indicator, dim, unit, week
-),
-stated AS (SELECT * FROM latest UNION ALL SELECT * FROM summed)"""
+{_OBS.format(join=_IN_LATE)},
+{aggregates.stated_ctes(name="redecided")},
+stated AS (
+    SELECT * FROM decided WHERE last_report_week <= $until::DATE
+    UNION ALL
+    SELECT * FROM redecided r
+    WHERE EXISTS (SELECT 1 FROM late l WHERE l.series = r.series AND l.indicator = r.indicator
+                  AND l.dim = r.dim AND l.unit = r.unit AND l.week = r.week)
+)"""
+
+
+def _stated(
+    *,
+    until: dt.date | None = None,
+    dimensions: Sequence[str] | None = None,
+    by_dimension: bool = False,
+) -> str:
+    """The CTEs that end in ``stated`` (one value per line and week): read from
+    ``weekly_stated``, unless the scope is one it does not keep (deals summed over some
+    counterparties only)."""
+    if dimensions is not None and not by_dimension:
+        return _DIRECT
+    if until is not None:
+        return _LATE
+    return f"{_DECIDED},\nstated AS (SELECT * FROM decided)"
+
 
 # Every week of every line from its first to its last statement, with the transforms.
 _FILLED = f"""
-{_STATED},
 lines AS (
     SELECT series, indicator, dim, unit, bool_or(is_sample) AS is_sample,
            min(week) AS first_week, max(week) AS last_week
@@ -317,7 +340,7 @@ def catalog(
 ) -> pd.DataFrame:
     """What is stated: indicator x dimension x unit, with counts and first/last week."""
     sql = f"""
-        WITH {_SCOPE}, {_OBS}
+        WITH {_SCOPE}, {_OBS.format(join="")}
         SELECT indicator, nullif(dim, '') AS dimension, unit, count(*) AS n,
                min(week) AS first_week, max(week) AS last_week
         FROM obs GROUP BY indicator, dim, unit
@@ -351,8 +374,9 @@ def weekly(
     """
     if transform not in TRANSFORMS:
         raise ValueError(f"unknown transform {transform!r}; choose one of {TRANSFORMS}")
+    stated = _stated(dimensions=dimensions, by_dimension=by_dimension)
     sql = f"""
-        WITH {_SCOPE}, {_FILLED}
+        WITH {_SCOPE}, {stated}, {_FILLED}
         SELECT {_WEEKLY_COLUMNS}
         FROM transformed
         WHERE ($start IS NULL OR week >= date_trunc('week', $start::DATE))
@@ -388,30 +412,28 @@ def latest(
     series' latest report: 0 when the latest report states it, 3 when it stopped
     appearing 3 weeks ago. Deals are one series per currency (the week's sum).
     """
+    stated = _stated(until=_monday(week))
     sql = f"""
-        WITH {_SCOPE}, {_STATED},
-        ranked AS (
-            SELECT *, row_number() OVER (
-                PARTITION BY series, indicator, dim, unit ORDER BY week DESC) AS rank
-            FROM stated
+        WITH {_SCOPE}, {stated},
+        ends AS (SELECT line, max(week) AS week FROM stated GROUP BY line),
+        cur AS (SELECT st.* FROM stated st JOIN ends USING (line, week)),
+        -- the statement before the latest, and the latest at least 4 and 52 weeks before
+        -- it: a join and a grouping each (no window over every week of every line)
+        back AS (
+            SELECT e.line, b.weeks_back,
+                   max(old.week) AS week,
+                   arg_max(old.value, old.week) AS value,
+                   arg_max(old.qualifier, old.week) AS qualifier
+            FROM ends e
+            CROSS JOIN (VALUES (0), (4), (52)) b(weeks_back)
+            JOIN stated old ON old.line = e.line
+                 AND old.week < e.week AND old.week <= e.week - to_days(7 * b.weeks_back)
+            GROUP BY ALL
         ),
         last_report AS (
             SELECT series, max({_REPORT_WEEK}) AS last_report_week,
                    max(published) AS last_published
             FROM scope GROUP BY series
-        ),
-        back AS (
-            SELECT cur.series, cur.indicator, cur.dim, cur.unit, b.weeks_back,
-                   arg_max(old.week, old.week) AS week,
-                   arg_max(old.value, old.week) AS value,
-                   arg_max(old.qualifier, old.week) AS qualifier
-            FROM ranked cur
-            CROSS JOIN (VALUES (4), (52)) b(weeks_back)
-            JOIN ranked old ON old.series = cur.series AND old.indicator = cur.indicator
-                 AND old.dim = cur.dim AND old.unit = cur.unit
-                 AND old.week <= cur.week - to_days(7 * b.weeks_back)
-            WHERE cur.rank = 1
-            GROUP BY ALL
         )
         SELECT cur.series, cur.is_sample, cur.indicator, nullif(cur.dim, '') AS dimension,
                cur.unit, cur.week, strftime(cur.week, '%Y-%m-%d') AS week_iso,
@@ -424,15 +446,11 @@ def latest(
                b52.qualifier AS back52_qualifier,
                lr.last_report_week, lr.last_published,
                (datediff('day', cur.week, lr.last_report_week) // 7)::INTEGER AS weeks_since
-        FROM ranked cur
-        LEFT JOIN ranked prev ON prev.series = cur.series AND prev.indicator = cur.indicator
-             AND prev.dim = cur.dim AND prev.unit = cur.unit AND prev.rank = 2
-        LEFT JOIN back b4 ON b4.series = cur.series AND b4.indicator = cur.indicator
-             AND b4.dim = cur.dim AND b4.unit = cur.unit AND b4.weeks_back = 4
-        LEFT JOIN back b52 ON b52.series = cur.series AND b52.indicator = cur.indicator
-             AND b52.dim = cur.dim AND b52.unit = cur.unit AND b52.weeks_back = 52
+        FROM cur
+        LEFT JOIN back prev ON prev.line = cur.line AND prev.weeks_back = 0
+        LEFT JOIN back b4 ON b4.line = cur.line AND b4.weeks_back = 4
+        LEFT JOIN back b52 ON b52.line = cur.line AND b52.weeks_back = 52
         JOIN last_report lr ON lr.series = cur.series
-        WHERE cur.rank = 1
         ORDER BY cur.is_sample, cur.series, list_position($order, cur.indicator),
                  cur.dim, cur.unit DESC
     """
@@ -455,15 +473,13 @@ def history(
     """Every line's stated weekly values (deals summed per currency) over the ``weeks``
     weeks up to its latest statement, as of ``week``: what the digest's change band and
     new highs and lows are computed from."""
+    stated = _stated(until=_monday(week))
     sql = f"""
-        WITH {_SCOPE}, {_STATED},
-        last AS (
-            SELECT series, indicator, dim, unit, max(week) AS last_week
-            FROM stated GROUP BY ALL
-        )
+        WITH {_SCOPE}, {stated},
+        last AS (SELECT line, max(week) AS last_week FROM stated GROUP BY line)
         SELECT st.series, st.is_sample, st.indicator, nullif(st.dim, '') AS dimension,
                st.unit, st.week, st.value, st.qualifier
-        FROM stated st JOIN last USING (series, indicator, dim, unit)
+        FROM stated st JOIN last USING (line)
         WHERE st.week > last.last_week - to_days(7 * $weeks::INTEGER)
         ORDER BY st.series, st.indicator, st.dim, st.unit, st.week
     """
@@ -489,8 +505,9 @@ def period_sums(
     A sum is "at least" if any part is, else "about" if any part is; ``n_weeks`` and
     ``n_obs`` say how many weeks and statements went into it.
     """
+    stated = _stated(until=_monday(week))
     sql = f"""
-        WITH {_SCOPE}, {_STATED},
+        WITH {_SCOPE}, {stated},
         periods AS (
             SELECT * FROM (VALUES
                 ('week', $week::DATE),
@@ -501,6 +518,7 @@ def period_sums(
         flows AS (
             SELECT series, is_sample, indicator, dim, unit, week, value, qualifier, n_obs
             FROM stated WHERE list_contains($flows, indicator)
+                AND week >= date_trunc('year', $week::DATE) AND week <= $week::DATE
         )
         SELECT f.series, bool_or(f.is_sample) AS is_sample, f.indicator,
                nullif(f.dim, '') AS dimension, f.unit, p.period,
@@ -548,13 +566,30 @@ def sparklines(
     db: store.Location, *, series: Sequence[str] | None, include_sample: bool, weeks: int = 12
 ) -> pd.DataFrame:
     """The last ``weeks`` weeks of every tile's line (level; gaps as missing values)."""
+    # Only the last weeks are laid out (no transform needs the weeks before them).
     sql = f"""
-        WITH {_SCOPE}, {_FILLED}
-        SELECT week, series, is_sample, indicator, nullif(dim, '') AS dimension, unit,
-               value, qualifier, reported
-        FROM transformed
-        WHERE week > last_week - to_days(7 * $weeks::INTEGER)
-        ORDER BY series, indicator, dim, unit, week
+        WITH {_SCOPE}, {_stated()},
+        lines AS (
+            SELECT line, any_value(series) AS series, any_value(indicator) AS indicator,
+                   any_value(dim) AS dim, any_value(unit) AS unit,
+                   bool_or(is_sample) AS is_sample,
+                   min(week) AS first_week, max(week) AS last_week
+            FROM stated GROUP BY line
+        ),
+        grid AS (
+            SELECT line, series, indicator, dim, unit, is_sample,
+                   unnest(generate_series(
+                       greatest(first_week, last_week - to_days(7 * ($weeks::INTEGER - 1))),
+                       last_week, INTERVAL 7 DAY))::DATE AS week
+            FROM lines
+        ),
+        reported AS (SELECT DISTINCT series, {_REPORT_WEEK} AS week FROM scope)
+        SELECT g.week, g.series, g.is_sample, g.indicator, nullif(g.dim, '') AS dimension,
+               g.unit, st.value, st.qualifier, r.week IS NOT NULL AS reported
+        FROM grid g
+        LEFT JOIN stated st ON st.line = g.line AND st.week = g.week
+        LEFT JOIN reported r ON r.series = g.series AND r.week = g.week
+        ORDER BY g.series, g.indicator, g.dim, g.unit, g.week
     """
     params = {
         **_scope(series, include_sample),

@@ -3,9 +3,12 @@
 Two backends behind one interface; what differs between them is in this module only.
 
 - **A DuckDB file** (the default). DuckDB locks the file per process (one writer, or
-  any number of readers), so nothing keeps it open: readers attach it read-only per
-  query, writers hold it read-write for one short transaction per batch, then
-  checkpoint and close; both retry briefly on a lock and then say why they gave up.
+  any number of readers), so nothing keeps it open for long: a process's readers share
+  one read-only attachment, which is let go as soon as a writer waits at the gate (the
+  next use sees it, or at most :data:`HOLD_SECONDS` after the last one) and re-made
+  when the file changed; writers hold it read-write for one short transaction per
+  batch, then checkpoint and close; both retry briefly on a lock and then say why they
+  gave up.
 - **A DuckLake** (``ducklake:postgres:...``): the catalog in PostgreSQL, the data as
   Parquet files under a data path (a shared folder, or object storage that DuckDB
   reaches). No file lock: each process keeps one DuckDB with the lake attached and
@@ -210,21 +213,92 @@ def _gate(db: Path, *, hold: bool, timeout: float) -> Iterator[None]:
         yield
 
 
+def _writer_waiting(db: Path) -> bool:
+    """Whether a writer holds the gate now (a lock tried once, never waited for)."""
+    lock = FileLock(f"{db}.lock", timeout=0)
+    try:
+        lock.acquire()
+    except Timeout:
+        return True
+    except OSError:
+        return False  # a read-only folder: nobody can write here
+    lock.release()
+    return False
+
+
+#: How long a process keeps its read-only attachment after its last use (a page's
+#: queries come in bursts); a writer that waits meanwhile is let in at once.
+HOLD_SECONDS = 0.5
+
 _host: duckdb.DuckDBPyConnection | None = None
 _host_pid = 0
+
+
+class _Held:
+    """This process's read-only attachment of one file, kept between uses while the file
+    stays the same and no writer waits (guarded by :data:`_PROCESS_LOCK`)."""
+
+    path: Path | None = None
+    stamp: tuple[int, ...] = ()
+    last_use = 0.0
+    timer: threading.Timer | None = None
+
+
+def _file_stamp(path: Path) -> tuple[int, ...]:
+    return FileBackend(path).signature()
+
+
+def _let_go() -> None:
+    """Detach the held attachment (caller holds :data:`_PROCESS_LOCK`)."""
+    if _Held.path is None:
+        return
+    _Held.path = None
+    if _host is None or _host_pid != os.getpid():
+        return
+    try:
+        _host.execute("DETACH report_db")
+    except duckdb.Error:
+        _drop_host()  # the attached file failed for good: start a new instance next time
+
+
+def _let_go_when_idle() -> None:
+    with _PROCESS_LOCK:
+        if _Held.path is not None and time.monotonic() - _Held.last_use >= HOLD_SECONDS * 0.9:
+            _let_go()
+
+
+def _hold_for_a_while() -> None:
+    """Let the attachment go :data:`HOLD_SECONDS` after this use unless used again."""
+    _Held.last_use = time.monotonic()
+    if _Held.timer is not None:
+        _Held.timer.cancel()
+    timer = threading.Timer(HOLD_SECONDS, _let_go_when_idle)
+    timer.daemon = True
+    timer.start()
+    _Held.timer = timer
+
+
+def release_readers() -> None:
+    """Let go of this process's read-only attachment now (before a writer of this
+    process opens the file, and for tests)."""
+    with _PROCESS_LOCK:
+        _let_go()
 
 
 def _host_connection() -> duckdb.DuckDBPyConnection:
     """This process's in-memory DuckDB, to which the file is attached per use.
 
     Starting a DuckDB instance costs 15-45 ms (its thread pool); attaching a file to a
-    running one costs about 1 ms. Attaching takes and detaching releases the same file
-    lock as opening and closing it, so nothing is held between queries.
+    running one costs about 1 ms, and its first queries read the file's blocks again.
+    Attaching takes and detaching releases the same file lock as opening and closing
+    it: the attachment is held between a burst of queries and let go when a writer
+    waits (see :class:`_Held`).
     """
     global _host, _host_pid
     if _host is None or _host_pid != os.getpid():  # a forked child needs its own
         _host = extensions.instance()
         _host_pid = os.getpid()
+        _Held.path = None
     return _host
 
 
@@ -234,6 +308,7 @@ def _drop_host() -> None:
         with contextlib.suppress(duckdb.Error):
             _host.close()
     _host = None
+    _Held.path = None
 
 
 class FileBackend(Backend):
@@ -277,48 +352,73 @@ class FileBackend(Backend):
         if not read_only:
             db.parent.mkdir(parents=True, exist_ok=True)
         timeout = lock_timeout() if timeout is None else timeout
-        deadline = time.monotonic() + timeout
-        delay = 0.005
-        mode = " (READ_ONLY)" if read_only else ""
-        with _gate(db, hold=not read_only, timeout=timeout), _PROCESS_LOCK:
-            # Readers share this process's DuckDB; a writer starts its own and closes it
-            # after its one transaction, so the memory of bulk inserts is given back.
-            con = (
-                _host_connection().cursor()
-                if read_only
-                else extensions.instance(memory_limit="256MB", threads=1)
-            )
+        if read_only:
+            with self._read(timeout) as con:
+                yield con
+            return
+        with _gate(db, hold=True, timeout=timeout), _PROCESS_LOCK:
+            release_readers()  # this process's readers would hold the file against it
+            con = extensions.instance(memory_limit="256MB", threads=1)
             try:
-                while True:
-                    try:
-                        con.execute(f"ATTACH {_quote(str(db))} AS report_db{mode}")
-                        break
-                    except duckdb.Error as error:
-                        if not _is_lock_error(error):
-                            raise translate_error(db, error) from None
-                        if time.monotonic() > deadline:
-                            raise StoreError(
-                                f"{db}: the database is in use by another process "
-                                f"(gave up after {timeout:.0f} s; is an ingest still running?)"
-                            ) from error
-                        time.sleep(delay)  # back off while the other process's query ends
-                        delay = min(delay * 2, 0.1)
+                self._attach(con, "", timeout)
                 try:
                     con.execute("USE report_db")
                     yield con
                 except duckdb.Error as error:
                     raise translate_error(db, error) from None
                 finally:
-                    try:
+                    with contextlib.suppress(duckdb.Error):
                         con.execute("USE memory")
                         con.execute("DETACH report_db")
-                    except duckdb.Error:
-                        # The attached file failed for good (damaged, disk full): this
-                        # instance may be unusable, so readers start a new one next time.
-                        if read_only:
-                            _drop_host()
             finally:
                 con.close()
+
+    @contextlib.contextmanager
+    def _read(self, timeout: float) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A cursor on this process's read-only attachment, made or re-made if needed."""
+        db = self.path
+        with _PROCESS_LOCK:
+            if _Held.path is not None and _writer_waiting(db):
+                _let_go()  # else the writer, holding the gate, waits for this process
+        with _gate(db, hold=False, timeout=timeout), _PROCESS_LOCK:
+            stamp = _file_stamp(db)
+            host = _host_connection()
+            if _Held.path != db or _Held.stamp != stamp:
+                _let_go()  # another file, or this one changed (replaced, restored)
+                self._attach(host, " (READ_ONLY)", timeout)
+                _Held.path, _Held.stamp = db, stamp
+            con = host.cursor()
+            try:
+                con.execute("USE report_db")
+                yield con
+            except duckdb.Error as error:
+                _let_go()
+                raise translate_error(db, error) from None
+            finally:
+                with contextlib.suppress(duckdb.Error):
+                    con.close()
+                _hold_for_a_while()
+
+    def _attach(self, con: duckdb.DuckDBPyConnection, mode: str, timeout: float) -> None:
+        """ATTACH the file as ``report_db``, retrying (bounded) while another process
+        holds it."""
+        db = self.path
+        deadline = time.monotonic() + timeout
+        delay = 0.005
+        while True:
+            try:
+                con.execute(f"ATTACH {_quote(str(db))} AS report_db{mode}")
+                return
+            except duckdb.Error as error:
+                if not _is_lock_error(error):
+                    raise translate_error(db, error) from None
+                if time.monotonic() > deadline:
+                    raise StoreError(
+                        f"{db}: the database is in use by another process "
+                        f"(gave up after {timeout:.0f} s; is an ingest still running?)"
+                    ) from error
+                time.sleep(delay)  # back off while the other process's query ends
+                delay = min(delay * 2, 0.1)
 
     def after_commit(self, con: duckdb.DuckDBPyConnection) -> None:
         con.execute("CHECKPOINT")  # the WAL folded into the file before it is let go

@@ -7,7 +7,7 @@ import contextlib
 
 import duckdb
 
-from indicators.store import tables
+from indicators.store import aggregates, tables
 from indicators.store.connection import Location, StoreError, _scalar, backend, connect
 
 # Each entry migrates the schema from version i to i + 1, made from the table spec.
@@ -59,6 +59,8 @@ def migrate(con: duckdb.DuckDBPyConnection, *, constraints: bool = True) -> int:
             step = tables.migration(found + 1, constraints=constraints)
             if step:  # a version another branch took may have nothing here
                 con.execute(step)
+            if found + 1 == aggregates.SINCE:
+                aggregates.rebuild(con)  # the weekly values of the reports already stored
             con.execute("INSERT INTO schema_version VALUES (?, now())", [found + 1])
             con.execute("COMMIT")
         except BaseException:

@@ -262,6 +262,37 @@ TABLES: tuple[Table, ...] = (
         internal=True,
         sorted_by="gram, code",
     ),
+    # 9: every line's decided weekly value, kept up to date by the writer in the
+    # transaction that stores the observations (indicators.store.aggregates); filled
+    # for the rows already stored by the migration itself
+    Table(
+        "weekly_stated",
+        (
+            Column("series", "VARCHAR", True, since=9),
+            Column("is_sample", "BOOLEAN", True, since=9),
+            Column("indicator", "VARCHAR", True, since=9),
+            Column("dim", "VARCHAR", True, since=9, comment="the dimension, '' for none"),
+            Column("unit", "VARCHAR", True, since=9),
+            Column("week", "DATE", True, since=9),
+            Column("value", "DOUBLE", True, since=9),
+            Column("qualifier", "VARCHAR", since=9),
+            Column("n_obs", "BIGINT", True, since=9),
+            Column("report_published", "DATE", since=9),
+            Column("source", "VARCHAR", since=9),
+            Column("evidence", "VARCHAR", since=9),
+            Column("counterparties", "VARCHAR", since=9),
+            Column("as_of", "DATE", since=9),
+            Column("last_report_week", "DATE", True, since=9, comment="of the reports weighed"),
+            Column("n_stated", "BIGINT", True, since=9, comment="statements weighed"),
+            Column("line", "BIGINT", True, since=9, comment="the line's number (a hash)"),
+            Column("sample_ok", "BOOLEAN", True, since=9, comment="holds with sample data"),
+            Column("real_ok", "BOOLEAN", True, since=9, comment="holds without sample data"),
+            Column("dim_ok", "BOOLEAN", True, since=9, comment="holds for deals by counterparty"),
+            Column("line_ok", "BOOLEAN", True, since=9, comment="holds for deals summed"),
+        ),
+        since=9,
+        internal=True,
+    ),
 )
 
 #: Statements a migration runs after its DDL, to give old rows a value for new columns.

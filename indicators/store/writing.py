@@ -14,7 +14,7 @@ import pyarrow.compute as pc
 
 from indicators.extract import Extraction
 from indicators.parse import Report
-from indicators.store import search, tables
+from indicators.store import aggregates, search, tables
 from indicators.store.connection import (
     Location,
     StoreError,
@@ -256,6 +256,9 @@ def write(
             # First, so that two writers at once conflict (see tables.py, store_writes).
             con.execute("UPDATE store_writes SET writes = writes + 1, last_write = ?", [now])
             outcomes, rows, replaced = _decide(con, chunks, failures, now, by)
+            # The weeks the replaced reports counted in, before their rows go: a
+            # corrected report may date its statements differently.
+            stale = aggregates.keys(con, replaced)
             if replaced:
                 con.register("replaced_ids", pa.table({"report_id": sorted(set(replaced))}))
                 con.execute(search.UNINDEX_SQL)  # while the old events still name them
@@ -269,6 +272,7 @@ def write(
                 # The search index in numpy: the SQL of search.index_sql costs more
                 # than everything else the writer does (see BENCHMARKS.md).
                 _insert(con, "event_postings", search.index_rows(rows["events"]))
+            aggregates.refresh(con, rows["reports"]["report_id"].to_pylist(), stale=stale)
             if _before_commit is not None:
                 _before_commit()
             con.execute("COMMIT")
