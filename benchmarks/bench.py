@@ -385,12 +385,12 @@ def _load() -> str:
 
 def _script(name: str, *args: str) -> None:
     """Run another benchmark of this folder as it is, its output passed through."""
-    print(f"## {name}", flush=True)
-    print(flush=True)
+    print(f"### benchmarks/{' '.join([name, *args])}", flush=True)
+    print("\n```", flush=True)
     done = subprocess.run([sys.executable, str(HERE / name), *args], cwd=ROOT, check=False)
     if done.returncode:
         print(f"({name} ended with exit status {done.returncode})")
-    print(flush=True)
+    print("```\n", flush=True)
 
 
 def _markdown(figures: dict[str, Any], label: str) -> Iterator[str]:
