@@ -3,10 +3,16 @@
 One real report cannot show a trend, and a scale benchmark needs thousands. This
 module writes synthetic reports of the "公開情報とりまとめ" series from a seed: the same
 structure, citation shapes and extraction artifacts as
-``tests/reports/belarus-weekly-2023-11-30.txt``, filler events drawn from template
-pools, and three indicators whose ground truth is returned beside each text in the
-``parse --json`` observation shape. Every sample says so in its issuer line
-(:data:`SAMPLE_ISSUER`), so it can never pass for an embassy report.
+``tests/reports/belarus-weekly-2023-11-30.txt`` and about its size (12 kB), filler events
+drawn from template pools, and three indicators whose ground truth is returned beside
+each text in the ``parse --json`` observation shape. Every phrase is data, in
+``sample.toml`` beside this module (:data:`WORDING_FILE`): filler events, and the
+indicators in the many wordings of the analyst's conventions with the distractors real
+weeks carry. It is checked on loading, and what its words mean (countries, currencies,
+counters, qualifier words) is taken from the definitions, so the generator does not
+agree with the extractor by construction: tests/test_sample.py scores one on the other.
+Every sample says so in its issuer line (:data:`SAMPLE_ISSUER`), so it can never pass
+for an embassy report.
 
 Values are a function of (seed, series, week) only: generating 2023 alone or
 2015..2025 gives the same report for a given week.
@@ -335,13 +341,13 @@ def _strs(where: str, value: Any, *, empty: bool = False) -> tuple[str, ...]:
     return tuple(value)
 
 
-def _keys(where: str, entry: Any, allowed: set[str], required: set[str] = frozenset()) -> None:  # type: ignore[assignment]
+def _keys(where: str, entry: Any, allowed: set[str], required: Iterable[str] = ()) -> None:
     if not isinstance(entry, dict):
         raise _fail(where, "expected a table")
     unknown = sorted(set(entry) - allowed)
     if unknown:
         raise _fail(where, f"unknown key {unknown[0]!r}")
-    missing = sorted(required - set(entry))
+    missing = sorted(set(required) - set(entry))
     if missing:
         raise _fail(where, f"missing key {missing[0]!r}")
 
