@@ -654,6 +654,30 @@ def load_definitions(path: Path | None = None) -> Definitions:
     return parse_definitions(raw, str(path))
 
 
+def _source(path: str | None) -> tuple[str, str]:
+    """The text of the definitions file in use, and its name for messages."""
+    if path is None:
+        raw = resources.files("indicators").joinpath("definitions.toml").read_text("utf-8")
+        return raw, "definitions.toml"
+    try:
+        return Path(path).read_text("utf-8"), path
+    except (OSError, UnicodeDecodeError) as error:
+        raise DefinitionsError(f"{path}: cannot read the definitions ({error})") from None
+
+
+def with_entries(entries: Iterable[str]) -> Definitions:
+    """The definitions in use with more ``[[indicator]]`` entries (TOML text each, as
+    the dashboard saves them), checked like the file's own."""
+    return _with_entries(os.environ.get("INDICATORS_DEFINITIONS") or None, tuple(entries))
+
+
+@cache
+def _with_entries(path: str | None, entries: tuple[str, ...]) -> Definitions:
+    raw, name = _source(path)
+    added = "\n\n".join(entry.strip() for entry in entries)
+    return parse_definitions(f"{raw}\n\n{added}\n", f"{name} with the indicators defined here")
+
+
 def default_definitions() -> Definitions:
     """The definitions in use: the file ``INDICATORS_DEFINITIONS`` names, else the
     packaged ``definitions.toml`` (read once per file)."""

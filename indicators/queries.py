@@ -30,7 +30,7 @@ from typing import Any
 
 import pandas as pd
 
-from indicators import store
+from indicators import review, store
 from indicators.extract import default_definitions
 from indicators.read import normalize
 from indicators.store import search
@@ -46,7 +46,7 @@ PAGE_SIZE = 50
 
 # Reports in scope. $series NULL means every series; $until (a Monday) leaves out the
 # reports of later weeks, so a past week reads as it did then (the weekly brief).
-_SCOPE = """
+_SCOPE = f"""{review.EFFECTIVE},
 scope AS (
     SELECT report_id, series, is_sample, published, period_start, period_end,
            title, issuer, file_name, n_events, n_observations
@@ -72,11 +72,12 @@ obs AS (
     SELECT s.series, s.is_sample, s.report_id, s.published AS report_published,
            o.indicator, o.dimension, o.unit, o.value, o.qualifier, o.as_of,
            o.period_start, o.period_end, o.source, o.evidence, o.obs_seq,
+           o.origin, o.original_value, o.changed_by, o.changed_at,
            {_OBS_WEEK} AS week,
            list_contains($summed, o.indicator) AS summed,
            CASE WHEN $by_dimension OR NOT list_contains($summed, o.indicator)
                 THEN coalesce(o.dimension, '') ELSE '' END AS dim
-    FROM observations o JOIN scope s USING (report_id)
+    FROM effective o JOIN scope s USING (report_id)
     WHERE ($indicators IS NULL OR list_contains($indicators, o.indicator))
       AND ($units IS NULL OR list_contains($units, o.unit))
       AND ($dimensions IS NULL OR list_contains($dimensions, coalesce(o.dimension, '')))
@@ -88,7 +89,8 @@ _STATED = f"""
 latest AS (
     SELECT series, is_sample, indicator, dim, unit, week, value, qualifier,
            1 AS n_obs, report_published, source, evidence,
-           dimension AS counterparties, as_of
+           dimension AS counterparties, as_of,
+           origin, original_value, changed_by, changed_at
     FROM obs WHERE NOT summed
     QUALIFY row_number() OVER (
         PARTITION BY series, indicator, dim, unit, week
@@ -104,7 +106,16 @@ summed AS (
            string_agg(DISTINCT source, '、') AS source,
            string_agg(evidence, ' / ' ORDER BY as_of, obs_seq) AS evidence,
            string_agg(DISTINCT dimension, ', ' ORDER BY dimension) AS counterparties,
-           max(as_of) AS as_of
+           max(as_of) AS as_of,
+           CASE WHEN bool_or(origin = 'corrected') THEN 'corrected'
+                WHEN bool_or(origin = 'assigned') THEN 'assigned'
+                ELSE 'extracted' END AS origin,
+           CASE WHEN bool_or(origin <> 'extracted')
+                THEN sum(coalesce(original_value, CASE WHEN origin = 'extracted'
+                                                       THEN value ELSE 0 END)) END
+               AS original_value,
+           string_agg(DISTINCT changed_by, ', ') AS changed_by,
+           max(changed_at) AS changed_at
     FROM obs WHERE summed
     GROUP BY series, indicator, dim, unit, week
 ),
@@ -127,7 +138,8 @@ reported AS (SELECT DISTINCT series, {_REPORT_WEEK} AS week FROM scope),
 filled AS (
     SELECT g.series, g.is_sample, g.indicator, g.dim, g.unit, g.week, g.last_week,
            st.value, st.qualifier, st.n_obs, st.report_published, st.source, st.evidence,
-           st.counterparties, st.as_of, r.week IS NOT NULL AS reported
+           st.counterparties, st.as_of, st.origin, st.original_value, st.changed_by,
+           st.changed_at, r.week IS NOT NULL AS reported
     FROM grid g
     LEFT JOIN stated st USING (series, indicator, dim, unit, week)
     LEFT JOIN reported r USING (series, week)
@@ -171,7 +183,8 @@ _WEEKLY_COLUMNS = f"""
     nullif(dim, '') AS dimension, unit, $transform AS transform,
     {_Y} AS value, {_Y_QUALIFIER} AS qualifier,
     value AS level, qualifier AS level_qualifier, reported, n_obs,
-    report_published, as_of, source, evidence, counterparties"""
+    report_published, as_of, source, evidence, counterparties,
+    origin, original_value, changed_by, changed_at"""
 
 
 def _kinds() -> dict[str, str]:
@@ -302,7 +315,7 @@ def summary(
                (SELECT count(*) FROM events JOIN scope USING (report_id)) AS n_events,
                (SELECT min(first_date) FROM events JOIN scope USING (report_id)) AS first_event,
                (SELECT max(first_date) FROM events JOIN scope USING (report_id)) AS last_event,
-               (SELECT count(*) FROM observations JOIN scope USING (report_id))
+               (SELECT count(*) FROM effective JOIN scope USING (report_id))
                    AS n_observations
         FROM scope
     """
@@ -417,6 +430,7 @@ def latest(
                cur.unit, cur.week, strftime(cur.week, '%Y-%m-%d') AS week_iso,
                cur.as_of, cur.value, cur.qualifier, cur.n_obs, cur.report_published,
                cur.source, cur.evidence, cur.counterparties,
+               cur.origin, cur.original_value, cur.changed_by, cur.changed_at,
                prev.week AS prev_week, prev.value AS prev_value,
                prev.qualifier AS prev_qualifier, cur.value - prev.value AS change,
                b4.week AS back4_week, b4.value AS back4_value, b4.qualifier AS back4_qualifier,
@@ -584,8 +598,9 @@ def evidence(
         SELECT s.published AS report_published, s.title AS report_title, s.issuer,
                s.series, s.is_sample, s.report_id, s.file_name AS report_file,
                e.section, e.headline, o.indicator, o.dimension, o.value, o.unit,
-               o.qualifier, o.as_of, o.period_start, o.period_end, o.source, o.evidence
-        FROM observations o JOIN scope s USING (report_id)
+               o.qualifier, o.as_of, o.period_start, o.period_end, o.source, o.evidence,
+               o.origin, o.original_value, o.changed_by, o.changed_at
+        FROM effective o JOIN scope s USING (report_id)
         JOIN events e ON e.report_id = o.report_id AND e.event_seq = o.event_seq
         WHERE o.indicator = $indicator AND {_OBS_WEEK} = date_trunc('week', $week::DATE)
           AND ($dimension IS NULL OR coalesce(o.dimension, '') = $dimension)
@@ -869,7 +884,7 @@ def reports(
         stated AS (
             SELECT report_id, string_agg(DISTINCT indicator, ', ' ORDER BY indicator)
                        AS indicators
-            FROM observations WHERE report_id IN (SELECT report_id FROM scope)
+            FROM effective WHERE report_id IN (SELECT report_id FROM scope)
             GROUP BY report_id
         )
         SELECT r.published, r.period_start, r.period_end, r.title, r.issuer, r.series,
@@ -898,10 +913,12 @@ def report_observations(db: store.Location, report_id: int) -> pd.DataFrame:
     """The numbers one report contributed, in document order, with their items."""
     return store.query(
         db,
-        """
+        f"""
+        WITH {review.EFFECTIVE}
         SELECT o.indicator, o.dimension, o.value, o.unit, o.qualifier, o.as_of,
-               o.period_start, o.period_end, o.source, o.evidence, e.section, e.headline
-        FROM observations o
+               o.period_start, o.period_end, o.source, o.evidence, e.section, e.headline,
+               o.origin, o.original_value, o.changed_by, o.changed_at
+        FROM effective o
         JOIN events e ON e.report_id = o.report_id AND e.event_seq = o.event_seq
         WHERE o.report_id = $report_id ORDER BY o.obs_seq
         """,

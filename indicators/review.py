@@ -1,0 +1,563 @@
+"""The analyst's review: the queue of numbers to look at, the append-only log of what
+was done to them, and the one place where the log is applied to the extracted values.
+
+Every action (confirm, correct, reject, assign, dismiss) is one row of ``review_log``
+keyed by the number's stable identity: the report's key (series, publication date and
+period), the item, the sentence's index in the item and the number's offset in the
+sentence, with the sentence's text as it read. Row ids play no part, so re-ingesting a
+report, or re-extracting it with other definitions, keeps its corrections; a sentence
+that reads differently now is not corrected (its correction waits in the queue as
+"needs a look").
+
+The latest action on a number is the one that counts: *correct* replaces the value
+(value, qualifier, date, dimension, unit), *reject* takes it out (it is not this
+indicator), *assign* makes an unassigned quantity a value of an indicator, *confirm*
+and *dismiss* leave the extracted value standing and take it out of the queue.
+
+:data:`EFFECTIVE` is the SQL that every page, chart, tile, brief and export reads
+observations through: the extracted values with the log applied, each marked with
+its ``origin`` (extracted, corrected, assigned), ``original_value``, ``changed_by`` and
+``changed_at``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+import pyarrow as pa
+
+from indicators import store
+from indicators.definitions import Definitions, default_definitions
+from indicators.extract import Extraction, extract
+from indicators.parse import Event, Report
+from indicators.store import tables, writing
+
+ACTIONS = ("confirm", "correct", "reject", "assign", "dismiss")
+ORIGINS = ("extracted", "corrected", "assigned")
+
+# The latest action on each number (an indicator's value, or a quantity: indicator
+# NULL). The sentence is not part of the key: a later action on the same place
+# supersedes one made when the sentence read otherwise.
+_LATEST = """
+review_latest AS (
+    SELECT * FROM review_log
+    QUALIFY row_number() OVER (
+        PARTITION BY report_key, event_seq, sentence_index, char_offset,
+                     coalesce(indicator, '')
+        ORDER BY review_id DESC) = 1
+)"""
+
+# Assigned values are numbered after every extracted one of their report (obs_seq
+# orders a report's statements; "the latest" of a week prefers the later one).
+_ASSIGNED_SEQ = 1_000_000
+
+#: The effective observations: a CTE list to put first in a ``WITH`` (see the module
+#: docstring); ``effective`` has the columns of ``observations`` and the provenance.
+EFFECTIVE = f"""{_LATEST},
+effective AS (
+    SELECT o.report_id, o.event_seq, o.obs_seq, o.indicator,
+           CASE WHEN c.action = 'correct' THEN c.after_dimension ELSE o.dimension END
+               AS dimension,
+           CASE WHEN c.action = 'correct' THEN c.after_value ELSE o.value END AS value,
+           CASE WHEN c.action = 'correct' THEN c.after_unit ELSE o.unit END AS unit,
+           CASE WHEN c.action = 'correct' THEN c.after_qualifier ELSE o.qualifier END
+               AS qualifier,
+           CASE WHEN c.action = 'correct' THEN c.after_as_of ELSE o.as_of END AS as_of,
+           o.period_start, o.period_end, o.source, o.evidence, o.rule, o.flags,
+           o.sentence_index, o.char_offset,
+           CASE WHEN c.action = 'correct' THEN 'corrected' ELSE 'extracted' END AS origin,
+           CASE WHEN c.action = 'correct' THEN o.value END AS original_value,
+           CASE WHEN c.action = 'correct' THEN c.logged_by END AS changed_by,
+           CASE WHEN c.action = 'correct' THEN c.logged_at END AS changed_at
+    FROM observations o
+    JOIN reports r ON r.report_id = o.report_id
+    LEFT JOIN review_latest c
+         ON c.report_key = r.report_key AND c.event_seq = o.event_seq
+        AND c.sentence_index = o.sentence_index AND c.char_offset = o.char_offset
+        AND c.indicator = o.indicator AND c.sentence = o.evidence
+    WHERE c.action IS DISTINCT FROM 'reject'
+    UNION ALL
+    SELECT q.report_id, q.event_seq, {_ASSIGNED_SEQ} + q.char_offset AS obs_seq,
+           a.after_indicator, a.after_dimension, a.after_value, a.after_unit,
+           a.after_qualifier, a.after_as_of, NULL::DATE, NULL::DATE,
+           nullif(array_to_string(e.sources, '、'), ''), q.sentence,
+           'assigned in review', []::VARCHAR[], q.sentence_index, q.char_offset,
+           'assigned', q.value, a.logged_by, a.logged_at
+    FROM quantities q
+    JOIN reports r ON r.report_id = q.report_id
+    JOIN events e ON e.report_id = q.report_id AND e.event_seq = q.event_seq
+    JOIN review_latest a
+         ON a.report_key = r.report_key AND a.event_seq = q.event_seq
+        AND a.sentence_index = q.sentence_index AND a.char_offset = q.char_offset
+        AND a.indicator IS NULL AND a.sentence = q.sentence
+    WHERE a.action = 'assign'
+)"""
+
+# A value found by a weak rule: its topic only in the headline or somewhere in the item
+# (see indicators.extract: the first reason of a rule says where the topic was found).
+_WEAK_RULE = r"^[^:]*: [^;]* in the (headline|item)(;|$)"
+
+# The word a quantity is counted in: the last run of two or more kanji or katakana
+# before the number in its sentence ("政治犯の数は1,450人" -> 政治犯). With the unit, it
+# is the quantity's shape, by which the queue groups the same kind of number.
+_NOUN = r"([\p{Han}\p{Katakana}ー]{2,})[^\p{Han}\p{Katakana}ー]*$"
+
+_QUEUE = f"""
+WITH {EFFECTIVE},
+observed AS (
+    SELECT CASE WHEN len(o.flags) > 0 THEN 'flagged' ELSE 'weak_rule' END AS kind,
+           r.published, r.series, r.report_id, r.report_key, r.file_name AS report_file,
+           e.section, e.headline, o.event_seq, o.sentence_index, o.char_offset,
+           o.evidence AS sentence, o.indicator, o.dimension, o.value, o.unit,
+           o.qualifier, o.as_of, array_to_string(o.flags, ', ') AS flags, o.rule,
+           NULL AS shape, 1 AS n, 1 AS n_weeks, r.published AS first_published,
+           NULL AS after_value, NULL AS after_indicator
+    FROM observations o
+    JOIN reports r ON r.report_id = o.report_id
+    JOIN events e ON e.report_id = o.report_id AND e.event_seq = o.event_seq
+    LEFT JOIN review_latest v
+         ON v.report_key = r.report_key AND v.event_seq = o.event_seq
+        AND v.sentence_index = o.sentence_index AND v.char_offset = o.char_offset
+        AND v.indicator = o.indicator AND v.sentence = o.evidence
+    WHERE v.action IS NULL
+      AND (len(o.flags) > 0 OR regexp_matches(coalesce(o.rule, ''), $weak))
+      AND ($include_sample OR NOT r.is_sample)
+),
+open_quantities AS (
+    SELECT r.published, r.series, r.report_id, r.report_key, r.file_name AS report_file,
+           e.section, e.headline, q.event_seq, q.sentence_index, q.char_offset,
+           q.sentence, q.value, q.unit, q.qualifier,
+           q.unit || ' ' || coalesce(nullif(regexp_extract(
+               left(q.sentence, q.char_offset), $noun, 1), ''), '-') AS shape
+    FROM quantities q
+    JOIN reports r ON r.report_id = q.report_id
+    JOIN events e ON e.report_id = q.report_id AND e.event_seq = q.event_seq
+    LEFT JOIN review_latest v
+         ON v.report_key = r.report_key AND v.event_seq = q.event_seq
+        AND v.sentence_index = q.sentence_index AND v.char_offset = q.char_offset
+        AND v.indicator IS NULL AND v.sentence = q.sentence
+    WHERE v.action IS NULL AND ($include_sample OR NOT r.is_sample)
+),
+grouped AS (
+    SELECT 'quantity' AS kind, newest.*, g.n, g.n_weeks, g.first_published
+    FROM (
+        SELECT shape, count(*) AS n,
+               count(DISTINCT date_trunc('week', published)) AS n_weeks,
+               min(published) AS first_published
+        FROM open_quantities GROUP BY shape
+    ) g
+    JOIN (
+        SELECT * FROM open_quantities
+        QUALIFY row_number() OVER (
+            PARTITION BY shape ORDER BY published DESC, report_id DESC, event_seq,
+                                        sentence_index, char_offset) = 1
+    ) newest USING (shape)
+),
+stale AS (
+    SELECT 'stale' AS kind, r.published, r.series, r.report_id, v.report_key,
+           r.file_name AS report_file, e.section, e.headline, v.event_seq,
+           v.sentence_index, v.char_offset, v.sentence, v.indicator,
+           v.before_dimension AS dimension, v.before_value AS value,
+           v.before_unit AS unit, v.before_qualifier AS qualifier,
+           v.before_as_of AS as_of, NULL AS flags, v.action AS rule, NULL AS shape,
+           1 AS n, 1 AS n_weeks, r.published AS first_published,
+           v.after_value, v.after_indicator
+    FROM review_latest v
+    LEFT JOIN reports r ON r.report_key = v.report_key
+    LEFT JOIN events e ON e.report_id = r.report_id AND e.event_seq = v.event_seq
+    WHERE v.action IN ('correct', 'reject', 'assign')
+      AND NOT EXISTS (
+          SELECT 1 FROM observations o
+          WHERE o.report_id = r.report_id AND o.event_seq = v.event_seq
+            AND o.sentence_index = v.sentence_index AND o.char_offset = v.char_offset
+            AND o.indicator = v.indicator AND o.evidence = v.sentence)
+      AND NOT EXISTS (
+          SELECT 1 FROM quantities q
+          WHERE q.report_id = r.report_id AND q.event_seq = v.event_seq
+            AND q.sentence_index = v.sentence_index AND q.char_offset = v.char_offset
+            AND v.indicator IS NULL AND q.sentence = v.sentence)
+),
+everything AS (
+    SELECT kind, published, series, report_id, report_key, report_file, section,
+           headline, event_seq, sentence_index, char_offset, sentence, indicator,
+           dimension, value, unit, qualifier, as_of, flags, rule, shape, n, n_weeks,
+           first_published, after_value, after_indicator
+    FROM stale
+    UNION ALL
+    SELECT kind, published, series, report_id, report_key, report_file, section,
+           headline, event_seq, sentence_index, char_offset, sentence, indicator,
+           dimension, value, unit, qualifier, as_of, flags, rule, shape, n, n_weeks,
+           first_published, after_value, after_indicator
+    FROM observed
+    UNION ALL
+    SELECT kind, published, series, report_id, report_key, report_file, section,
+           headline, event_seq, sentence_index, char_offset, sentence, NULL, NULL, value,
+           unit, qualifier, NULL, NULL, NULL, shape, n, n_weeks, first_published, NULL,
+           NULL
+    FROM grouped
+)
+SELECT * FROM everything
+WHERE $kinds IS NULL OR list_contains($kinds, kind)
+ORDER BY kind <> 'stale', published DESC NULLS LAST, report_id DESC, event_seq,
+         sentence_index, char_offset, indicator
+LIMIT $limit
+"""
+
+#: What the queue lists, in the order the page shows them.
+KINDS = ("stale", "flagged", "weak_rule", "quantity")
+
+
+def queue(
+    db: store.Location,
+    *,
+    kinds: Sequence[str] | None = None,
+    include_sample: bool = True,
+    limit: int | None = 200,
+) -> pd.DataFrame:
+    """What needs an analyst's eye, newest first: corrections whose sentence changed
+    (``stale``, first), flagged values, values found by a weak rule, and unassigned
+    quantities grouped by shape (``n`` of them over ``n_weeks`` weeks; the row is the
+    newest of its group)."""
+    params = {
+        "weak": _WEAK_RULE,
+        "noun": _NOUN,
+        "include_sample": include_sample,
+        "kinds": None if kinds is None else list(kinds),
+        "limit": limit,
+    }
+    return store.query(db, _QUEUE, params)
+
+
+def group_members(db: store.Location, shape: str, *, include_sample: bool = True) -> pd.DataFrame:
+    """The open quantities of one shape (a queue row of kind ``quantity``), newest first."""
+    sql = _QUEUE.split("grouped AS (")[0].rstrip().rstrip(",") + """
+        SELECT * FROM open_quantities WHERE shape = $shape
+        ORDER BY published DESC, report_id DESC, event_seq, sentence_index, char_offset
+    """
+    params = {"noun": _NOUN, "include_sample": include_sample, "shape": shape}
+    return store.query(db, sql, params)
+
+
+def shape_of(sentence: str, offset: int, unit: str) -> str:
+    """A quantity's shape: its unit and the word before it (see :data:`_NOUN`).
+
+    >>> shape_of("政治犯の数は1450人に達した", 6, "persons")
+    'persons 政治犯'
+    """
+    match = re.search(
+        r"([\u4e00-\u9fff\u30a0-\u30ffー]{2,})[^\u4e00-\u9fff\u30a0-\u30ffー]*$", sentence[:offset]
+    )
+    return f"{unit} {match[1] if match else '-'}"
+
+
+# --- actions -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Number:
+    """Where a number stands and what it says now (a queue row, an observation)."""
+
+    report_key: str
+    event_seq: int
+    sentence_index: int
+    char_offset: int
+    sentence: str
+    indicator: str | None = None  # None: an unassigned quantity
+    value: float | None = None
+    unit: str | None = None
+    qualifier: str | None = None
+    as_of: dt.date | None = None
+    dimension: str | None = None
+
+    @classmethod
+    def of(cls, row: Any) -> Number:
+        """From a row of :func:`queue` (or anything with the same names)."""
+
+        def get(name: str) -> Any:
+            value = row[name] if name in row else None
+            return None if value is None or _missing(value) else value
+
+        as_of = get("as_of")
+        return cls(
+            report_key=str(row["report_key"]),
+            event_seq=int(row["event_seq"]),
+            sentence_index=int(row["sentence_index"]),
+            char_offset=int(row["char_offset"]),
+            sentence=str(row["sentence"]),
+            indicator=get("indicator"),
+            value=None if get("value") is None else float(get("value")),
+            unit=get("unit"),
+            qualifier=get("qualifier"),
+            as_of=None if as_of is None else pd.Timestamp(as_of).date(),
+            dimension=get("dimension"),
+        )
+
+
+def _missing(value: Any) -> bool:
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+@dataclass(frozen=True)
+class Change:
+    """What a number becomes (a correction or an assignment): the whole new state."""
+
+    value: float
+    unit: str
+    qualifier: str = "exact"
+    as_of: dt.date | None = None
+    dimension: str | None = None
+    indicator: str | None = None  # for an assignment: the indicator it is a value of
+
+
+@dataclass(frozen=True)
+class Action:
+    """One analyst action on one number."""
+
+    action: str
+    number: Number
+    change: Change | None = None
+    reason: str = ""
+
+
+class ReviewError(ValueError):
+    """An action that cannot be recorded; the message says why in one line."""
+
+
+def check(action: Action, definitions: Definitions | None = None) -> None:
+    """Refuse what the log must not hold (one line saying why)."""
+    d = definitions or default_definitions()
+    kind, number, change = action.action, action.number, action.change
+    if kind not in ACTIONS:
+        raise ReviewError(f"unknown action {kind!r}; choose one of {', '.join(ACTIONS)}")
+    if kind in ("confirm", "correct", "reject") and number.indicator is None:
+        raise ReviewError(f"{kind}: this number is not a value of an indicator (assign it)")
+    if kind == "assign" and number.indicator is not None:
+        raise ReviewError("assign: this number is already a value of an indicator")
+    if kind in ("correct", "assign"):
+        if change is None:
+            raise ReviewError(f"{kind}: say what the number becomes")
+        if not math.isfinite(change.value):
+            raise ReviewError(f"{kind}: the value must be a number")
+        indicator = change.indicator if kind == "assign" else number.indicator
+        if indicator is None:
+            raise ReviewError("assign: choose the indicator")
+        known = {ind.id: ind for ind in d.indicators}
+        if indicator not in known:
+            raise ReviewError(f"{kind}: unknown indicator {indicator!r}")
+        if change.qualifier not in ("exact", "at_least", "approx"):
+            raise ReviewError(f"{kind}: unknown qualifier {change.qualifier!r}")
+        if not change.unit:
+            raise ReviewError(f"{kind}: the unit is missing")
+
+
+def record(
+    db: store.Location,
+    actions: Sequence[Action],
+    *,
+    by: str,
+    definitions: Definitions | None = None,
+) -> int:
+    """Append actions to the review log in one transaction; returns how many.
+
+    ``by`` is who did them (the signed-in email, or the name given), never empty.
+    """
+    who = (by or "").strip()
+    if not who:
+        raise ReviewError("who made the change is missing (sign in, or give a name)")
+    for action in actions:
+        check(action, definitions or definitions_in_use(db))
+    now = dt.datetime.now()
+    rows = [_log_row(action, who, now) for action in actions]
+    writing.append(db, "review_log", rows, numbered="review_id")
+    return len(rows)
+
+
+def _log_row(action: Action, who: str, now: dt.datetime) -> dict[str, Any]:
+    n, c = action.number, action.change
+    after: dict[str, Any] = dict.fromkeys(
+        ("indicator", "value", "unit", "qualifier", "as_of", "dimension")
+    )
+    if c is not None and action.action in ("correct", "assign"):
+        after = {
+            "indicator": c.indicator if action.action == "assign" else n.indicator,
+            "value": float(c.value),
+            "unit": c.unit,
+            "qualifier": c.qualifier,
+            "as_of": c.as_of,
+            "dimension": c.dimension or None,
+        }
+    return {
+        "logged_at": now,
+        "logged_by": who,
+        "action": action.action,
+        "report_key": n.report_key,
+        "event_seq": n.event_seq,
+        "sentence_index": n.sentence_index,
+        "char_offset": n.char_offset,
+        "sentence": n.sentence,
+        "indicator": n.indicator,
+        "before_value": n.value,
+        "before_unit": n.unit,
+        "before_qualifier": n.qualifier,
+        "before_as_of": n.as_of,
+        "before_dimension": n.dimension,
+        **{f"after_{name}": value for name, value in after.items()},
+        "reason": action.reason.strip() or None,
+    }
+
+
+def log(db: store.Location) -> pd.DataFrame:
+    """The whole review log, oldest first (what ``export corrections`` writes)."""
+    names = ", ".join(tables.BY_NAME["review_log"].names)
+    return store.query(db, f"SELECT {names} FROM review_log ORDER BY review_id")
+
+
+# --- indicators defined from the dashboard -------------------------------------------
+
+
+def definitions_in_use(db: store.Location) -> Definitions:
+    """The definitions file with the indicators defined from the dashboard added."""
+    from indicators import definitions as defs
+
+    entries = stored_entries(db)
+    if not entries:
+        return default_definitions()
+    return defs.with_entries(entries)
+
+
+def stored_entries(db: store.Location) -> list[str]:
+    """The ``[[indicator]]`` entries saved in the store, in the order they were defined
+    (a later definition of the same id replaces the earlier)."""
+    if not store.exists(db):
+        return []
+    try:
+        rows = store.query(
+            db,
+            "SELECT entry FROM defined_indicators QUALIFY row_number() OVER "
+            "(PARTITION BY indicator ORDER BY defined_at DESC) = 1 ORDER BY defined_at",
+        )
+    except store.StoreError:
+        return []  # a store from before version 7 has none
+    return [str(entry) for entry in rows["entry"]]
+
+
+# --- re-extraction -------------------------------------------------------------------
+
+
+@dataclass
+class Reextracted:
+    """What a re-extraction did."""
+
+    reports: int = 0
+    observations: int = 0
+    quantities: int = 0
+    skipped: int = 0  # reports replaced by an ingest meanwhile (already current)
+    seconds: float = 0.0
+    per_step: dict[str, float] = field(default_factory=dict)
+
+
+_REPORT_COLUMNS = "report_id, ingested_at, title, issuer, published, period_start, period_end"
+_EVENT_COLUMNS = (
+    "report_id, event_seq, section, headline, body, dates, sources, period_start, "
+    "period_end, citation"
+)
+
+
+def _reports_of(reports: pa.Table, events: pa.Table) -> list[tuple[int, dt.datetime, Report]]:
+    """Reports rebuilt from their stored rows (events in document order)."""
+    by_report: dict[int, list[Event]] = {}
+    for e in events.to_pylist():
+        body = e["body"]
+        period = (e["period_start"], e["period_end"]) if e["period_start"] else None
+        by_report.setdefault(e["report_id"], []).append(
+            Event(
+                seq=e["event_seq"],
+                section=e["section"],
+                headline=e["headline"],
+                body=body.split("\n") if body else [],
+                dates=list(e["dates"] or []),
+                sources=list(e["sources"] or []),
+                period=period,
+                citation=e["citation"] or "",
+            )
+        )
+    found = []
+    for r in reports.to_pylist():
+        report = Report(
+            title=r["title"],
+            issuer=r["issuer"],
+            published=r["published"],
+            period_start=r["period_start"],
+            period_end=r["period_end"],
+            events=by_report.get(r["report_id"], []),
+        )
+        found.append((r["report_id"], r["ingested_at"], report))
+    return found
+
+
+def reextract(
+    db: store.Location,
+    *,
+    definitions: Definitions | None = None,
+    chunk: int = 4000,
+    progress: Callable[[int, int], None] | None = None,
+) -> Reextracted:
+    """Extract every stored report again from its stored text with the definitions in
+    use (the file's and those defined from the dashboard); the review log is not
+    touched, so corrections stay applied wherever their sentence still reads the same.
+
+    Reports are done a chunk at a time, each chunk in its own short transaction, so an
+    ingest or a review in another process goes on meanwhile; a report an ingest replaced
+    since it was read is left as that ingest stored it.
+    """
+    import time
+
+    started = time.perf_counter()
+    store.ensure_db(db)
+    d = definitions or definitions_in_use(db)
+    ids = store.query(db, "SELECT report_id FROM reports ORDER BY report_id")["report_id"]
+    all_ids = [int(i) for i in ids]
+    done = Reextracted()
+    steps = dict.fromkeys(("read", "extract", "write"), 0.0)
+    for first in range(0, len(all_ids), chunk):
+        part = all_ids[first : first + chunk]
+        t0 = time.perf_counter()
+        with store.connect(db, read_only=True) as con:
+            con.register("wanted", pa.table({"report_id": pa.array(part, pa.int32())}))
+            reports = con.execute(
+                f"SELECT {_REPORT_COLUMNS} FROM reports WHERE report_id IN (FROM wanted)"
+            ).fetch_arrow_table()
+            events = con.execute(
+                f"SELECT {_EVENT_COLUMNS} FROM events WHERE report_id IN (FROM wanted) "
+                "ORDER BY report_id, event_seq"
+            ).fetch_arrow_table()
+            con.unregister("wanted")
+        t1 = time.perf_counter()
+        extracted: list[tuple[int, dt.datetime, Extraction]] = [
+            (report_id, stamp, extract(report, d))
+            for report_id, stamp, report in _reports_of(reports, events)
+        ]
+        t2 = time.perf_counter()
+        written = writing.replace_extractions(db, extracted)
+        t3 = time.perf_counter()
+        steps["read"] += t1 - t0
+        steps["extract"] += t2 - t1
+        steps["write"] += t3 - t2
+        done.reports += written.reports
+        done.observations += written.observations
+        done.quantities += written.quantities
+        done.skipped += written.skipped
+        if progress is not None:
+            progress(min(first + chunk, len(all_ids)), len(all_ids))
+    done.seconds = time.perf_counter() - started
+    done.per_step = steps
+    return done
