@@ -23,6 +23,7 @@ its ``origin`` (extracted, corrected, assigned), ``original_value``, ``changed_b
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
 import re
 from collections.abc import Callable, Sequence
@@ -32,6 +33,7 @@ from typing import Any
 import pandas as pd
 import pyarrow as pa
 
+from indicators import definitions as defs
 from indicators import store
 from indicators.definitions import Definitions, default_definitions
 from indicators.extract import Extraction, extract
@@ -104,9 +106,9 @@ effective AS (
 _WEAK_RULE = r"^[^:]*: [^;]* in the (headline|item)(;|$)"
 
 # The word a quantity is counted in: the last run of two or more kanji or katakana
-# before the number in its sentence ("政治犯の数は1,450人" -> 政治犯). With the unit, it
+# before the number in its sentence ("政治犯の数は1,450人" -> 政治犯, 数 being one). With the unit, it
 # is the quantity's shape, by which the queue groups the same kind of number.
-_NOUN = r"([\p{Han}\p{Katakana}ー]{2,})[^\p{Han}\p{Katakana}ー]*$"
+_NOUN = r"[\p{Han}\p{Katakana}ー]{2,}"
 
 _QUEUE = f"""
 WITH {EFFECTIVE},
@@ -133,8 +135,9 @@ open_quantities AS (
     SELECT r.published, r.series, r.report_id, r.report_key, r.file_name AS report_file,
            e.section, e.headline, q.event_seq, q.sentence_index, q.char_offset,
            q.sentence, q.value, q.unit, q.qualifier,
-           q.unit || ' ' || coalesce(nullif(regexp_extract(
-               left(q.sentence, q.char_offset), $noun, 1), ''), '-') AS shape
+           q.unit || ' ' || coalesce(
+               list_extract(regexp_extract_all(left(q.sentence, q.char_offset), $noun), -1),
+               '-') AS shape
     FROM quantities q
     JOIN reports r ON r.report_id = q.report_id
     JOIN events e ON e.report_id = q.report_id AND e.event_seq = q.event_seq
@@ -234,6 +237,28 @@ def queue(
     return store.query(db, _QUEUE, params)
 
 
+def values(
+    db: store.Location, *, report_id: int | None = None, indicator: str | None = None
+) -> pd.DataFrame:
+    """Effective values with what an action needs (their identity and sentence), newest
+    report first: any value can be reviewed, not only the queue's."""
+    sql = f"""
+        WITH {EFFECTIVE}
+        SELECT r.published, r.series, r.report_id, r.report_key, r.file_name AS report_file,
+               e.section, e.headline, o.event_seq, o.sentence_index, o.char_offset,
+               o.evidence AS sentence, o.indicator, o.dimension, o.value, o.unit,
+               o.qualifier, o.as_of, array_to_string(o.flags, ', ') AS flags, o.rule,
+               o.origin, o.original_value, o.changed_by, o.changed_at
+        FROM effective o
+        JOIN reports r ON r.report_id = o.report_id
+        JOIN events e ON e.report_id = o.report_id AND e.event_seq = o.event_seq
+        WHERE ($report_id IS NULL OR o.report_id = $report_id)
+          AND ($indicator IS NULL OR o.indicator = $indicator)
+        ORDER BY r.published DESC, r.report_id DESC, o.obs_seq
+    """
+    return store.query(db, sql, {"report_id": report_id, "indicator": indicator})
+
+
 def group_members(db: store.Location, shape: str, *, include_sample: bool = True) -> pd.DataFrame:
     """The open quantities of one shape (a queue row of kind ``quantity``), newest first."""
     sql = _QUEUE.split("grouped AS (")[0].rstrip().rstrip(",") + """
@@ -250,10 +275,8 @@ def shape_of(sentence: str, offset: int, unit: str) -> str:
     >>> shape_of("政治犯の数は1450人に達した", 6, "persons")
     'persons 政治犯'
     """
-    match = re.search(
-        r"([\u4e00-\u9fff\u30a0-\u30ffー]{2,})[^\u4e00-\u9fff\u30a0-\u30ffー]*$", sentence[:offset]
-    )
-    return f"{unit} {match[1] if match else '-'}"
+    words = re.findall(r"[\u4e00-\u9fff\u30a0-\u30ffー]{2,}", sentence[:offset])
+    return f"{unit} {words[-1] if words else '-'}"
 
 
 # --- actions -------------------------------------------------------------------------
@@ -425,21 +448,117 @@ def log(db: store.Location) -> pd.DataFrame:
 
 
 def definitions_in_use(db: store.Location) -> Definitions:
-    """The definitions file with the indicators defined from the dashboard added."""
-    from indicators import definitions as defs
+    """The definitions file with the indicators defined from the dashboard added; from
+    now on this process (and the workers it starts) reads with them."""
+    defs.use_entries(stored_entries(db))
+    return default_definitions()
 
+
+@dataclass(frozen=True)
+class NewIndicator:
+    """An indicator defined from a quantity: what the form asks."""
+
+    id: str
+    name_ja: str
+    name_en: str
+    unit: str
+    kind: str  # stock | flow | event
+    dimension: str  # none | reporter | counterparty
+    topic: tuple[str, ...]  # cue words, any of which names the indicator
+
+    def entry(self) -> str:
+        """The ``[[indicator]]`` entry of the definitions file."""
+        dated_by = {"stock": "as_of", "flow": "period", "event": "event"}[self.kind]
+        select = {"stock": "one_per_report", "flow": "one_per_dimension", "event": "all"}
+        lines = [
+            "[[indicator]]",
+            f"id = {_toml(self.id)}",
+            f"name = {{ ja = {_toml(self.name_ja)}, en = {_toml(self.name_en)} }}",
+            'shape = "count"',
+            f"kind = {_toml(self.kind)}",
+            f"units = [{_toml(self.unit)}]",
+            'chart = "line"',
+            f"topic = [{', '.join(_toml(word) for word in self.topic)}]",
+            'topic_scope = "sentence"',
+            f"dimension = {_toml(self.dimension)}",
+            f"dated_by = {_toml(dated_by)}",
+            f"select = {_toml(select[self.kind] if self.dimension != 'none' else 'one_per_report')}",
+        ]
+        return "\n".join(lines) + "\n"
+
+
+def _toml(text: str) -> str:
+    return json.dumps(text, ensure_ascii=False)  # a JSON string is a TOML basic string
+
+
+_ID = re.compile(r"[a-z][a-z0-9_]{1,40}")
+
+
+def define(db: store.Location, new: NewIndicator, *, by: str) -> Definitions:
+    """Save an indicator in the store, checked as the definitions file's entries are;
+    returns the definitions with it (re-extract to backfill its history)."""
+    who = (by or "").strip()
+    if not who:
+        raise ReviewError("who made the change is missing (sign in, or give a name)")
+    if not _ID.fullmatch(new.id):
+        raise ReviewError(f"{new.id!r}: an id is lower-case letters, digits and _")
+    topic = tuple(word.strip() for word in new.topic if word.strip())
+    if not topic:
+        raise ReviewError(f"{new.id}: give at least one cue word")
+    new = NewIndicator(**{**new.__dict__, "topic": topic})
     entries = stored_entries(db)
-    if not entries:
-        return default_definitions()
-    return defs.with_entries(entries)
+    if new.id in {ind.id for ind in default_definitions().indicators} - set(_ids(entries)):
+        raise ReviewError(f"{new.id}: the definitions file has this indicator already")
+    try:
+        found = defs.with_entries([*entries, new.entry()])
+    except defs.DefinitionsError as error:
+        raise ReviewError(str(error)) from None
+    row = {
+        "indicator": new.id,
+        "entry": new.entry(),
+        "defined_by": who,
+        "defined_at": dt.datetime.now(),
+    }
+    writing.append(db, "defined_indicators", [row])
+    defs.use_entries([*[e for e in entries if _ids([e]) != [new.id]], new.entry()])
+    return found
+
+
+def _ids(entries: Sequence[str]) -> list[str]:
+    return [re.search(r'^id = "([^"]+)"', e, re.M)[1] for e in entries]  # type: ignore[index]
+
+
+def definitions_toml(db: store.Location) -> str:
+    """The indicators defined from the dashboard, as a definitions file's entries
+    (to add to ``definitions.toml`` by hand)."""
+    head = "# Indicators defined from the dashboard (add to definitions.toml)\n\n"
+    return head + "\n".join(stored_entries(db))
+
+
+def suggest_cues(sentence: str, offset: int) -> list[str]:
+    """Cue words for a new indicator from a quantity's sentence: the runs of kanji or
+    katakana of two or more characters, nearest the number first.
+
+    >>> suggest_cues("ジャーナリスト108人に対して調査を実施", 7)
+    ['ジャーナリスト', '調査', '実施']
+    """
+    words = [
+        (abs(m.start() - offset), m[0])
+        for m in re.finditer(r"[\u4e00-\u9fff\u30a0-\u30ffー]{2,}", sentence)
+    ]
+    seen: list[str] = []
+    for _, word in sorted(words):
+        if word not in seen:
+            seen.append(word)
+    return seen[:6]
 
 
 def stored_entries(db: store.Location) -> list[str]:
     """The ``[[indicator]]`` entries saved in the store, in the order they were defined
     (a later definition of the same id replaces the earlier)."""
-    if not store.exists(db):
-        return []
     try:
+        if not store.exists(db):
+            return []
         rows = store.query(
             db,
             "SELECT entry FROM defined_indicators QUALIFY row_number() OVER "
@@ -535,11 +654,11 @@ def reextract(
             con.register("wanted", pa.table({"report_id": pa.array(part, pa.int32())}))
             reports = con.execute(
                 f"SELECT {_REPORT_COLUMNS} FROM reports WHERE report_id IN (FROM wanted)"
-            ).fetch_arrow_table()
+            ).to_arrow_table()
             events = con.execute(
                 f"SELECT {_EVENT_COLUMNS} FROM events WHERE report_id IN (FROM wanted) "
                 "ORDER BY report_id, event_seq"
-            ).fetch_arrow_table()
+            ).to_arrow_table()
             con.unregister("wanted")
         t1 = time.perf_counter()
         extracted: list[tuple[int, dt.datetime, Extraction]] = [

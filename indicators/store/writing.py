@@ -514,7 +514,7 @@ def replace_extractions(
         con.register("reread", read)
         current = con.execute(
             "SELECT report_id FROM reports JOIN reread USING (report_id, ingested_at)"
-        ).fetch_arrow_table()
+        ).to_arrow_table()
         con.unregister("reread")
         keep = current["report_id"]
         con.register("kept_ids", current)
