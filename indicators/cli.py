@@ -521,6 +521,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     previous = signal.signal(signal.SIGTERM, _terminated) if main_thread else None
     try:
         settings.check_all()
+        if getattr(args, "db", None) is not None or args.command in ("ingest", "reextract"):
+            # the indicators defined from the dashboard, stored with the data
+            review.definitions_in_use(args.db or store.default_db())
         return COMMANDS[args.command](args)
     except InputError as error:
         warn(str(error))

@@ -238,7 +238,11 @@ def queue(
 
 
 def values(
-    db: store.Location, *, report_id: int | None = None, indicator: str | None = None
+    db: store.Location,
+    *,
+    report_id: int | None = None,
+    indicator: str | None = None,
+    limit: int | None = None,
 ) -> pd.DataFrame:
     """Effective values with what an action needs (their identity and sentence), newest
     report first: any value can be reviewed, not only the queue's."""
@@ -255,8 +259,10 @@ def values(
         WHERE ($report_id IS NULL OR o.report_id = $report_id)
           AND ($indicator IS NULL OR o.indicator = $indicator)
         ORDER BY r.published DESC, r.report_id DESC, o.obs_seq
+        LIMIT $limit
     """
-    return store.query(db, sql, {"report_id": report_id, "indicator": indicator})
+    params = {"report_id": report_id, "indicator": indicator, "limit": limit}
+    return store.query(db, sql, params)
 
 
 def group_members(db: store.Location, shape: str, *, include_sample: bool = True) -> pd.DataFrame:
@@ -277,6 +283,26 @@ def shape_of(sentence: str, offset: int, unit: str) -> str:
     """
     words = re.findall(r"[\u4e00-\u9fff\u30a0-\u30ffー]{2,}", sentence[:offset])
     return f"{unit} {words[-1] if words else '-'}"
+
+
+_NUMBER_AT = re.compile(r"[0-9][0-9,.]*(?:[万億千百]+[0-9,.]*)*")
+
+
+def number_span(sentence: str, offset: int) -> tuple[int, int]:
+    """Where the number a row points at stands in its sentence (start, end): at its
+    offset, or a character before (a sentence's leading ・ is not kept).
+
+    >>> number_span("政治犯の数は1,450人", 6)
+    (6, 11)
+    >>> number_span("・少なくとも188人", 7)
+    (6, 9)
+    """
+    for at in (offset, offset - 1, offset + 1):
+        if 0 <= at < len(sentence):
+            match = _NUMBER_AT.match(sentence, at)
+            if match and (at == 0 or not sentence[at - 1].isdigit()):
+                return match.span()
+    return (0, 0)
 
 
 # --- actions -------------------------------------------------------------------------
