@@ -563,17 +563,18 @@ def definitions_toml(db: store.Location) -> str:
 
 def suggest_cues(sentence: str, offset: int) -> list[str]:
     """Cue words for a new indicator from a quantity's sentence: the runs of kanji or
-    katakana of two or more characters, nearest the number first.
+    katakana of two or more characters, those before the number first (the noun it
+    counts), nearest first.
 
-    >>> suggest_cues("ジャーナリスト108人に対して調査を実施", 7)
+    >>> suggest_cues("調査はジャーナリスト108人に対して実施", 10)
     ['ジャーナリスト', '調査', '実施']
     """
-    words = [
-        (abs(m.start() - offset), m[0])
-        for m in re.finditer(r"[\u4e00-\u9fff\u30a0-\u30ffー]{2,}", sentence)
-    ]
+    ranked = []
+    for m in re.finditer(r"[\u4e00-\u9fff\u30a0-\u30ffー]{2,}", sentence):
+        before = m.end() <= offset
+        ranked.append((0 if before else 1, offset - m.end() if before else m.start(), m[0]))
     seen: list[str] = []
-    for _, word in sorted(words):
+    for *_, word in sorted(ranked):
         if word not in seen:
             seen.append(word)
     return seen[:6]

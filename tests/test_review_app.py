@@ -160,9 +160,10 @@ def test_a_new_indicator_from_a_quantity_backfills_its_history(own_db: Path) -> 
     at.text_input(key="new_id").input("journalists_surveyed")
     at.text_input(key="new_name_ja").input("調査対象のジャーナリスト")
     at.text_input(key="new_name_en").input("Journalists surveyed")
-    ok(at.selectbox(key="new_unit").set_value("persons").run())
+    at.selectbox(key="new_unit").set_value("persons")
     assert "ジャーナリスト" in at.multiselect(key="new_cues").value
     ok(at.button(key="new_save").click().run())
+    assert not at.error, [e.value for e in at.error]
     assert "journalists_surveyed" in queries.indicator_ids()
     tiles = queries.latest(own_db, **SCOPE)
     assert tiles[tiles["indicator"] == "journalists_surveyed"]["value"].tolist() == [108.0]
