@@ -230,3 +230,53 @@ def test_a_wrong_new_indicator_is_one_line(db: Path) -> None:
     with pytest.raises(review.ReviewError, match="parsecs"):
         review.define(db, unknown_unit, by="a")
     assert review.stored_entries(db) == []
+
+
+_OTHER_PROCESS = """
+import sys
+from pathlib import Path
+from indicators import ingest, review, store
+db = store.location(sys.argv[1])
+for path in sorted(Path(sys.argv[2]).rglob("*.txt")):
+    ingest.ingest(db, [path], workers=1)
+review.reextract(db, chunk=7)
+print("done")
+"""
+
+
+def test_review_actions_while_another_process_ingests_and_reextracts(
+    any_store: store.Location, tmp_path: Path
+) -> None:
+    import subprocess
+    import sys
+
+    from indicators.bench import write_corpus
+
+    ingest.ingest(any_store, [REAL])
+    corpus = write_corpus(tmp_path / "corpus", 1, 1)
+    other = subprocess.Popen(
+        [sys.executable, "-c", _OTHER_PROCESS, str(any_store), str(tmp_path / "corpus")],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    made: list[float] = []
+    real = "ベラルーシ｜在ベラルーシ大使館"
+    while other.poll() is None or len(made) < 10:
+        stated = review.values(any_store, indicator="political_prisoners")
+        n = review.Number.of(stated[stated["series"] == real].iloc[0])
+        value = 2000.0 + len(made)
+        correct(any_store, n, value, by=f"analyst {len(made) % 3}")
+        made.append(value)
+    out, err = other.communicate(timeout=600)
+    assert other.returncode == 0, err
+    assert out.strip() == "done"
+
+    log = review.log(any_store)
+    assert log["review_id"].tolist() == list(range(1, len(made) + 1))
+    assert log["after_value"].tolist() == made
+    stated = review.values(any_store, indicator="political_prisoners")
+    mine = stated[stated["series"] == real]
+    assert mine[["value", "origin"]].values.tolist() == [[made[-1], "corrected"]]
+    reports = rows(any_store, "SELECT count(*) FROM reports")[0][0]
+    assert reports == 1 + len(corpus)
