@@ -188,9 +188,9 @@ else:
                 ctx.t("review_dimension"),
                 codes,
                 index=codes.index(number.dimension) if number.dimension in codes else 0,
-                format_func=lambda c: i18n.country_name(c, ctx.lang)
-                if c
-                else ctx.t("review_no_dimension"),
+                format_func=lambda c: (
+                    i18n.country_name(c, ctx.lang) if c else ctx.t("review_no_dimension")
+                ),
                 key="review_dimension",
             )
             change = review.Change(
@@ -204,9 +204,7 @@ else:
         reason = st.text_input(ctx.t("review_reason"), max_chars=300, key="review_reason")
         if st.button(ctx.t("review_submit"), type="primary", key="review_submit"):
             try:
-                review.record(
-                    ctx.db, [review.Action(action, number, change, reason)], by=user.name
-                )
+                review.record(ctx.db, [review.Action(action, number, change, reason)], by=user.name)
             except review.ReviewError as error:
                 st.error(common.md(f"{ctx.t('review_refused')}: {error}"))
             else:

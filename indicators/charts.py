@@ -148,8 +148,11 @@ def _prepare(rows: pd.DataFrame, lang: str) -> pd.DataFrame:
             if isinstance(row.get("origin"), str)
             else ""
             for row in df[
-                [c for c in ("origin", "original_value", "changed_by", "changed_at", "unit")
-                 if c in df]
+                [
+                    c
+                    for c in ("origin", "original_value", "changed_by", "changed_at", "unit")
+                    if c in df
+                ]
             ].to_dict("records")
         ]
     return df

@@ -114,7 +114,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     export_cmd = commands.add_parser("export", help="write stored rows as CSV with provenance")
-    export_cmd.add_argument("kind", choices=export.KINDS)
+    export_cmd.add_argument("kind", choices=(*export.KINDS, "definitions"))
     export_cmd.add_argument(
         "--out", type=Path, default=None, help="file to write (default: stdout)"
     )
@@ -174,17 +174,13 @@ def build_parser() -> argparse.ArgumentParser:
         description="Without an action: the queue, numbered. With one: the action on the "
         "row of that number (as the same listing numbers it), recorded in the review log.",
     )
-    review_cmd.add_argument(
-        "action", nargs="?", choices=("list", *review.ACTIONS), default="list"
-    )
+    review_cmd.add_argument("action", nargs="?", choices=("list", *review.ACTIONS), default="list")
     review_cmd.add_argument("--row", type=int, default=None, metavar="N", help="queue row")
     review_cmd.add_argument("--by", default=None, metavar="NAME", help="who does it")
     review_cmd.add_argument("--reason", default="", help="why (optional)")
     review_cmd.add_argument("--value", type=float, default=None, help="the right value")
     review_cmd.add_argument("--unit", default=None, help="its unit (default: as it was)")
-    review_cmd.add_argument(
-        "--qualifier", choices=("exact", "at_least", "approx"), default=None
-    )
+    review_cmd.add_argument("--qualifier", choices=("exact", "at_least", "approx"), default=None)
     review_cmd.add_argument("--as-of", dest="as_of", type=_date, default=None, metavar="DATE")
     review_cmd.add_argument("--dimension", default=None, metavar="CODE", help="e.g. LT")
     review_cmd.add_argument("--indicator", default=None, metavar="ID", help="to assign to")
@@ -195,6 +191,9 @@ def build_parser() -> argparse.ArgumentParser:
         "reextract",
         help="extract every stored report again with the current definitions "
         "(corrections stay applied)",
+    )
+    reextract_cmd.add_argument(
+        "--workers", type=int, default=None, help="extracting processes (default: all cores)"
     )
     _add_db(reextract_cmd)
 
@@ -369,6 +368,13 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     db = args.db or store.default_db()
+    if args.kind == "definitions":  # the indicators defined on the Review page, as TOML
+        text = review.definitions_toml(db)
+        if args.out:
+            args.out.write_text(text, "utf-8")
+        else:
+            sys.stdout.write(text)
+        return EXIT_OK
     try:
         rows = export.frame(
             db,
@@ -447,11 +453,11 @@ def cmd_review(args: argparse.Namespace) -> int:
     if args.action == "list":
         if rows.empty:
             say("the review queue is empty")
-        for number, row in enumerate(rows.itertuples(index=False), 1):
+        for index, row in enumerate(rows.itertuples(index=False), 1):
             what = row.indicator if isinstance(row.indicator, str) else f"[{row.shape}]"
             times = f", {row.n} in {row.n_weeks} weeks" if row.kind == "quantity" else ""
             say(
-                f"{number:>3}  {_day(row.published)}  {_KIND_LABELS[row.kind]}{times}  "
+                f"{index:>3}  {_day(row.published)}  {_KIND_LABELS[row.kind]}{times}  "
                 f"{what} = {row.value:g} {row.unit}  «{row.sentence}»"
             )
         return EXIT_OK
@@ -462,7 +468,7 @@ def cmd_review(args: argparse.Namespace) -> int:
     change = None
     if args.action in ("correct", "assign"):
         change = review.Change(
-            value=number.value if args.value is None else args.value,  # type: ignore[arg-type]
+            value=float(number.value or 0) if args.value is None else args.value,
             unit=args.unit or number.unit or "",
             qualifier=args.qualifier or number.qualifier or "exact",
             as_of=args.as_of or number.as_of,
@@ -485,10 +491,11 @@ def cmd_reextract(args: argparse.Namespace) -> int:
     if not store.exists(db):
         warn(f"{db}: no database yet (run `indicators ingest` first)")
         return EXIT_FAILED
-    done = review.reextract(db)
+    done = review.reextract(db, workers=args.workers)
     skipped = f", {done.skipped} left as a newer ingest stored them" if done.skipped else ""
+    steps = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in done.per_step.items())
     warn(
-        f"re-extracted {done.reports} reports in {done.seconds:.1f} s: "
+        f"re-extracted {done.reports} reports in {done.seconds:.1f} s ({steps}): "
         f"{done.observations} observations, {done.quantities} other quantities{skipped}"
     )
     return EXIT_OK

@@ -88,7 +88,10 @@ TEXT: dict[str, dict[str, str]] = {
     "dim_none": {"ja": "なし", "en": "none"},
     "dim_reporter": {"ja": "発表した国", "en": "the reporting country"},
     "dim_counterparty": {"ja": "相手国", "en": "the counterparty"},
-    "new_cues": {"ja": "手がかりの語（文から提案）", "en": "Cue words (suggested from the sentence)"},
+    "new_cues": {
+        "ja": "手がかりの語（文から提案）",
+        "en": "Cue words (suggested from the sentence)",
+    },
     "new_save": {"ja": "保存して再抽出", "en": "Save and re-extract"},
     "new_saved": {
         "ja": "指標「{name}」を保存し、{n}件の報告書を再抽出しました（{seconds:.1f}秒）。",
@@ -756,7 +759,7 @@ def provenance(row: object, lang: str) -> str:
     >>> provenance({"origin": "extracted"}, "en")
     ''
     """
-    get = row.get if hasattr(row, "get") else (lambda name, default=None: default)  # noqa: E731
+    get = row.get if hasattr(row, "get") else (lambda name, default=None: default)
     origin = get("origin", None)
     if origin not in ("corrected", "assigned"):
         return ""

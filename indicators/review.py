@@ -39,6 +39,7 @@ from indicators.definitions import Definitions, default_definitions
 from indicators.extract import Extraction, extract
 from indicators.parse import Event, Report
 from indicators.store import tables, writing
+from indicators.workers import _context as workers_context
 
 ACTIONS = ("confirm", "correct", "reject", "assign", "dismiss")
 ORIGINS = ("extracted", "corrected", "assigned")
@@ -106,8 +107,8 @@ effective AS (
 _WEAK_RULE = r"^[^:]*: [^;]* in the (headline|item)(;|$)"
 
 # The word a quantity is counted in: the last run of two or more kanji or katakana
-# before the number in its sentence ("政治犯の数は1,450人" -> 政治犯, 数 being one). With the unit, it
-# is the quantity's shape, by which the queue groups the same kind of number.
+# before the number in its sentence ("政治犯の数は1,450人" -> 政治犯, 数 being one).
+# With the unit, it is the quantity's shape, by which the queue groups numbers.
 _NOUN = r"[\p{Han}\p{Katakana}ー]{2,}"
 
 _QUEUE = f"""
@@ -267,10 +268,13 @@ def values(
 
 def group_members(db: store.Location, shape: str, *, include_sample: bool = True) -> pd.DataFrame:
     """The open quantities of one shape (a queue row of kind ``quantity``), newest first."""
-    sql = _QUEUE.split("grouped AS (")[0].rstrip().rstrip(",") + """
+    sql = (
+        _QUEUE.split("grouped AS (")[0].rstrip().rstrip(",")
+        + """
         SELECT * FROM open_quantities WHERE shape = $shape
         ORDER BY published DESC, report_id DESC, event_seq, sentence_index, char_offset
     """
+    )
     params = {"noun": _NOUN, "include_sample": include_sample, "shape": shape}
     return store.query(db, sql, params)
 
@@ -329,7 +333,7 @@ class Number:
         """From a row of :func:`queue` (or anything with the same names)."""
 
         def get(name: str) -> Any:
-            value = row[name] if name in row else None
+            value = row.get(name, None)
             return None if value is None or _missing(value) else value
 
         as_of = get("as_of")
@@ -495,7 +499,11 @@ class NewIndicator:
     def entry(self) -> str:
         """The ``[[indicator]]`` entry of the definitions file."""
         dated_by = {"stock": "as_of", "flow": "period", "event": "event"}[self.kind]
-        select = {"stock": "one_per_report", "flow": "one_per_dimension", "event": "all"}
+        # Deals are all kept (added up per week); a count is one per report, or one per
+        # country where it has a country.
+        select = "all" if self.kind == "event" else "one_per_report"
+        if self.kind != "event" and self.dimension != "none":
+            select = "one_per_dimension"
         lines = [
             "[[indicator]]",
             f"id = {_toml(self.id)}",
@@ -508,7 +516,7 @@ class NewIndicator:
             'topic_scope = "sentence"',
             f"dimension = {_toml(self.dimension)}",
             f"dated_by = {_toml(dated_by)}",
-            f"select = {_toml(select[self.kind] if self.dimension != 'none' else 'one_per_report')}",
+            f"select = {_toml(select)}",
         ]
         return "\n".join(lines) + "\n"
 
@@ -650,11 +658,21 @@ def _reports_of(reports: pa.Table, events: pa.Table) -> list[tuple[int, dt.datet
     return found
 
 
+def _extract_all(
+    reports: Sequence[tuple[int, dt.datetime, Report]], entries: tuple[str, ...]
+) -> list[tuple[int, dt.datetime, Extraction]]:
+    """Extract reports with the definitions file and these entries (a worker's task:
+    the entries are passed, not read from the environment the worker started with)."""
+    d = defs.with_entries(entries) if entries else default_definitions()
+    return [(report_id, stamp, extract(report, d)) for report_id, stamp, report in reports]
+
+
 def reextract(
     db: store.Location,
     *,
     definitions: Definitions | None = None,
     chunk: int = 4000,
+    workers: int | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> Reextracted:
     """Extract every stored report again from its stored text with the definitions in
@@ -663,47 +681,69 @@ def reextract(
 
     Reports are done a chunk at a time, each chunk in its own short transaction, so an
     ingest or a review in another process goes on meanwhile; a report an ingest replaced
-    since it was read is left as that ingest stored it.
+    since it was read is left as that ingest stored it. ``workers`` processes extract
+    (default: one per core; 1: in this process). ``definitions`` (tests) extracts here.
     """
+    import os
     import time
+    from concurrent.futures import Executor, ProcessPoolExecutor
 
     started = time.perf_counter()
     store.ensure_db(db)
-    d = definitions or definitions_in_use(db)
+    entries = tuple(stored_entries(db))
+    if definitions is None:
+        definitions_in_use(db)
+    n_workers = 1 if definitions is not None else (workers or os.cpu_count() or 1)
     ids = store.query(db, "SELECT report_id FROM reports ORDER BY report_id")["report_id"]
     all_ids = [int(i) for i in ids]
     done = Reextracted()
     steps = dict.fromkeys(("read", "extract", "write"), 0.0)
-    for first in range(0, len(all_ids), chunk):
-        part = all_ids[first : first + chunk]
-        t0 = time.perf_counter()
-        with store.connect(db, read_only=True) as con:
-            con.register("wanted", pa.table({"report_id": pa.array(part, pa.int32())}))
-            reports = con.execute(
-                f"SELECT {_REPORT_COLUMNS} FROM reports WHERE report_id IN (FROM wanted)"
-            ).to_arrow_table()
-            events = con.execute(
-                f"SELECT {_EVENT_COLUMNS} FROM events WHERE report_id IN (FROM wanted) "
-                "ORDER BY report_id, event_seq"
-            ).to_arrow_table()
-            con.unregister("wanted")
-        t1 = time.perf_counter()
-        extracted: list[tuple[int, dt.datetime, Extraction]] = [
-            (report_id, stamp, extract(report, d))
-            for report_id, stamp, report in _reports_of(reports, events)
-        ]
-        t2 = time.perf_counter()
-        written = writing.replace_extractions(db, extracted)
-        t3 = time.perf_counter()
-        steps["read"] += t1 - t0
-        steps["extract"] += t2 - t1
-        steps["write"] += t3 - t2
-        done.reports += written.reports
-        done.observations += written.observations
-        done.quantities += written.quantities
-        done.skipped += written.skipped
-        if progress is not None:
-            progress(min(first + chunk, len(all_ids)), len(all_ids))
+    pool: Executor | None = None
+    if n_workers > 1 and len(all_ids) > chunk // 4:
+        # The ingest's fork server (its children never re-run a page script's main).
+        pool = ProcessPoolExecutor(n_workers, mp_context=workers_context())
+    try:
+        for first in range(0, len(all_ids), chunk):
+            part = all_ids[first : first + chunk]
+            t0 = time.perf_counter()
+            with store.connect(db, read_only=True) as con:
+                con.register("wanted", pa.table({"report_id": pa.array(part, pa.int32())}))
+                reports = con.execute(
+                    f"SELECT {_REPORT_COLUMNS} FROM reports WHERE report_id IN (FROM wanted)"
+                ).to_arrow_table()
+                events = con.execute(
+                    f"SELECT {_EVENT_COLUMNS} FROM events WHERE report_id IN (FROM wanted) "
+                    "ORDER BY report_id, event_seq"
+                ).to_arrow_table()
+                con.unregister("wanted")
+            rebuilt = _reports_of(reports, events)
+            t1 = time.perf_counter()
+            if pool is None:
+                d = definitions or default_definitions()
+                extracted = [(i, stamp, extract(report, d)) for i, stamp, report in rebuilt]
+            else:
+                step = -(-len(rebuilt) // n_workers)
+                parts = [rebuilt[i : i + step] for i in range(0, len(rebuilt), step)]
+                extracted = [
+                    found
+                    for results in pool.map(_extract_all, parts, [entries] * len(parts))
+                    for found in results
+                ]
+            t2 = time.perf_counter()
+            written = writing.replace_extractions(db, extracted)
+            t3 = time.perf_counter()
+            steps["read"] += t1 - t0
+            steps["extract"] += t2 - t1
+            steps["write"] += t3 - t2
+            done.reports += written.reports
+            done.observations += written.observations
+            done.quantities += written.quantities
+            done.skipped += written.skipped
+            if progress is not None:
+                progress(min(first + chunk, len(all_ids)), len(all_ids))
+    finally:
+        if pool is not None:
+            pool.shutdown()
     done.seconds = time.perf_counter() - started
     done.per_step = steps
     return done

@@ -72,7 +72,9 @@ def test_reject_correct_assign_change_tiles_charts_exports_and_are_logged(
     review.record(any_store, [review.Action("reject", lt, reason="the total, not LT's")], by="a")
     correct(any_store, number(any_store, "political_prisoners"), 1451, by="b")
     journalists = quantity(any_store, "ジャーナリスト108人")
-    assign = review.Change(108, "persons", "exact", dt.date(2023, 11, 26), "LT", "border_interceptions")
+    assign = review.Change(
+        108, "persons", "exact", dt.date(2023, 11, 26), "LT", "border_interceptions"
+    )
     review.record(any_store, [review.Action("assign", journalists, assign)], by="c")
 
     prisoners = value_of(any_store, "political_prisoners")

@@ -148,9 +148,12 @@ def test_the_review_loop_changes_tiles_charts_and_exports(own_db: Path) -> None:
     # The page's download is the whole log, with a BOM.
     at.switch_page("app_pages/review.py")
     ok(at.run())
-    assert review.queue(own_db, kinds=["quantity"], limit=None)["sentence"].str.contains(
-        "ジャーナリスト"
-    ).sum() == 0
+    assert (
+        review.queue(own_db, kinds=["quantity"], limit=None)["sentence"]
+        .str.contains("ジャーナリスト")
+        .sum()
+        == 0
+    )
 
 
 def test_a_new_indicator_from_a_quantity_backfills_its_history(own_db: Path) -> None:

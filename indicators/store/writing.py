@@ -428,9 +428,7 @@ def _tables(
     return found
 
 
-def _transaction(
-    db: Location, work: Callable[[duckdb.DuckDBPyConnection], T], *, doing: str
-) -> T:
+def _transaction(db: Location, work: Callable[[duckdb.DuckDBPyConnection], T], *, doing: str) -> T:
     """Run ``work`` inside one write transaction (the store migrated first, the writers'
     row updated first so that two writers at once take turns; see tables.py)."""
     store = backend(db)
