@@ -36,7 +36,7 @@ import pyarrow as pa
 from indicators import definitions as defs
 from indicators import store
 from indicators.definitions import Definitions, default_definitions
-from indicators.extract import Extraction, extract
+from indicators.extract import extract
 from indicators.parse import Event, Report
 from indicators.store import tables, writing
 from indicators.workers import _context as workers_context
@@ -616,6 +616,8 @@ class Reextracted:
     quantities: int = 0
     skipped: int = 0  # reports replaced by an ingest meanwhile (already current)
     seconds: float = 0.0
+    #: seconds per step, summed over the chunks (reading and extracting run in the
+    #: workers side by side, so these add up to more than the wall time)
     per_step: dict[str, float] = field(default_factory=dict)
 
 
@@ -629,49 +631,67 @@ _EVENT_COLUMNS = (
 def _reports_of(reports: pa.Table, events: pa.Table) -> list[tuple[int, dt.datetime, Report]]:
     """Reports rebuilt from their stored rows (events in document order)."""
     by_report: dict[int, list[Event]] = {}
-    for e in events.to_pylist():
-        body = e["body"]
-        period = (e["period_start"], e["period_end"]) if e["period_start"] else None
-        by_report.setdefault(e["report_id"], []).append(
+    columns = [events[name].to_pylist() for name in _EVENT_COLUMNS.split(", ")]
+    for report_id, seq, section, headline, body, dates, sources, start, end, cited in zip(
+        *columns, strict=True
+    ):
+        by_report.setdefault(report_id, []).append(
             Event(
-                seq=e["event_seq"],
-                section=e["section"],
-                headline=e["headline"],
+                seq=seq,
+                section=section,
+                headline=headline,
                 body=body.split("\n") if body else [],
-                dates=list(e["dates"] or []),
-                sources=list(e["sources"] or []),
-                period=period,
-                citation=e["citation"] or "",
+                dates=dates or [],
+                sources=sources or [],
+                period=(start, end) if start else None,
+                citation=cited or "",
             )
         )
     found = []
-    for r in reports.to_pylist():
-        report = Report(
-            title=r["title"],
-            issuer=r["issuer"],
-            published=r["published"],
-            period_start=r["period_start"],
-            period_end=r["period_end"],
-            events=by_report.get(r["report_id"], []),
-        )
-        found.append((r["report_id"], r["ingested_at"], report))
+    for report_id, stamp, title, issuer, published, start, end in zip(
+        *[reports[name].to_pylist() for name in _REPORT_COLUMNS.split(", ")], strict=True
+    ):
+        report = Report(title, issuer, published, start, end, by_report.get(report_id, []))
+        found.append((report_id, stamp, report))
     return found
 
 
-def _extract_all(
-    reports: Sequence[tuple[int, dt.datetime, Report]], entries: tuple[str, ...]
-) -> list[tuple[int, dt.datetime, Extraction]]:
-    """Extract reports with the definitions file and these entries (a worker's task:
-    the entries are passed, not read from the environment the worker started with)."""
-    d = defs.with_entries(entries) if entries else default_definitions()
-    return [(report_id, stamp, extract(report, d)) for report_id, stamp, report in reports]
+def _extract_ids(
+    db: str,
+    ids: Sequence[int],
+    entries: tuple[str, ...],
+    definitions: Definitions | None = None,
+) -> tuple[writing.StagedExtractions, float, float]:
+    """Read some stored reports, extract them again and stage the rows (a worker's
+    task; the definitions' entries are passed, not taken from the environment the
+    worker started with). Also returns the seconds spent reading and extracting."""
+    import time
+
+    started = time.perf_counter()
+    location = store.location(db)
+    d = definitions or (defs.with_entries(entries) if entries else default_definitions())
+    with store.connect(location, read_only=True) as con:
+        con.register("wanted", pa.table({"report_id": pa.array(list(ids), pa.int32())}))
+        reports = con.execute(
+            f"SELECT {_REPORT_COLUMNS} FROM reports WHERE report_id IN (FROM wanted)"
+        ).to_arrow_table()
+        events = con.execute(
+            f"SELECT {_EVENT_COLUMNS} FROM events WHERE report_id IN (FROM wanted) "
+            "ORDER BY report_id, event_seq"
+        ).to_arrow_table()
+        con.unregister("wanted")
+    rebuilt = _reports_of(reports, events)
+    read = time.perf_counter()
+    extracted = [(i, stamp, extract(report, d)) for i, stamp, report in rebuilt]
+    staged = writing.stage_extractions(extracted)
+    return staged, read - started, time.perf_counter() - read
 
 
 def reextract(
     db: store.Location,
     *,
     definitions: Definitions | None = None,
-    chunk: int = 4000,
+    chunk: int = 2000,
     workers: int | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> Reextracted:
@@ -679,71 +699,55 @@ def reextract(
     use (the file's and those defined from the dashboard); the review log is not
     touched, so corrections stay applied wherever their sentence still reads the same.
 
-    Reports are done a chunk at a time, each chunk in its own short transaction, so an
-    ingest or a review in another process goes on meanwhile; a report an ingest replaced
-    since it was read is left as that ingest stored it. ``workers`` processes extract
-    (default: one per core; 1: in this process). ``definitions`` (tests) extracts here.
+    Reports are done a chunk at a time, each chunk written in its own short transaction,
+    so an ingest or a review in another process goes on meanwhile; a report an ingest
+    replaced since it was read is left as that ingest stored it. ``workers`` processes
+    read and extract (default: one per core; 1: this process), while this one writes.
+    ``definitions`` (tests) are used in this process.
     """
     import os
     import time
-    from concurrent.futures import Executor, ProcessPoolExecutor
+    from collections.abc import Iterator
+    from concurrent.futures import ProcessPoolExecutor
 
     started = time.perf_counter()
     store.ensure_db(db)
     entries = tuple(stored_entries(db))
     if definitions is None:
         definitions_in_use(db)
-    n_workers = 1 if definitions is not None else (workers or os.cpu_count() or 1)
     ids = store.query(db, "SELECT report_id FROM reports ORDER BY report_id")["report_id"]
     all_ids = [int(i) for i in ids]
+    parts = [all_ids[i : i + chunk] for i in range(0, len(all_ids), chunk)]
+    n_workers = 1 if definitions is not None else (workers or os.cpu_count() or 1)
     done = Reextracted()
     steps = dict.fromkeys(("read", "extract", "write"), 0.0)
-    pool: Executor | None = None
-    if n_workers > 1 and len(all_ids) > chunk // 4:
+    pool = None
+    if n_workers > 1 and len(parts) > 1:
         # The ingest's fork server (its children never re-run a page script's main).
-        pool = ProcessPoolExecutor(n_workers, mp_context=workers_context())
+        pool = ProcessPoolExecutor(min(n_workers, len(parts)), mp_context=workers_context())
     try:
-        for first in range(0, len(all_ids), chunk):
-            part = all_ids[first : first + chunk]
+        results: Iterator[tuple[writing.StagedExtractions, float, float]]
+        if pool is None:
+            results = (_extract_ids(str(db), part, entries, definitions) for part in parts)
+        else:
+            results = pool.map(_extract_ids, [str(db)] * len(parts), parts, [entries] * len(parts))
+        finished = 0
+        for part, (staged, reading, extracting) in zip(parts, results, strict=True):
             t0 = time.perf_counter()
-            with store.connect(db, read_only=True) as con:
-                con.register("wanted", pa.table({"report_id": pa.array(part, pa.int32())}))
-                reports = con.execute(
-                    f"SELECT {_REPORT_COLUMNS} FROM reports WHERE report_id IN (FROM wanted)"
-                ).to_arrow_table()
-                events = con.execute(
-                    f"SELECT {_EVENT_COLUMNS} FROM events WHERE report_id IN (FROM wanted) "
-                    "ORDER BY report_id, event_seq"
-                ).to_arrow_table()
-                con.unregister("wanted")
-            rebuilt = _reports_of(reports, events)
-            t1 = time.perf_counter()
-            if pool is None:
-                d = definitions or default_definitions()
-                extracted = [(i, stamp, extract(report, d)) for i, stamp, report in rebuilt]
-            else:
-                step = -(-len(rebuilt) // n_workers)
-                parts = [rebuilt[i : i + step] for i in range(0, len(rebuilt), step)]
-                extracted = [
-                    found
-                    for results in pool.map(_extract_all, parts, [entries] * len(parts))
-                    for found in results
-                ]
-            t2 = time.perf_counter()
-            written = writing.replace_extractions(db, extracted)
-            t3 = time.perf_counter()
-            steps["read"] += t1 - t0
-            steps["extract"] += t2 - t1
-            steps["write"] += t3 - t2
+            written = writing.replace_extractions(db, staged)
+            steps["write"] += time.perf_counter() - t0
+            steps["read"] += reading
+            steps["extract"] += extracting
             done.reports += written.reports
             done.observations += written.observations
             done.quantities += written.quantities
             done.skipped += written.skipped
+            finished += len(part)
             if progress is not None:
-                progress(min(first + chunk, len(all_ids)), len(all_ids))
+                progress(finished, len(all_ids))
     finally:
         if pool is not None:
-            pool.shutdown()
+            pool.shutdown(cancel_futures=True)
     done.seconds = time.perf_counter() - started
     done.per_step = steps
     return done

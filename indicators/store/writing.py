@@ -483,8 +483,39 @@ class Replaced:
     skipped: int = 0
 
 
+@dataclass
+class StagedExtractions:
+    """Stored reports extracted again, as Arrow tables: ``read`` has each report's id,
+    the ``ingested_at`` it had when it was read and its number of observations."""
+
+    read: pa.Table
+    tables: dict[str, pa.Table]
+
+
+def stage_extractions(
+    extracted: Sequence[tuple[int, dt.datetime, Extraction]],
+) -> StagedExtractions:
+    """Extractions of stored reports (id, ``ingested_at`` when read, extraction) as the
+    rows :func:`replace_extractions` writes (made where they were extracted)."""
+    rows: dict[str, list[Row]] = {"observations": [], "quantities": []}
+    for report_id, _, extraction in extracted:
+        for table, row in _extraction_rows(extraction):
+            row["report_id"] = report_id
+            rows[table].append(row)
+    read = pa.table(
+        {
+            "report_id": pa.array([e[0] for e in extracted], pa.int32()),
+            "ingested_at": pa.array([e[1] for e in extracted], pa.timestamp("us")),
+            "n_observations": pa.array([len(e[2].observations) for e in extracted], pa.int32()),
+        }
+    )
+    staged = {name: _arrow(rows[name], tables.BY_NAME[name].arrow_schema) for name in rows}
+    return StagedExtractions(read, staged)
+
+
 def replace_extractions(
-    db: Location, extracted: Sequence[tuple[int, dt.datetime, Extraction]]
+    db: Location,
+    extracted: Sequence[tuple[int, dt.datetime, Extraction]] | StagedExtractions,
 ) -> Replaced:
     """Store new observations and quantities for stored reports, in one transaction.
 
@@ -492,36 +523,22 @@ def replace_extractions(
     report ingested again since then (another ``ingested_at``) or gone is skipped: its
     rows are already those of its new text.
     """
-    rows: dict[str, list[Row]] = {"observations": [], "quantities": []}
-    counts: dict[int, int] = {}
-    for report_id, _, extraction in extracted:
-        counts[report_id] = len(extraction.observations)
-        for table, row in _extraction_rows(extraction):
-            row["report_id"] = report_id
-            rows[table].append(row)
-    staged = {name: _arrow(rows[name], tables.BY_NAME[name].arrow_schema) for name in rows}
-    read = pa.table(
-        {
-            "report_id": pa.array([e[0] for e in extracted], pa.int32()),
-            "ingested_at": pa.array([e[1] for e in extracted], pa.timestamp("us")),
-            "n_observations": pa.array([counts[e[0]] for e in extracted], pa.int32()),
-        }
-    )
+    staged = extracted if isinstance(extracted, StagedExtractions) else stage_extractions(extracted)
+    read = staged.read
 
     def work(con: duckdb.DuckDBPyConnection) -> Replaced:
         con.register("reread", read)
         current = con.execute(
-            "SELECT report_id FROM reports JOIN reread USING (report_id, ingested_at)"
+            "SELECT report_id, reread.n_observations FROM reread "
+            "JOIN reports USING (report_id, ingested_at)"
         ).to_arrow_table()
-        con.unregister("reread")
         keep = current["report_id"]
-        con.register("kept_ids", current)
-        for name in rows:
+        con.register("kept_ids", current.select(["report_id"]))
+        for name, table in staged.tables.items():
             con.execute(f"DELETE FROM {name} WHERE report_id IN (FROM kept_ids)")
-            table = staged[name].filter(pc.is_in(staged[name]["report_id"], keep))
-            if table.num_rows:
-                _insert(con, name, table)
-        con.register("reread", read)
+            kept_rows = table.filter(pc.is_in(table["report_id"], keep))
+            if kept_rows.num_rows:
+                _insert(con, name, kept_rows)
         con.execute(
             "UPDATE reports SET n_observations = reread.n_observations FROM reread "
             "WHERE reports.report_id = reread.report_id "
@@ -529,12 +546,12 @@ def replace_extractions(
         )
         con.unregister("reread")
         con.unregister("kept_ids")
-        kept = set(keep.to_pylist())
+        quantities = staged.tables["quantities"]
         return Replaced(
-            reports=len(kept),
-            observations=sum(counts[i] for i in kept),
-            quantities=sum(1 for r in rows["quantities"] if r["report_id"] in kept),
-            skipped=len(extracted) - len(kept),
+            reports=current.num_rows,
+            observations=int(pc.sum(current["n_observations"]).as_py() or 0),
+            quantities=int(pc.sum(pc.is_in(quantities["report_id"], keep)).as_py() or 0),
+            skipped=read.num_rows - current.num_rows,
         )
 
     return _transaction(db, work, doing="cannot store the re-extraction")
