@@ -493,6 +493,11 @@ def cmd_reextract(args: argparse.Namespace) -> int:
         return EXIT_FAILED
     done = review.reextract(db, workers=args.workers)
     skipped = f", {done.skipped} left as a newer ingest stored them" if done.skipped else ""
+    if done.without_text:
+        skipped += (
+            f", {done.without_text} stored by an older version left as they are "
+            "(ingest their files again to re-extract them)"
+        )
     steps = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in done.per_step.items())
     warn(
         f"re-extracted {done.reports} reports in {done.seconds:.1f} s ({steps}): "

@@ -615,6 +615,7 @@ class Reextracted:
     observations: int = 0
     quantities: int = 0
     skipped: int = 0  # reports replaced by an ingest meanwhile (already current)
+    without_text: int = 0  # stored before their citations were kept: ingest them again
     seconds: float = 0.0
     #: seconds per step, summed over the chunks (reading and extracting run in the
     #: workers side by side, so these add up to more than the wall time)
@@ -715,11 +716,18 @@ def reextract(
     entries = tuple(stored_entries(db))
     if definitions is None:
         definitions_in_use(db)
-    ids = store.query(db, "SELECT report_id FROM reports ORDER BY report_id")["report_id"]
-    all_ids = [int(i) for i in ids]
+    # A report stored before schema 7 has no citations kept (NULL, where a report
+    # without one has ''): extracting it again could lose what its citation decides,
+    # so it is left as it is until its file is ingested again.
+    found = store.query(
+        db,
+        "SELECT report_id, bool_or(e.citation IS NULL) AS old FROM reports "
+        "LEFT JOIN events e USING (report_id) GROUP BY report_id ORDER BY report_id",
+    )
+    all_ids = [int(i) for i, old in zip(found["report_id"], found["old"], strict=True) if not old]
     parts = [all_ids[i : i + chunk] for i in range(0, len(all_ids), chunk)]
     n_workers = 1 if definitions is not None else (workers or os.cpu_count() or 1)
-    done = Reextracted()
+    done = Reextracted(without_text=len(found) - len(all_ids))
     steps = dict.fromkeys(("read", "extract", "write"), 0.0)
     pool = None
     if n_workers > 1 and len(parts) > 1:

@@ -282,3 +282,15 @@ def test_review_actions_while_another_process_ingests_and_reextracts(
     assert mine[["value", "origin"]].values.tolist() == [[made[-1], "corrected"]]
     reports = rows(any_store, "SELECT count(*) FROM reports")[0][0]
     assert reports == 1 + len(corpus)
+
+
+def test_a_report_stored_before_citations_were_kept_is_left_as_it_is(db: Path) -> None:
+    ingest.ingest(db, [REAL])
+    with store.connect(db, read_only=False) as con:
+        con.execute("UPDATE events SET citation = NULL")  # as schema 6 left them
+    before = rows(db, "SELECT * FROM observations ORDER BY ALL")
+
+    done = review.reextract(db)
+
+    assert (done.reports, done.without_text) == (0, 1)
+    assert rows(db, "SELECT * FROM observations ORDER BY ALL") == before
