@@ -272,8 +272,6 @@ else:
                                 seconds=done.seconds,
                             )
                         )
-    elif auth.settings(ctx.lang).sign_in:
-        st.caption(ctx.t("review_viewer"))
 
 # --- the log -------------------------------------------------------------------------
 

@@ -68,10 +68,6 @@ TEXT: dict[str, dict[str, str]] = {
         "ja": "すべての操作（追記のみ）: 誰が、いつ、何を、変更前と変更後、理由。",
         "en": "Every action (append-only): who, when, what, before and after, why.",
     },
-    "review_viewer": {
-        "ja": "操作は編集者のみ可能です。",
-        "en": "Only editors can act on the queue.",
-    },
     "new_indicator": {"ja": "この数値から新しい指標を作る", "en": "New indicator from this number"},
     "new_indicator_help": {
         "ja": "保存後、保存済みの全報告書を再抽出し、過去の推移も表示します。",

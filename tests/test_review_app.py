@@ -175,3 +175,44 @@ def test_a_new_indicator_from_a_quantity_backfills_its_history(own_db: Path) -> 
     ok(at.run())
     assert at.get("vega_lite_chart")
     definitions.use_entries([])
+
+
+EDITOR = "editor@example.org"
+TEAM = {
+    "auth": {
+        "redirect_uri": "http://localhost:8501/oauth2callback",
+        "cookie_secret": "not-a-real-secret-but-long-enough",
+        "client_id": "indicators",
+        "client_secret": "not-a-real-secret",
+        "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration",
+    },
+    "indicators": {"editors": [EDITOR]},
+}
+
+
+def signed_in_review(email: str) -> AppTest:
+    at = AppTest.from_file(str(h.APP), default_timeout=TIMEOUT)
+    at.secrets = TEAM
+    at.user = {"is_logged_in": True, "email": email, "email_verified": True}
+    ok(at.run())
+    at.switch_page("app_pages/review.py")
+    return ok(at.run())
+
+
+def test_with_sign_in_a_viewer_sees_the_queue_and_an_editor_acts_as_their_email(
+    own_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("INDICATORS_EDITORS", "INDICATORS_READ_ONLY"):
+        monkeypatch.delenv(name, raising=False)
+    viewer = signed_in_review("viewer@example.org")
+    assert viewer.selectbox(key="review_pick").options  # the queue is there to read
+    assert "review_submit" not in [b.key for b in viewer.button]
+    assert not [w for w in viewer.text_input if w.key == "user_name_input"]  # no name asked
+
+    editor = signed_in_review(EDITOR)
+    pick(editor, i18n.t("review_kind_quantity", "ja"), "ジャーナリスト")
+    act(editor, "dismiss", reason="調査の回答者数")
+    log = review.log(own_db)
+    assert log[["action", "logged_by", "reason"]].values.tolist() == [
+        ["dismiss", EDITOR, "調査の回答者数"]
+    ]
