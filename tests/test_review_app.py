@@ -174,6 +174,9 @@ def test_a_new_indicator_from_a_quantity_backfills_its_history(own_db: Path) -> 
     at.query_params["indicator"] = "journalists_surveyed"
     ok(at.run())
     assert at.get("vega_lite_chart")
+    at.switch_page("app_pages/overview.py")
+    ok(at.run())
+    assert "調査対象のジャーナリスト" in h.texts(at)
     definitions.use_entries([])
 
 
