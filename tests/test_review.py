@@ -294,3 +294,25 @@ def test_a_report_stored_before_citations_were_kept_is_left_as_it_is(db: Path) -
 
     assert (done.reports, done.without_text) == (0, 1)
     assert rows(db, "SELECT * FROM observations ORDER BY ALL") == before
+
+
+def test_the_command_line_lists_acts_exports_and_reextracts(
+    db: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    from indicators import cli
+
+    ingest.ingest(db, [REAL])
+    assert cli.main(["review", "--db", str(db)]) == 0
+    listing = capsys.readouterr().out.splitlines()
+    row = next(i for i, line in enumerate(listing, 1) if "ジャーナリスト108人" in line)
+    assert cli.main(["review", "dismiss", "--row", str(row), "--db", str(db)]) == 2
+    assert "who made the change" in capsys.readouterr().err
+    assert cli.main(["review", "dismiss", "--row", str(row), "--by", "cli", "--db", str(db)]) == 0
+    out = tmp_path / "log.csv"
+    assert cli.main(["export", "corrections", "--out", str(out), "--db", str(db)]) == 0
+    text = out.read_text("utf-8")
+    assert "dismiss" in text and "ジャーナリスト108人" in text
+    assert cli.main(["reextract", "--db", str(db)]) == 0
+    assert "re-extracted 1 reports" in capsys.readouterr().err
+    assert cli.main(["review", "--db", str(db)]) == 0
+    assert "ジャーナリスト108人" not in capsys.readouterr().out  # dismissed stays dismissed
