@@ -63,6 +63,11 @@ _ASSIGNED_SEQ = 1_000_000
 #: The effective observations: a CTE list to put first in a ``WITH`` (see the module
 #: docstring); ``effective`` has the columns of ``observations`` and the provenance.
 EFFECTIVE = f"""{_LATEST},
+-- The (few) reviewed numbers with their report's id, so that the observations need not
+-- be joined to the reports to find their key (report_key is unique per report).
+review_keyed AS (
+    SELECT v.*, r.report_id FROM review_latest v JOIN reports r USING (report_key)
+),
 effective AS (
     SELECT o.report_id, o.event_seq, o.obs_seq, o.indicator,
            CASE WHEN c.action = 'correct' THEN c.after_dimension ELSE o.dimension END
@@ -79,9 +84,8 @@ effective AS (
            CASE WHEN c.action = 'correct' THEN c.logged_by END AS changed_by,
            CASE WHEN c.action = 'correct' THEN c.logged_at END AS changed_at
     FROM observations o
-    JOIN reports r ON r.report_id = o.report_id
-    LEFT JOIN review_latest c
-         ON c.report_key = r.report_key AND c.event_seq = o.event_seq
+    LEFT JOIN review_keyed c
+         ON c.report_id = o.report_id AND c.event_seq = o.event_seq
         AND c.sentence_index = o.sentence_index AND c.char_offset = o.char_offset
         AND c.indicator = o.indicator AND c.sentence = o.evidence
     WHERE c.action IS DISTINCT FROM 'reject'
@@ -92,13 +96,12 @@ effective AS (
            nullif(array_to_string(e.sources, '、'), ''), q.sentence,
            'assigned in review', []::VARCHAR[], q.sentence_index, q.char_offset,
            'assigned', q.value, a.logged_by, a.logged_at
-    FROM quantities q
-    JOIN reports r ON r.report_id = q.report_id
-    JOIN events e ON e.report_id = q.report_id AND e.event_seq = q.event_seq
-    JOIN review_latest a
-         ON a.report_key = r.report_key AND a.event_seq = q.event_seq
+    FROM review_keyed a
+    JOIN quantities q
+         ON q.report_id = a.report_id AND a.event_seq = q.event_seq
         AND a.sentence_index = q.sentence_index AND a.char_offset = q.char_offset
         AND a.indicator IS NULL AND a.sentence = q.sentence
+    JOIN events e ON e.report_id = q.report_id AND e.event_seq = q.event_seq
     WHERE a.action = 'assign'
 )"""
 
