@@ -117,6 +117,17 @@ else:
                     first=str(row["first_published"])[:10],
                 )
             )
+            if int(row["n"]) > 1:
+                with st.expander(ctx.t("review_members")):
+                    members = review.group_members(
+                        ctx.db, str(row["shape"]), include_sample=ctx.include_sample
+                    )
+                    common.table(
+                        ctx,
+                        members.head(200),
+                        key="review_members_table",
+                        order=["published", "series", "value", "unit", "sentence"],
+                    )
         if isinstance(row["indicator"], str):
             now = i18n.format_value(
                 float(row["value"]), str(row["unit"]), str(row["qualifier"]), ctx.lang

@@ -44,6 +44,7 @@ TEXT: dict[str, dict[str, str]] = {
         "not applied. Look at the new value and correct it again if needed.",
     },
     "review_item": {"ja": "項目", "en": "Item"},
+    "review_members": {"ja": "同じ形の数値の一覧", "en": "Every number of this shape"},
     "review_report": {"ja": "報告書を開く", "en": "Open the report"},
     "review_now": {"ja": "現在の値", "en": "Now"},
     "review_action": {"ja": "操作", "en": "Action"},

@@ -278,7 +278,7 @@ def group_members(db: store.Location, shape: str, *, include_sample: bool = True
         ORDER BY published DESC, report_id DESC, event_seq, sentence_index, char_offset
     """
     )
-    params = {"noun": _NOUN, "include_sample": include_sample, "shape": shape}
+    params = {"weak": _WEAK_RULE, "noun": _NOUN, "include_sample": include_sample, "shape": shape}
     return store.query(db, sql, params)
 
 

@@ -316,3 +316,23 @@ def test_the_command_line_lists_acts_exports_and_reextracts(
     assert "re-extracted 1 reports" in capsys.readouterr().err
     assert cli.main(["review", "--db", str(db)]) == 0
     assert "ジャーナリスト108人" not in capsys.readouterr().out  # dismissed stays dismissed
+
+
+def test_the_same_kind_of_number_over_weeks_is_one_queue_row(db: Path, tmp_path: Path) -> None:
+    text = REAL.read_text("utf-8")
+    assert text.startswith(" ベラルーシ公開情報とりまとめ \n\n（11月 20日～11月 26日）")
+    next_week = tmp_path / "belarus-weekly-2023-12-07.txt"
+    next_week.write_text(
+        text.replace("2023年 11月 30日", "2023年 12月 7日").replace(
+            "（11月 20日～11月 26日）", "（11月 27日～12月 3日）", 1
+        ),
+        "utf-8",
+    )
+    ingest.ingest(db, [REAL, next_week])
+
+    found = review.queue(db, kinds=["quantity"], limit=None)
+    journalists = found[found["shape"] == "人 ジャーナリスト"]
+    assert journalists[["n", "n_weeks"]].values.tolist() == [[2, 2]]
+    assert str(journalists["published"].iloc[0])[:10] == "2023-12-07"  # the newest shown
+    members = review.group_members(db, "人 ジャーナリスト")
+    assert [str(p)[:10] for p in members["published"]] == ["2023-12-07", "2023-11-30"]
