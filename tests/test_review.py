@@ -272,7 +272,7 @@ def test_review_actions_while_another_process_ingests_and_reextracts(
         made.append(value)
     out, err = other.communicate(timeout=600)
     assert other.returncode == 0, err
-    assert out.strip() == "done"
+    assert out.strip().endswith("done")  # after any progress bar DuckDB drew
 
     log = review.log(any_store)
     assert log["review_id"].tolist() == list(range(1, len(made) + 1))
