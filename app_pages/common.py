@@ -25,11 +25,13 @@ from indicators import (
     brief,
     bundled,
     charts,
+    definitions,
     digest,
     export,
     i18n,
     ingest,
     queries,
+    review,
     settings,
     store,
 )
@@ -44,6 +46,7 @@ PAGES = {
     "trends": "app_pages/trends.py",
     "events": "app_pages/events.py",
     "reports": "app_pages/reports.py",
+    "review": "app_pages/review.py",
 }
 
 
@@ -568,6 +571,20 @@ def _sidebar(db: store.Location, lang: str) -> Context:
     return Context(db, lang, tuple(series), include_sample)
 
 
+@st.cache_data(show_spinner=False, max_entries=16)
+def _defined_entries(db: str, signature: tuple[int, ...]) -> list[str]:
+    del signature  # only part of the cache key
+    return review.stored_entries(store.location(db))
+
+
+def _use_defined_indicators(db: store.Location, lang: str) -> None:
+    """Read with the indicators defined from the Review page (stored in the database)."""
+    try:
+        definitions.use_entries(_defined_entries(str(db), queries.signature(db)))
+    except InputError as error:
+        st.error(md(f"{t('bad_setting', lang)}: {error}"))
+
+
 def start() -> Context:
     """Language, sign-in, database and sidebar: what ``app.py`` needs before the pages."""
     init_state("lang", i18n.lang_or_default(param("lang")))
@@ -586,6 +603,7 @@ def start() -> Context:
     auth.gate(lang)  # the sign-in screen and nothing else, until someone signs in
     db = store.default_db()
     _ensure_database(db, lang)
+    _use_defined_indicators(db, lang)
     ctx = _sidebar(db, lang)
     auth.sidebar(ctx)
     st.session_state["_ctx"] = ctx
@@ -610,6 +628,8 @@ def pages(lang: str) -> list[Any]:
                 url_path="events"),
         st.Page(PAGES["reports"], title=t("page_reports", lang), icon=":material/description:",
                 url_path="reports"),
+        st.Page(PAGES["review"], title=t("page_review", lang), icon=":material/fact_check:",
+                url_path="review"),
     ]  # fmt: skip
 
 

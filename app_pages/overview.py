@@ -131,6 +131,9 @@ def tile(row: pd.Series) -> None:
         when = f":orange[:material/schedule:] {common.md(fresh)}"
     else:
         when = common.md(f"{ctx.t('as_of')} {stated} · {status or fresh}")
+    changed = i18n.provenance(row, lang)  # a person's value never passes for extracted
+    if changed:
+        when += f"  \n:violet[:material/edit:] {common.md(changed)}"
     st.caption(common.md(" · ".join(parts)) + "  \n" + when)  # one element: a light page
 
 

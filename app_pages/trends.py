@@ -232,6 +232,9 @@ for _, row in evidence.iterrows():
             f" · {ctx.t('as_of')} {common.to_date(row['as_of']) if pd.notna(row['as_of']) else '—'}"
         )
         st.text(row["evidence"])  # the sentence as the report wrote it (untrusted: plain text)
+        changed = i18n.provenance(row, lang)
+        if changed:
+            st.markdown(f":violet[:material/edit:] {common.md(changed)}")
         st.text(
             f"{kind}{ctx.t('source')}: {row['source'] or '—'}\n"
             f"{ctx.t('report')}: {row['report_title']} ({common.to_date(row['report_published'])},"

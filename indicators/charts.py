@@ -141,6 +141,20 @@ def _prepare(rows: pd.DataFrame, lang: str) -> pd.DataFrame:
     for column in ("report_published", "as_of"):
         if column in df:
             df[column + "_iso"] = pd.to_datetime(df[column]).dt.strftime("%Y-%m-%d").fillna("")
+    if "origin" in df:
+        # A corrected or assigned value says so in its tooltip (see indicators.review).
+        df["origin_label"] = [
+            i18n.provenance(row, lang) or i18n.t("origin_extracted", lang)
+            if isinstance(row.get("origin"), str)
+            else ""
+            for row in df[
+                [
+                    c
+                    for c in ("origin", "original_value", "changed_by", "changed_at", "unit")
+                    if c in df
+                ]
+            ].to_dict("records")
+        ]
     return df
 
 
@@ -297,6 +311,8 @@ def trend(
         alt.Tooltip("report_published_iso:N", title=i18n.t("report_date", lang)),
         alt.Tooltip("source:N", title=i18n.t("source", lang)),
     ]
+    if "origin_label" in df:
+        tooltip.append(alt.Tooltip("origin_label:N", title=i18n.t("origin", lang)))
     if has_dims:
         tooltip.insert(2, alt.Tooltip("country:N", title=i18n.t("country", lang)))
     dense = int(df["value"].notna().groupby(df["series"]).sum().max()) if len(df) else 0

@@ -20,7 +20,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, TextIO
 
-from indicators import export, ingest, settings, store
+from indicators import export, ingest, review, settings, store
 from indicators.definitions import DefinitionsError, default_definitions
 from indicators.errors import InputError, printable
 
@@ -114,7 +114,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     export_cmd = commands.add_parser("export", help="write stored rows as CSV with provenance")
-    export_cmd.add_argument("kind", choices=export.KINDS)
+    export_cmd.add_argument("kind", choices=(*export.KINDS, "definitions"))
     export_cmd.add_argument(
         "--out", type=Path, default=None, help="file to write (default: stdout)"
     )
@@ -167,6 +167,35 @@ def build_parser() -> argparse.ArgumentParser:
         help="include sample data (default: as the dashboard decides)",
     )
     _add_db(brief_cmd)
+
+    review_cmd = commands.add_parser(
+        "review",
+        help="the review queue (newest first), or one action on a row of it",
+        description="Without an action: the queue, numbered. With one: the action on the "
+        "row of that number (as the same listing numbers it), recorded in the review log.",
+    )
+    review_cmd.add_argument("action", nargs="?", choices=("list", *review.ACTIONS), default="list")
+    review_cmd.add_argument("--row", type=int, default=None, metavar="N", help="queue row")
+    review_cmd.add_argument("--by", default=None, metavar="NAME", help="who does it")
+    review_cmd.add_argument("--reason", default="", help="why (optional)")
+    review_cmd.add_argument("--value", type=float, default=None, help="the right value")
+    review_cmd.add_argument("--unit", default=None, help="its unit (default: as it was)")
+    review_cmd.add_argument("--qualifier", choices=("exact", "at_least", "approx"), default=None)
+    review_cmd.add_argument("--as-of", dest="as_of", type=_date, default=None, metavar="DATE")
+    review_cmd.add_argument("--dimension", default=None, metavar="CODE", help="e.g. LT")
+    review_cmd.add_argument("--indicator", default=None, metavar="ID", help="to assign to")
+    review_cmd.add_argument("--limit", type=int, default=50, help="rows listed")
+    _add_db(review_cmd)
+
+    reextract_cmd = commands.add_parser(
+        "reextract",
+        help="extract every stored report again with the current definitions "
+        "(corrections stay applied)",
+    )
+    reextract_cmd.add_argument(
+        "--workers", type=int, default=None, help="extracting processes (default: all cores)"
+    )
+    _add_db(reextract_cmd)
     return parser
 
 
@@ -332,6 +361,13 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     db = args.db or store.default_db()
+    if args.kind == "definitions":  # the indicators defined on the Review page, as TOML
+        text = review.definitions_toml(db)
+        if args.out:
+            args.out.write_text(text, "utf-8")
+        else:
+            sys.stdout.write(text)
+        return EXIT_OK
     try:
         rows = export.frame(
             db,
@@ -392,7 +428,85 @@ def cmd_brief(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"parse": cmd_parse, "ingest": cmd_ingest, "export": cmd_export, "brief": cmd_brief}
+_KIND_LABELS = {
+    "stale": "needs a look (its sentence changed)",
+    "flagged": "flagged",
+    "weak_rule": "weak rule",
+    "quantity": "unassigned",
+}
+
+
+def _day(value: Any) -> str:
+    return "-" if value is None or value != value else str(value)[:10]
+
+
+def cmd_review(args: argparse.Namespace) -> int:
+    db = args.db or store.default_db()
+    rows = review.queue(db, limit=max(args.limit, args.row or 0))
+    if args.action == "list":
+        if rows.empty:
+            say("the review queue is empty")
+        for index, row in enumerate(rows.itertuples(index=False), 1):
+            what = row.indicator if isinstance(row.indicator, str) else f"[{row.shape}]"
+            times = f", {row.n} in {row.n_weeks} weeks" if row.kind == "quantity" else ""
+            say(
+                f"{index:>3}  {_day(row.published)}  {_KIND_LABELS[row.kind]}{times}  "
+                f"{what} = {row.value:g} {row.unit}  «{row.sentence}»"
+            )
+        return EXIT_OK
+    if args.row is None or not 1 <= args.row <= len(rows):
+        warn(f"review {args.action}: give --row N, a row of the queue (1 to {len(rows)})")
+        return EXIT_USAGE
+    number = review.Number.of(rows.iloc[args.row - 1])
+    change = None
+    if args.action in ("correct", "assign"):
+        change = review.Change(
+            value=float(number.value or 0) if args.value is None else args.value,
+            unit=args.unit or number.unit or "",
+            qualifier=args.qualifier or number.qualifier or "exact",
+            as_of=args.as_of or number.as_of,
+            dimension=args.dimension if args.dimension is not None else number.dimension,
+            indicator=args.indicator,
+        )
+    try:
+        review.record(
+            db, [review.Action(args.action, number, change, args.reason)], by=args.by or ""
+        )
+    except review.ReviewError as error:
+        warn(f"review {args.action}: {error}")
+        return EXIT_USAGE
+    say(f"{args.action}: recorded by {args.by} for «{number.sentence}»")
+    return EXIT_OK
+
+
+def cmd_reextract(args: argparse.Namespace) -> int:
+    db = args.db or store.default_db()
+    if not store.exists(db):
+        warn(f"{db}: no database yet (run `indicators ingest` first)")
+        return EXIT_FAILED
+    done = review.reextract(db, workers=args.workers)
+    skipped = f", {done.skipped} left as a newer ingest stored them" if done.skipped else ""
+    if done.without_text:
+        skipped += (
+            f", {done.without_text} stored by an older version left as they are "
+            "(ingest their files again to re-extract them)"
+        )
+    steps = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in done.per_step.items())
+    warn(
+        f"re-extracted {done.reports} reports in {done.seconds:.1f} s ({steps}): "
+        f"{done.observations} observations, {done.quantities} other quantities{skipped}"
+    )
+    return EXIT_OK
+
+
+COMMANDS = {
+    "parse": cmd_parse,
+    "ingest": cmd_ingest,
+    "export": cmd_export,
+    "brief": cmd_brief,
+    "review": cmd_review,
+    "reextract": cmd_reextract,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -408,6 +522,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     previous = signal.signal(signal.SIGTERM, _terminated) if main_thread else None
     try:
         settings.check_all()
+        if getattr(args, "db", None) is not None or args.command in ("ingest", "reextract"):
+            # the indicators defined from the dashboard, stored with the data
+            review.definitions_in_use(args.db or store.default_db())
         return COMMANDS[args.command](args)
     except InputError as error:
         warn(str(error))

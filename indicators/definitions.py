@@ -8,6 +8,7 @@ wrong entry (an unknown key, unit, country or choice, a missing name) is one
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import tomllib
@@ -657,10 +658,56 @@ def load_definitions(path: Path | None = None) -> Definitions:
     return parse_definitions(raw, str(path))
 
 
+def _source(path: str | None) -> tuple[str, str]:
+    """The text of the definitions file in use, and its name for messages."""
+    if path is None:
+        raw = resources.files("indicators").joinpath("definitions.toml").read_text("utf-8")
+        return raw, "definitions.toml"
+    try:
+        return Path(path).read_text("utf-8"), path
+    except (OSError, UnicodeDecodeError) as error:
+        raise DefinitionsError(f"{path}: cannot read the definitions ({error})") from None
+
+
+def with_entries(entries: Iterable[str]) -> Definitions:
+    """The definitions file in use with more ``[[indicator]]`` entries (TOML text each, as
+    the dashboard saves them), checked like the file's own."""
+    return _with_entries(os.environ.get("INDICATORS_DEFINITIONS") or None, tuple(entries))
+
+
+@cache
+def _with_entries(path: str | None, entries: tuple[str, ...]) -> Definitions:
+    raw, name = _source(path)
+    added = "\n\n".join(entry.strip() for entry in entries)
+    return parse_definitions(f"{raw}\n\n{added}\n", f"{name} with the indicators defined here")
+
+
+#: The indicators defined from the dashboard (their ``[[indicator]]`` entries as JSON),
+#: set by :func:`use_entries`; an environment variable, so that the parser workers a
+#: process starts read with the same definitions (they take its ``INDICATORS_*``).
+DEFINED_ENV = "INDICATORS_DEFINED_INDICATORS"
+
+
+def use_entries(entries: Iterable[str]) -> None:
+    """Read with these ``[[indicator]]`` entries added from now on (this process and
+    the workers it starts); checked first, so a wrong entry changes nothing."""
+    entries = tuple(entries)
+    if entries:
+        with_entries(entries)
+        os.environ[DEFINED_ENV] = json.dumps(entries, ensure_ascii=False)
+    else:
+        os.environ.pop(DEFINED_ENV, None)
+
+
 def default_definitions() -> Definitions:
     """The definitions in use: the file ``INDICATORS_DEFINITIONS`` names, else the
-    packaged ``definitions.toml`` (read once per file)."""
-    return _definitions_at(os.environ.get("INDICATORS_DEFINITIONS") or None)
+    packaged ``definitions.toml`` (read once per file), with the indicators defined
+    from the dashboard (:func:`use_entries`)."""
+    path = os.environ.get("INDICATORS_DEFINITIONS") or None
+    defined = os.environ.get(DEFINED_ENV)
+    if defined:
+        return _with_entries(path, tuple(json.loads(defined)))
+    return _definitions_at(path)
 
 
 @cache

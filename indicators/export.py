@@ -7,18 +7,21 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from indicators import store
+from indicators import review, store
 
-KINDS = ("observations", "events", "reports")
+KINDS = ("observations", "events", "reports", "corrections")
+_WITH = f"WITH {review.EFFECTIVE}"
 
 _SQL = {
-    "observations": """
+    "observations": f"""
+        {_WITH}
         SELECT r.published AS report_published, r.title AS report_title, r.issuer,
                r.series, r.is_sample, e.section, e.headline,
                o.indicator, o.dimension, o.value, o.unit, o.qualifier,
                o.as_of, o.period_start, o.period_end, o.source, o.evidence,
-               r.file_name AS report_file
-        FROM observations o
+               r.file_name AS report_file, o.origin, o.original_value, o.changed_by,
+               o.changed_at
+        FROM effective o
         JOIN reports r USING (report_id)
         JOIN events e ON e.report_id = o.report_id AND e.event_seq = o.event_seq
         WHERE ($start IS NULL OR o.as_of >= $start)
@@ -27,7 +30,8 @@ _SQL = {
           AND ($series IS NULL OR list_contains($series, r.series))
         ORDER BY o.indicator, o.as_of, o.dimension, r.published
     """,
-    "events": """
+    "events": f"""
+        {_WITH}
         SELECT r.published AS report_published, r.title AS report_title, r.issuer,
                r.series, r.is_sample, e.section, e.headline, e.body,
                array_to_string(e.dates, ' ') AS dates,
@@ -38,11 +42,12 @@ _SQL = {
           AND ($end IS NULL OR e.first_date <= $end)
           AND ($series IS NULL OR list_contains($series, r.series))
           AND ($indicator IS NULL OR EXISTS (
-                SELECT 1 FROM observations o WHERE o.report_id = e.report_id
+                SELECT 1 FROM effective o WHERE o.report_id = e.report_id
                 AND o.event_seq = e.event_seq AND o.indicator = $indicator))
         ORDER BY r.published, e.event_seq
     """,
-    "reports": """
+    "reports": f"""
+        {_WITH}
         SELECT published, period_start, period_end, title, issuer, series, is_sample,
                n_events, n_observations, file_name, file_sha256, ingested_at
         FROM reports
@@ -50,7 +55,7 @@ _SQL = {
           AND ($end IS NULL OR published <= $end)
           AND ($series IS NULL OR list_contains($series, series))
           AND ($indicator IS NULL OR EXISTS (
-                SELECT 1 FROM observations o WHERE o.report_id = reports.report_id
+                SELECT 1 FROM effective o WHERE o.report_id = reports.report_id
                 AND o.indicator = $indicator))
         ORDER BY published
     """,
@@ -67,6 +72,8 @@ def frame(
     series: Sequence[str] | None = None,
 ) -> pd.DataFrame:
     """The rows of one export, filtered by date, indicator and report series."""
+    if kind == "corrections":
+        return review.log(db)
     if kind not in _SQL:
         raise ValueError(f"unknown export {kind!r}; choose one of {', '.join(KINDS)}")
     params = {

@@ -15,6 +15,94 @@ LANGS = ("ja", "en")
 DEFAULT_LANG = "ja"
 
 TEXT: dict[str, dict[str, str]] = {
+    # the review page (app_pages/review.py)
+    "review_title": {"ja": "確認（レビュー）", "en": "Review"},
+    "review_intro": {
+        "ja": "要確認の数値（新しい順）: 文の変わった修正、妥当性の疑わしい値、弱い規則で"
+        "見つかった値、どの指標にも割り当てられていない数値（形ごとにまとめて）。",
+        "en": "Numbers to look at, newest first: corrections whose sentence changed, values "
+        "that look implausible, values found by a weak rule, and numbers no indicator took "
+        "(grouped by their shape across weeks).",
+    },
+    "review_empty": {"ja": "確認待ちの数値はありません。", "en": "Nothing waits for review."},
+    "review_kinds": {"ja": "表示する種類", "en": "Show"},
+    "review_kind_stale": {"ja": "文が変わった修正（要確認）", "en": "Correction, sentence changed"},
+    "review_kind_flagged": {"ja": "妥当性に疑い", "en": "Flagged as implausible"},
+    "review_kind_weak_rule": {"ja": "弱い規則", "en": "Found by a weak rule"},
+    "review_kind_quantity": {"ja": "未割当の数値", "en": "Unassigned number"},
+    "review_kind_value": {"ja": "抽出値", "en": "Value"},
+    "review_all_values": {"ja": "すべての値も表示", "en": "Also show every value"},
+    "review_pick": {"ja": "確認する数値", "en": "Number to review"},
+    "review_group": {
+        "ja": "同じ形の数値: {n}件（{weeks}週にわたる、初出 {first}）",
+        "en": "Numbers of this shape: {n} over {weeks} weeks (first {first})",
+    },
+    "review_stale_note": {
+        "ja": "この修正（{action}）を記録した後に文が変わったため、適用していません。"
+        "新しい値を確認し、必要なら改めて修正してください。",
+        "en": "The sentence changed after this correction ({action}) was made, so it is "
+        "not applied. Look at the new value and correct it again if needed.",
+    },
+    "review_item": {"ja": "項目", "en": "Item"},
+    "review_members": {"ja": "同じ形の数値の一覧", "en": "Every number of this shape"},
+    "review_report": {"ja": "報告書を開く", "en": "Open the report"},
+    "review_now": {"ja": "現在の値", "en": "Now"},
+    "review_action": {"ja": "操作", "en": "Action"},
+    "review_confirm": {"ja": "確認（正しい）", "en": "Confirm"},
+    "review_correct": {"ja": "修正", "en": "Correct"},
+    "review_reject": {"ja": "却下（この指標ではない）", "en": "Reject (not this indicator)"},
+    "review_assign": {"ja": "指標に割り当て", "en": "Assign to an indicator"},
+    "review_dismiss": {"ja": "対象外（無視）", "en": "Dismiss"},
+    "review_value": {"ja": "値", "en": "Value"},
+    "review_unit": {"ja": "単位", "en": "Unit"},
+    "review_qualifier": {"ja": "限定詞", "en": "Qualifier"},
+    "review_date": {"ja": "時点", "en": "Date"},
+    "review_dimension": {"ja": "国（次元）", "en": "Country (dimension)"},
+    "review_no_dimension": {"ja": "なし", "en": "none"},
+    "review_indicator": {"ja": "指標", "en": "Indicator"},
+    "review_reason": {"ja": "理由（任意）", "en": "Reason (optional)"},
+    "review_submit": {"ja": "記録する", "en": "Record"},
+    "review_done": {"ja": "記録しました: {action}", "en": "Recorded: {action}"},
+    "review_refused": {"ja": "記録できません", "en": "Cannot record this"},
+    "review_log": {"ja": "確認の記録", "en": "Review log"},
+    "review_log_help": {
+        "ja": "すべての操作（追記のみ）: 誰が、いつ、何を、変更前と変更後、理由。",
+        "en": "Every action (append-only): who, when, what, before and after, why.",
+    },
+    "new_indicator": {"ja": "この数値から新しい指標を作る", "en": "New indicator from this number"},
+    "new_indicator_help": {
+        "ja": "保存後、保存済みの全報告書を再抽出し、過去の推移も表示します。",
+        "en": "Once saved, every stored report is extracted again, so its history shows.",
+    },
+    "new_id": {"ja": "ID（半角英小文字・数字・_）", "en": "Id (lower-case letters, digits, _)"},
+    "new_name_ja": {"ja": "名前（日本語）", "en": "Name (Japanese)"},
+    "new_name_en": {"ja": "名前（英語）", "en": "Name (English)"},
+    "new_kind": {"ja": "種類", "en": "Kind"},
+    "kind_stock": {"ja": "時点の総数", "en": "Stock (a total as of a day)"},
+    "kind_flow": {"ja": "期間の数", "en": "Flow (a count for a period)"},
+    "kind_event": {"ja": "出来事ごとの数", "en": "Event (added up per week)"},
+    "new_dimension": {"ja": "国の扱い", "en": "Country"},
+    "dim_none": {"ja": "なし", "en": "none"},
+    "dim_reporter": {"ja": "発表した国", "en": "the reporting country"},
+    "dim_counterparty": {"ja": "相手国", "en": "the counterparty"},
+    "new_cues": {
+        "ja": "手がかりの語（文から提案）",
+        "en": "Cue words (suggested from the sentence)",
+    },
+    "new_save": {"ja": "保存して再抽出", "en": "Save and re-extract"},
+    "new_saved": {
+        "ja": "指標「{name}」を保存し、{n}件の報告書を再抽出しました（{seconds:.1f}秒）。",
+        "en": "Saved “{name}” and extracted {n} reports again ({seconds:.1f} s).",
+    },
+    "defined_toml": {"ja": "追加した指標（TOML）", "en": "Indicators defined here (TOML)"},
+    "origin": {"ja": "由来", "en": "Origin"},
+    "origin_corrected": {"ja": "修正済み", "en": "corrected"},
+    "origin_assigned": {"ja": "割当済み", "en": "assigned"},
+    "origin_extracted": {"ja": "抽出", "en": "extracted"},
+    "origin_note": {
+        "ja": "{origin}（{by}、{at}）。抽出値: {original}",
+        "en": "{origin} ({by}, {at}); extracted: {original}",
+    },
     # app and sidebar
     "app_title": {"ja": "ベラルーシ週報インジケーター", "en": "Belarus weekly indicators"},
     "language": {"ja": "言語 / Language", "en": "Language / 言語"},
@@ -90,6 +178,7 @@ TEXT: dict[str, dict[str, str]] = {
     "page_trends": {"ja": "推移", "en": "Trends"},
     "page_events": {"ja": "出来事", "en": "Events"},
     "page_reports": {"ja": "報告書", "en": "Reports"},
+    "page_review": {"ja": "確認", "en": "Review"},
     "share_link": {
         "ja": "このページのURLで同じ表示を再現できます。",
         "en": "This page's URL reproduces the view.",
@@ -422,6 +511,17 @@ COLUMNS: dict[str, dict[str, str]] = {
     "logged_by": {"ja": "実施者", "en": "By"},
     "report_id": {"ja": "報告書ID", "en": "Report id"},
     "event_seq": {"ja": "項目番号", "en": "Item"},
+    "origin": {"ja": "由来", "en": "Origin"},
+    "original_value": {"ja": "抽出値", "en": "Extracted value"},
+    "changed_by": {"ja": "変更者", "en": "Changed by"},
+    "changed_at": {"ja": "変更日時", "en": "Changed at"},
+    "review_kind": {"ja": "種類", "en": "Kind"},
+    "before_value": {"ja": "変更前の値", "en": "Value before"},
+    "after_value": {"ja": "変更後の値", "en": "Value after"},
+    "after_indicator": {"ja": "割当先", "en": "Assigned to"},
+    "reason": {"ja": "理由", "en": "Reason"},
+    "sentence": {"ja": "文", "en": "Sentence"},
+    "n_weeks": {"ja": "週数", "en": "Weeks"},
 }
 
 
@@ -648,6 +748,36 @@ def reason(message: object, lang: str) -> str:
                 rest = rest[1:-1]
             return f"{text}（{rest}）" if rest and "（" not in text else text
     return message
+
+
+def provenance(row: object, lang: str) -> str:
+    """How a value came to be, when a person changed it ("" for an extracted value):
+    corrected or assigned, by whom and when, and what was extracted.
+
+    >>> row = {"origin": "corrected", "changed_by": "tanaka", "original_value": 1450.0,
+    ...        "unit": "persons", "changed_at": "2024-01-05 10:00"}
+    >>> provenance(row, "en")
+    'corrected (tanaka, 2024-01-05); extracted: 1,450 persons'
+    >>> provenance({"origin": "extracted"}, "en")
+    ''
+    """
+    get = row.get if hasattr(row, "get") else (lambda name, default=None: default)
+    origin = get("origin", None)
+    if origin not in ("corrected", "assigned"):
+        return ""
+    original = get("original_value", None)
+    unit = str(get("unit", "") or "")
+    shown = "—"
+    if isinstance(original, (int, float)) and not math.isnan(original):
+        shown = format_number(float(original), unit, lang)
+    return t(
+        "origin_note",
+        lang,
+        origin=t(f"origin_{origin}", lang),
+        by=get("changed_by", None) or "—",
+        at=str(get("changed_at", None) or "—")[:10],
+        original=shown,
+    )
 
 
 def freshness(weeks: int, date: str, lang: str) -> str:

@@ -30,7 +30,7 @@ from typing import Any
 
 import pandas as pd
 
-from indicators import store
+from indicators import review, store
 from indicators.extract import default_definitions
 from indicators.read import normalize
 from indicators.store import aggregates, search
@@ -46,7 +46,7 @@ PAGE_SIZE = 50
 
 # Reports in scope. $series NULL means every series; $until (a Monday) leaves out the
 # reports of later weeks, so a past week reads as it did then (the weekly brief).
-_SCOPE = """
+_SCOPE = f"""{review.EFFECTIVE},
 scope AS (
     SELECT report_id, series, is_sample, published, period_start, period_end,
            title, issuer, file_name, n_events, n_observations
@@ -70,12 +70,13 @@ obs AS (
     SELECT s.series, s.is_sample, s.report_id, s.published AS report_published,
            o.indicator, o.dimension, o.unit, o.value, o.qualifier, o.as_of,
            o.period_start, o.period_end, o.source, o.evidence, o.obs_seq,
+           o.origin, o.original_value, o.changed_by, o.changed_at,
            {_OBS_WEEK} AS week,
            date_trunc('week', coalesce(s.period_start, s.published))::DATE AS report_week,
            list_contains($summed, o.indicator) AS summed,
            CASE WHEN $by_dimension OR NOT list_contains($summed, o.indicator)
                 THEN coalesce(o.dimension, '') ELSE '' END AS dim
-    FROM observations o JOIN scope s USING (report_id){{join}}
+    FROM effective o JOIN scope s USING (report_id){{join}}
     WHERE ($indicators IS NULL OR list_contains($indicators, o.indicator))
       AND ($units IS NULL OR list_contains($units, o.unit))
       AND ($dimensions IS NULL OR list_contains($dimensions, coalesce(o.dimension, '')))
@@ -150,7 +151,8 @@ reported AS (SELECT DISTINCT series, {_REPORT_WEEK} AS week FROM scope),
 filled AS (
     SELECT g.series, g.is_sample, g.indicator, g.dim, g.unit, g.week, g.last_week,
            st.value, st.qualifier, st.n_obs, st.report_published, st.source, st.evidence,
-           st.counterparties, st.as_of, r.week IS NOT NULL AS reported
+           st.counterparties, st.as_of, st.origin, st.original_value, st.changed_by,
+           st.changed_at, r.week IS NOT NULL AS reported
     FROM grid g
     LEFT JOIN stated st USING (series, indicator, dim, unit, week)
     LEFT JOIN reported r USING (series, week)
@@ -194,7 +196,8 @@ _WEEKLY_COLUMNS = f"""
     nullif(dim, '') AS dimension, unit, $transform AS transform,
     {_Y} AS value, {_Y_QUALIFIER} AS qualifier,
     value AS level, qualifier AS level_qualifier, reported, n_obs,
-    report_published, as_of, source, evidence, counterparties"""
+    report_published, as_of, source, evidence, counterparties,
+    origin, original_value, changed_by, changed_at"""
 
 
 def _kinds() -> dict[str, str]:
@@ -325,7 +328,7 @@ def summary(
                (SELECT count(*) FROM events JOIN scope USING (report_id)) AS n_events,
                (SELECT min(first_date) FROM events JOIN scope USING (report_id)) AS first_event,
                (SELECT max(first_date) FROM events JOIN scope USING (report_id)) AS last_event,
-               (SELECT count(*) FROM observations JOIN scope USING (report_id))
+               (SELECT count(*) FROM effective JOIN scope USING (report_id))
                    AS n_observations
         FROM scope
     """
@@ -439,6 +442,7 @@ def latest(
                cur.unit, cur.week, strftime(cur.week, '%Y-%m-%d') AS week_iso,
                cur.as_of, cur.value, cur.qualifier, cur.n_obs, cur.report_published,
                cur.source, cur.evidence, cur.counterparties,
+               cur.origin, cur.original_value, cur.changed_by, cur.changed_at,
                prev.week AS prev_week, prev.value AS prev_value,
                prev.qualifier AS prev_qualifier, cur.value - prev.value AS change,
                b4.week AS back4_week, b4.value AS back4_value, b4.qualifier AS back4_qualifier,
@@ -619,8 +623,9 @@ def evidence(
         SELECT s.published AS report_published, s.title AS report_title, s.issuer,
                s.series, s.is_sample, s.report_id, s.file_name AS report_file,
                e.section, e.headline, o.indicator, o.dimension, o.value, o.unit,
-               o.qualifier, o.as_of, o.period_start, o.period_end, o.source, o.evidence
-        FROM observations o JOIN scope s USING (report_id)
+               o.qualifier, o.as_of, o.period_start, o.period_end, o.source, o.evidence,
+               o.origin, o.original_value, o.changed_by, o.changed_at
+        FROM effective o JOIN scope s USING (report_id)
         JOIN events e ON e.report_id = o.report_id AND e.event_seq = o.event_seq
         WHERE o.indicator = $indicator AND {_OBS_WEEK} = date_trunc('week', $week::DATE)
           AND ($dimension IS NULL OR coalesce(o.dimension, '') = $dimension)
@@ -924,7 +929,7 @@ def reports(
         stated AS (
             SELECT report_id, string_agg(DISTINCT indicator, ', ' ORDER BY indicator)
                        AS indicators
-            FROM observations WHERE report_id IN (SELECT report_id FROM scope)
+            FROM effective WHERE report_id IN (SELECT report_id FROM scope)
             GROUP BY report_id
         )
         SELECT r.published, r.period_start, r.period_end, r.title, r.issuer, r.series,
@@ -953,10 +958,12 @@ def report_observations(db: store.Location, report_id: int) -> pd.DataFrame:
     """The numbers one report contributed, in document order, with their items."""
     return store.query(
         db,
-        """
+        f"""
+        WITH {review.EFFECTIVE}
         SELECT o.indicator, o.dimension, o.value, o.unit, o.qualifier, o.as_of,
-               o.period_start, o.period_end, o.source, o.evidence, e.section, e.headline
-        FROM observations o
+               o.period_start, o.period_end, o.source, o.evidence, e.section, e.headline,
+               o.origin, o.original_value, o.changed_by, o.changed_at
+        FROM effective o
         JOIN events e ON e.report_id = o.report_id AND e.event_seq = o.event_seq
         WHERE o.report_id = $report_id ORDER BY o.obs_seq
         """,

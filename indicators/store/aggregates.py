@@ -58,7 +58,8 @@ def stated_ctes(extra: str = "", *, name: str = "stated", source: str = "obs") -
            1 AS n_obs, report_published, source, evidence,
            dimension AS counterparties, as_of,
            max(report_week) OVER part AS last_report_week,
-           count(*) OVER part AS n_stated, {LINE} AS line
+           count(*) OVER part AS n_stated, {LINE} AS line,
+           origin, original_value, changed_by, changed_at
     FROM {source} WHERE NOT summed
     WINDOW part AS (PARTITION BY {extra}series, indicator, dim, unit, week)
     QUALIFY row_number() OVER (
@@ -76,7 +77,18 @@ def stated_ctes(extra: str = "", *, name: str = "stated", source: str = "obs") -
            string_agg(evidence, ' / ' ORDER BY as_of, obs_seq) AS evidence,
            string_agg(DISTINCT dimension, ', ' ORDER BY dimension) AS counterparties,
            max(as_of) AS as_of, max(report_week) AS last_report_week, count(*) AS n_stated,
-           {LINE} AS line
+           {LINE} AS line,
+           -- A week's sum is corrected or assigned if one of its deals is; its original
+           -- value is the sum as extracted (an assigned deal added nothing to it).
+           CASE WHEN bool_or(origin = 'corrected') THEN 'corrected'
+                WHEN bool_or(origin = 'assigned') THEN 'assigned'
+                ELSE 'extracted' END AS origin,
+           CASE WHEN bool_or(origin <> 'extracted')
+                THEN sum(coalesce(original_value, CASE WHEN origin = 'extracted'
+                                                       THEN value ELSE 0 END)) END
+               AS original_value,
+           string_agg(DISTINCT changed_by, ', ') AS changed_by,
+           max(changed_at) AS changed_at
     FROM {source} WHERE summed
     GROUP BY {extra}series, indicator, dim, unit, week
 ),
@@ -86,13 +98,15 @@ def stated_ctes(extra: str = "", *, name: str = "stated", source: str = "obs") -
 #: The columns of a decided weekly value, in the order ``stated`` has them.
 VALUE_COLUMNS = (
     "series, is_sample, indicator, dim, unit, week, value, qualifier, n_obs, "
-    "report_published, source, evidence, counterparties, as_of, last_report_week, n_stated, line"
+    "report_published, source, evidence, counterparties, as_of, last_report_week, n_stated, line, "
+    "origin, original_value, changed_by, changed_at"
 )
 
 # Every scope at once: each observation once per scope that sees it (a sample report's
 # only where sample data is included), with the dimension kept or dropped for deals.
 _DECIDE = f"""
-WITH variants AS (
+WITH {{effective}},
+variants AS (
     SELECT * FROM (VALUES (true, true), (true, false), (false, true), (false, false))
         v(with_sample, by_dimension)
 ),
@@ -101,12 +115,13 @@ obs AS (
            s.published AS report_published,
            o.indicator, o.dimension, o.unit, o.value, o.qualifier, o.as_of,
            o.period_end, o.source, o.evidence, o.obs_seq,
+           o.origin, o.original_value, o.changed_by, o.changed_at,
            {OBS_WEEK} AS week,
            date_trunc('week', coalesce(s.period_start, s.published))::DATE AS report_week,
            list_contains($summed, o.indicator) AS summed,
            CASE WHEN v.by_dimension OR NOT list_contains($summed, o.indicator)
                 THEN coalesce(o.dimension, '') ELSE '' END AS dim
-    FROM observations o JOIN reports s USING (report_id)
+    FROM effective o JOIN reports s USING (report_id)
     JOIN variants v ON v.with_sample OR NOT s.is_sample
     WHERE {{where}}
 ),
@@ -120,10 +135,19 @@ GROUP BY ALL
 
 # The weeks (series x week of the observation) whose decided values to rebuild.
 _KEYS = f"""
+WITH {{effective}}
 SELECT DISTINCT s.series, {OBS_WEEK} AS week
-FROM observations o JOIN reports s USING (report_id)
+FROM effective o JOIN reports s USING (report_id)
 WHERE o.report_id IN (SELECT report_id FROM refresh_ids)
 """
+
+
+def _effective() -> str:
+    """The review's effective observations (the extracted values with the review log
+    applied: what every page shows), as the CTEs to open a ``WITH`` with."""
+    from indicators import review  # here: review imports the store
+
+    return review.EFFECTIVE
 
 
 def _summed() -> list[str]:
@@ -141,7 +165,8 @@ def keys(con: duckdb.DuckDBPyConnection, report_ids: Iterable[int]) -> list[tupl
         return []
     con.register("refresh_ids", pa.table({"report_id": pa.array(ids, pa.int32())}))
     try:
-        return [(series, week) for series, week in con.execute(_KEYS).fetchall()]
+        sql = _KEYS.format(effective=_effective())
+        return [(series, week) for series, week in con.execute(sql).fetchall()]
     finally:
         con.unregister("refresh_ids")
 
@@ -179,7 +204,7 @@ def refresh(
         )
         con.execute(
             f"INSERT INTO {TABLE} ({VALUE_COLUMNS}, sample_ok, real_ok, dim_ok, line_ok) "
-            + _DECIDE.format(where=where),
+            + _DECIDE.format(where=where, effective=_effective()),
             {"summed": _summed()},
         )
     finally:
@@ -193,6 +218,6 @@ def rebuild(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(f"DELETE FROM {TABLE}")
     con.execute(
         f"INSERT INTO {TABLE} ({VALUE_COLUMNS}, sample_ok, real_ok, dim_ok, line_ok) "
-        + _DECIDE.format(where="true"),
+        + _DECIDE.format(where="true", effective=_effective()),
         {"summed": _summed()},
     )

@@ -170,6 +170,9 @@ TABLES: tuple[Table, ...] = (
             # 6: unique over the store (a replaced report's events get new ones): what
             # the search index points at
             Column("event_id", "BIGINT", since=6, staged=False),
+            # 7: the closing citation's text (what some indicators require), so that an
+            # item can be extracted again from what is stored (indicators.review.reextract)
+            Column("citation", "VARCHAR", since=7),
         ),
     ),
     Table(
@@ -239,6 +242,51 @@ TABLES: tuple[Table, ...] = (
         since=5,
         internal=True,
     ),
+    # 7: the analyst's review log, append-only: every confirm, correction, rejection,
+    # assignment and dismissal, keyed by the number's stable identity (the report's key,
+    # the item, the sentence and the number's offset in it; the sentence's text to see
+    # that it still reads the same), never by row ids, which a re-ingest renumbers.
+    # What it was (before_*) and what it became (after_*, the whole new state).
+    Table(
+        "review_log",
+        (
+            Column("review_id", "BIGINT", True, since=7, comment="order of the actions"),
+            Column("logged_at", "TIMESTAMP", True, since=7),
+            Column("logged_by", "VARCHAR", True, since=7, comment="email or given name"),
+            Column("action", "VARCHAR", True, since=7, comment="confirm|correct|reject|..."),
+            Column("report_key", "VARCHAR", True, since=7, comment="series|published|period"),
+            Column("event_seq", "INTEGER", True, since=7),
+            Column("sentence_index", "INTEGER", True, since=7),
+            Column("char_offset", "INTEGER", True, since=7),
+            Column("sentence", "VARCHAR", True, since=7, comment="as it read when reviewed"),
+            Column("indicator", "VARCHAR", since=7, comment="NULL: an unassigned quantity"),
+            Column("before_value", "DOUBLE", since=7),
+            Column("before_unit", "VARCHAR", since=7),
+            Column("before_qualifier", "VARCHAR", since=7),
+            Column("before_as_of", "DATE", since=7),
+            Column("before_dimension", "VARCHAR", since=7),
+            Column("after_indicator", "VARCHAR", since=7),
+            Column("after_value", "DOUBLE", since=7),
+            Column("after_unit", "VARCHAR", since=7),
+            Column("after_qualifier", "VARCHAR", since=7),
+            Column("after_as_of", "DATE", since=7),
+            Column("after_dimension", "VARCHAR", since=7),
+            Column("reason", "VARCHAR", since=7),
+        ),
+        since=7,
+    ),
+    # 7: indicators defined from the dashboard: one ``[[indicator]]`` entry of the
+    # definitions file each, as TOML text (checked like the file's own entries)
+    Table(
+        "defined_indicators",
+        (
+            Column("indicator", "VARCHAR", True, since=7),
+            Column("entry", "VARCHAR", True, since=7, comment="TOML of one [[indicator]]"),
+            Column("defined_by", "VARCHAR", True, since=7),
+            Column("defined_at", "TIMESTAMP", True, since=7),
+        ),
+        since=7,
+    ),
     # 6: the event log's search index (indicators.store.search), written with the events
     Table(
         "event_grams",
@@ -285,6 +333,10 @@ TABLES: tuple[Table, ...] = (
             Column("last_report_week", "DATE", True, since=9, comment="of the reports weighed"),
             Column("n_stated", "BIGINT", True, since=9, comment="statements weighed"),
             Column("line", "BIGINT", True, since=9, comment="the line's number (a hash)"),
+            Column("origin", "VARCHAR", since=9, comment="extracted, corrected or assigned"),
+            Column("original_value", "DOUBLE", since=9, comment="as extracted, if changed"),
+            Column("changed_by", "VARCHAR", since=9),
+            Column("changed_at", "TIMESTAMP", since=9),
             Column("sample_ok", "BOOLEAN", True, since=9, comment="holds with sample data"),
             Column("real_ok", "BOOLEAN", True, since=9, comment="holds without sample data"),
             Column("dim_ok", "BOOLEAN", True, since=9, comment="holds for deals by counterparty"),

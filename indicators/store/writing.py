@@ -6,7 +6,7 @@ import contextlib
 import datetime as dt
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import duckdb
 import pyarrow as pa
@@ -27,6 +27,7 @@ from indicators.store.schema import migrate
 from indicators.store.search import search_text
 
 SAMPLE_MARKERS = ("サンプル", "合成データ")
+T = TypeVar("T")
 
 #: Called inside the write transaction, after the inserts and before COMMIT. A fault
 #: injection point for the crash tests (a process killed here must lose only the batch).
@@ -153,9 +154,15 @@ def _report_rows(item: Parsed) -> Iterator[tuple[str, Row]]:
                 "period_start": e.period[0] if e.period else None,
                 "period_end": e.period[1] if e.period else None,
                 "search_text": search_text(e.headline, body, e.sources),
+                "citation": e.citation,
             },
         )
-    for seq, o in enumerate(observations):
+    yield from _extraction_rows(item.extraction)
+
+
+def _extraction_rows(extraction: Extraction) -> Iterator[tuple[str, Row]]:
+    """The observation and quantity rows of one report's extraction."""
+    for seq, o in enumerate(extraction.observations):
         yield (
             "observations",
             {
@@ -177,7 +184,7 @@ def _report_rows(item: Parsed) -> Iterator[tuple[str, Row]]:
                 "char_offset": o.offset,
             },
         )
-    for q in item.extraction.quantities:
+    for q in extraction.quantities:
         yield (
             "quantities",
             {
@@ -424,3 +431,154 @@ def _tables(
             merged = merged.append_column("event_id", numbers)
         found[name] = merged.select(schema.names).cast(schema)
     return found
+
+
+def _transaction(db: Location, work: Callable[[duckdb.DuckDBPyConnection], T], *, doing: str) -> T:
+    """Run ``work`` inside one write transaction (the store migrated first, the writers'
+    row updated first so that two writers at once take turns; see tables.py)."""
+    store = backend(db)
+
+    def run(con: duckdb.DuckDBPyConnection) -> T:
+        migrate(con, constraints=store.constraints)
+        con.execute("BEGIN TRANSACTION")
+        try:
+            con.execute(
+                "UPDATE store_writes SET writes = writes + 1, last_write = ?",
+                [dt.datetime.now()],
+            )
+            result = work(con)
+            con.execute("COMMIT")
+        except BaseException as error:
+            with contextlib.suppress(duckdb.Error):
+                con.execute("ROLLBACK")
+            if isinstance(error, duckdb.Error) and not _is_conflict(error):
+                raise translate_error(db, error, doing=doing, stored="nothing of this") from None
+            raise
+        store.after_commit(con)
+        return result
+
+    return store.transact(run)
+
+
+def append(
+    db: Location,
+    table: str,
+    rows: Sequence[Row],
+    *,
+    numbered: str | None = None,
+    changes_values: bool = False,
+) -> None:
+    """Append rows to a table in one transaction; ``numbered`` names a column given the
+    next numbers after the stored ones (decided inside the transaction, so a retried
+    transaction numbers again). ``changes_values``: the rows (review actions, with their
+    ``report_key``) change what the reports' observations say, so their weekly values
+    are decided again in the same transaction (:mod:`indicators.store.aggregates`)."""
+    spec = tables.BY_NAME[table]
+
+    def work(con: duckdb.DuckDBPyConnection) -> None:
+        given = [dict(row) for row in rows]
+        if numbered:
+            first = int(_scalar(con, f"SELECT coalesce(max({numbered}), 0) + 1 FROM {table}"))
+            for index, row in enumerate(given):
+                row[numbered] = first + index
+        ids: list[int] = []
+        if changes_values and given:
+            keys = sorted({str(row["report_key"]) for row in given})
+            found = con.execute(
+                "SELECT report_id FROM reports WHERE list_contains($keys, report_key)",
+                {"keys": keys},
+            ).fetchall()
+            ids = [int(report_id) for (report_id,) in found]
+        stale = aggregates.keys(con, ids)  # where the values count now, before the change
+        if given:
+            _insert(con, table, _arrow(given, spec.arrow_schema))
+        if ids:
+            aggregates.refresh(con, ids, stale=stale)
+
+    _transaction(db, work, doing=f"cannot write the {table.replace('_', ' ')}")
+
+
+@dataclass
+class Replaced:
+    """What :func:`replace_extractions` wrote."""
+
+    reports: int = 0
+    observations: int = 0
+    quantities: int = 0
+    skipped: int = 0
+
+
+@dataclass
+class StagedExtractions:
+    """Stored reports extracted again, as Arrow tables: ``read`` has each report's id,
+    the ``ingested_at`` it had when it was read and its number of observations."""
+
+    read: pa.Table
+    tables: dict[str, pa.Table]
+
+
+def stage_extractions(
+    extracted: Sequence[tuple[int, dt.datetime, Extraction]],
+) -> StagedExtractions:
+    """Extractions of stored reports (id, ``ingested_at`` when read, extraction) as the
+    rows :func:`replace_extractions` writes (made where they were extracted)."""
+    rows: dict[str, list[Row]] = {"observations": [], "quantities": []}
+    for report_id, _, extraction in extracted:
+        for table, row in _extraction_rows(extraction):
+            row["report_id"] = report_id
+            rows[table].append(row)
+    read = pa.table(
+        {
+            "report_id": pa.array([e[0] for e in extracted], pa.int32()),
+            "ingested_at": pa.array([e[1] for e in extracted], pa.timestamp("us")),
+            "n_observations": pa.array([len(e[2].observations) for e in extracted], pa.int32()),
+        }
+    )
+    staged = {name: _arrow(rows[name], tables.BY_NAME[name].arrow_schema) for name in rows}
+    return StagedExtractions(read, staged)
+
+
+def replace_extractions(
+    db: Location,
+    extracted: Sequence[tuple[int, dt.datetime, Extraction]] | StagedExtractions,
+) -> Replaced:
+    """Store new observations and quantities for stored reports, in one transaction.
+
+    Each entry is (report id, its ``ingested_at`` when it was read, the extraction); a
+    report ingested again since then (another ``ingested_at``) or gone is skipped: its
+    rows are already those of its new text.
+    """
+    staged = extracted if isinstance(extracted, StagedExtractions) else stage_extractions(extracted)
+    read = staged.read
+
+    def work(con: duckdb.DuckDBPyConnection) -> Replaced:
+        con.register("reread", read)
+        current = con.execute(
+            "SELECT report_id, reread.n_observations FROM reread "
+            "JOIN reports USING (report_id, ingested_at)"
+        ).to_arrow_table()
+        keep = current["report_id"]
+        stale = aggregates.keys(con, keep.to_pylist())  # where they count before
+        con.register("kept_ids", current.select(["report_id"]))
+        for name, table in staged.tables.items():
+            con.execute(f"DELETE FROM {name} WHERE report_id IN (FROM kept_ids)")
+            kept_rows = table.filter(pc.is_in(table["report_id"], keep))
+            if kept_rows.num_rows:
+                _insert(con, name, kept_rows)
+        con.execute(
+            "UPDATE reports SET n_observations = reread.n_observations FROM reread "
+            "WHERE reports.report_id = reread.report_id "
+            "AND reports.report_id IN (FROM kept_ids)"
+        )
+        con.unregister("reread")
+        con.unregister("kept_ids")
+        aggregates.refresh(con, keep.to_pylist(), stale=stale)
+        quantities = staged.tables["quantities"]
+        return Replaced(
+            reports=current.num_rows,
+            observations=int(pc.sum(current["n_observations"]).as_py() or 0),
+            quantities=int(pc.sum(pc.is_in(quantities["report_id"], keep)).as_py() or 0),
+            skipped=read.num_rows - current.num_rows,
+        )
+
+    return _transaction(db, work, doing="cannot store the re-extraction")
