@@ -252,10 +252,14 @@ def test_review_actions_while_another_process_ingests_and_reextracts(
     import subprocess
     import sys
 
-    from indicators.bench import write_corpus
+    from indicators.sample import generate_reports, sample_series, write_reports
 
     ingest.ingest(any_store, [REAL])
-    corpus = write_corpus(tmp_path / "corpus", 1, 1)
+    start = dt.date(2023, 1, 5)
+    weeks = generate_reports(
+        start=start, end=start + dt.timedelta(weeks=51), series=sample_series(1)[0]
+    )
+    corpus = write_reports(tmp_path / "corpus", weeks)
     other = subprocess.Popen(
         [sys.executable, "-c", _OTHER_PROCESS, str(any_store), str(tmp_path / "corpus")],
         stdout=subprocess.PIPE,
