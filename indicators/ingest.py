@@ -378,6 +378,7 @@ def _run(
                 on_outcome(outcome)
 
     batches = _batches(jobs, batch_size, worker_count, isolate, limits.seconds)
+    written = 0  # batches that stored something
     with contextlib.closing(batches):
         for batch in batches:
             staged = [chunk for chunk, _ in batch]
@@ -391,4 +392,9 @@ def _run(
                 read = sum(len(chunk.items) for chunk in staged) + len(failures)
                 raise IngestStopped(str(error), result, read) from None
             record(outcomes)
+            written += any(o.action in ("added", "replaced") for o in outcomes)
+    if written > 1:  # a bulk ingest: several transactions' files to merge (a lake)
+        # Upkeep only: everything is stored, and the next bulk ingest merges again.
+        with contextlib.suppress(store.StoreError):
+            store.compact(db)
     return result

@@ -144,3 +144,22 @@ def test_a_store_of_schema_6_gets_the_new_index_from_its_rows(tmp_path: Path) ->
     assert _stale_and_expected(db) == (0, 22, 22)
     found = store.query(db, f"WITH {search.matched_cte('合意1450')} SELECT * FROM matched")
     assert list(found["event_id"]) == [1]
+
+
+def test_a_bulk_ingest_leaves_a_lake_with_one_sorted_file_per_table(
+    lake: str, tmp_path: Path
+) -> None:
+    """Each write transaction writes its own Parquet files; a bulk ingest merges them,
+    so that a search reads one file's statistics per table, not one per batch."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name in ("belarus-weekly-2023-11-30.txt", "crafted-new-year.txt", "crafted-cp932.txt"):
+        shutil.copyfile(REPORTS / name, folder / name)
+    ingest.ingest(lake, [folder], workers=1, batch_size=1)
+    files = store.query(
+        lake, "SELECT count(*) AS n FROM ducklake_list_files('report_db', 'event_postings')"
+    )["n"].iloc[0]
+    assert files == 1
+    codes = store.query(lake, "SELECT gram, code FROM event_postings")
+    assert list(codes.itertuples(index=False)) == sorted(codes.itertuples(index=False))
+    assert _found(lake, "政治犯") == _scanned(lake, "政治犯") != set()
