@@ -43,8 +43,12 @@ REPORT_WEEK = "date_trunc('week', coalesce(period_start, published))::DATE"
 
 
 #: A line's number (series x indicator x dimension x unit hashed): what queries group and
-#: join lines by, cheaper than four strings.
-LINE = "(hash(series, indicator, dim, unit) >> 1)::BIGINT"
+#: join lines by, cheaper than four strings. MD5, not DuckDB's ``hash()``: rows stored by
+#: one DuckDB version must number a line as the next version does.
+LINE = (
+    "(md5_number_upper(series || chr(31) || indicator || chr(31) || dim || chr(31) || unit)"
+    " >> 1)::BIGINT"
+)
 
 
 def stated_ctes(extra: str = "", *, name: str = "stated", source: str = "obs") -> str:

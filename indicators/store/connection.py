@@ -316,7 +316,8 @@ def _drop_host() -> None:
 
 
 class FileBackend(Backend):
-    """A DuckDB file, attached per use (see the module docstring)."""
+    """A DuckDB file: readers share one held read-only attachment, a writer attaches it
+    read-write for one transaction (see the module docstring)."""
 
     constraints = True
 
