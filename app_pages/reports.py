@@ -48,9 +48,9 @@ if uploader is not None:
     # them: they are drawn over, in the page's language.
     st.html(
         "<style>"
-        '[data-testid="stFileUploaderDropzone"] button > *, '
+        '[data-testid="stFileUploaderDropzone"] [data-testid="stBaseButton-secondary"] > *, '
         '[data-testid="stFileUploaderDropzoneInstructions"] > * { display: none; }'
-        '[data-testid="stFileUploaderDropzone"] button::after '
+        '[data-testid="stFileUploaderDropzone"] [data-testid="stBaseButton-secondary"]::after '
         f"{{ content: {css_string(ctx.t('upload_button'))}; font-size: 0.875rem; }}"
         '[data-testid="stFileUploaderDropzoneInstructions"]::after '
         f"{{ content: {css_string(ctx.t('upload_drop', mb=limit_mb))}; font-size: 0.875rem; }}"

@@ -16,6 +16,10 @@ from indicators.extract import units_of
 ctx = common.context()
 st.title(ctx.t("review_title"))
 st.caption(ctx.t("review_intro"))
+# What the last action did, said once after the rerun it caused (a toast shown right
+# before a rerun can be gone before anyone reads it).
+if done := st.session_state.pop("review_last_done", None):
+    st.success(done, icon=":material/check_circle:")
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -219,7 +223,8 @@ else:
             except review.ReviewError as error:
                 st.error(common.md(f"{ctx.t('review_refused')}: {error}"))
             else:
-                st.toast(ctx.t("review_done", action=ctx.t(f"review_{action}")))
+                done = ctx.t("review_done", action=ctx.t(f"review_{action}"))
+                st.session_state["review_last_done"] = done
                 st.rerun()
 
         if not is_value and row["kind"] == "quantity":

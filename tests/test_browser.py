@@ -130,6 +130,9 @@ ALL_DRAWN = """(n) => {
       && c.querySelector('svg .mark-rect path, svg .mark-symbol path, svg .mark-line path'));
 }"""
 TILE = '[data-testid="stMetric"]'
+#: The script run is over.
+SCRIPT_DONE = """() => document.querySelector('[data-testid="stApp"]')
+  ?.getAttribute('data-test-script-state') === 'notRunning'"""
 ROUNDS = 3
 
 
@@ -289,16 +292,20 @@ def test_an_uploaded_glyph_bomb_costs_the_server_nothing(sync_api: Any, tmp_path
             page.get_by_role("button", name=i18n.t("name_ok", "ja")).click()
             chooser = page.locator('[data-testid="stFileUploaderDropzoneInput"]')
             chooser.wait_for(state="attached", timeout=STARTUP_SECONDS * 1000)
+            # The run the name started is over: a file given to the uploader mid-run can
+            # land on an input that run is about to replace.
+            page.wait_for_function(SCRIPT_DONE, timeout=STARTUP_SECONDS * 1000, polling=50)
             # The drop zone speaks Japanese: Streamlit's English is hidden, ours drawn over.
             drawn = page.evaluate(
                 """() => {
                   const zone = document.querySelector('[data-testid="stFileUploaderDropzone"]');
-                  const button = zone.querySelector('button');
+                  const button = zone.querySelector('[data-testid="stBaseButton-secondary"]');
                   return [getComputedStyle(button, '::after').content,
                           [...button.children].every(c => getComputedStyle(c).display === 'none')];
                 }"""
             )
             assert i18n.t("upload_button", "ja") in drawn[0] and drawn[1], drawn
+            chooser.set_input_files(str(bomb))
             page.get_by_text("glyphs.pdf").first.wait_for()
             page.get_by_role("button", name=i18n.t("ingest_button", "ja")).click()
             line = page.get_by_text("INDICATORS_WORKER_MEMORY_MB")

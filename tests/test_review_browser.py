@@ -108,7 +108,15 @@ def test_the_review_loop_in_chromium(sync_api: Any, served_app: str, fixture_db:
 
             page.goto(served_app)
             page.get_by_text(t("origin_corrected")).first.wait_for(timeout=WAIT)
-            assert i18n.format_value(corrected, "persons", "exact", "ja") in page.inner_text("body")
+            idle(page)
+            # The tile's figure, once the page has drawn it (fails after WAIT if it never does).
+            figure = i18n.format_value(corrected, "persons", "exact", "ja")
+            page.locator('[data-testid="stMetricValue"]').filter(has_text=figure).first.wait_for(
+                timeout=WAIT
+            )
+            assert figure in page.inner_text("body"), page.locator(
+                '[data-testid="stMetric"]'
+            ).all_inner_texts()
         finally:
             browser.close()
 
