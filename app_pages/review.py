@@ -295,9 +295,16 @@ st.subheader(ctx.t("review_log"))
 st.caption(ctx.t("review_log_help"))
 log = review.log(ctx.db)
 if not log.empty:
+    shown_log = log.iloc[::-1].head(50).copy()
+    # Actions and indicators by their names, not their codes (the CSV keeps the codes).
+    shown_log["action"] = shown_log["action"].map(lambda a: ctx.t(f"review_{a}"))
+    for column in ("indicator", "after_indicator"):
+        shown_log[column] = shown_log[column].map(
+            lambda i: i18n.indicator_name(i, ctx.lang) if isinstance(i, str) else None
+        )
     common.table(
         ctx,
-        log.iloc[::-1].head(50),
+        shown_log,
         key="review_log_table",
         order=[
             "logged_at",
