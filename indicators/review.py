@@ -190,24 +190,10 @@ stale AS (
             AND q.sentence_index = v.sentence_index AND q.char_offset = v.char_offset
             AND v.indicator IS NULL AND q.sentence = v.sentence)
 ),
-everything AS (
-    SELECT kind, published, series, report_id, report_key, report_file, section,
-           headline, event_seq, sentence_index, char_offset, sentence, indicator,
-           dimension, value, unit, qualifier, as_of, flags, rule, shape, n, n_weeks,
-           first_published, after_value, after_indicator
-    FROM stale
-    UNION ALL
-    SELECT kind, published, series, report_id, report_key, report_file, section,
-           headline, event_seq, sentence_index, char_offset, sentence, indicator,
-           dimension, value, unit, qualifier, as_of, flags, rule, shape, n, n_weeks,
-           first_published, after_value, after_indicator
-    FROM observed
-    UNION ALL
-    SELECT kind, published, series, report_id, report_key, report_file, section,
-           headline, event_seq, sentence_index, char_offset, sentence, NULL, NULL, value,
-           unit, qualifier, NULL, NULL, NULL, shape, n, n_weeks, first_published, NULL,
-           NULL
-    FROM grouped
+everything AS (  -- columns matched by name; a quantity has no indicator, flags or rule
+    SELECT * FROM stale
+    UNION ALL BY NAME SELECT * FROM observed
+    UNION ALL BY NAME SELECT * FROM grouped
 )
 SELECT * FROM everything
 WHERE $kinds IS NULL OR list_contains($kinds, kind)

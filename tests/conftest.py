@@ -68,6 +68,36 @@ def db(tmp_path: Path) -> Path:
     return tmp_path / "t.duckdb"
 
 
+# --- the served dashboard in a real browser (test_browser.py, test_review_browser.py) ---
+
+
+@pytest.fixture
+def sync_api() -> Any:
+    """Playwright's sync API, once Chromium is known to be there (CI must have it)."""
+    from served import CHROMIUM
+
+    skip_unless(CHROMIUM.exists(), f"{CHROMIUM} is missing (apt-get install chromium)")
+    return pytest.importorskip("playwright.sync_api")
+
+
+@pytest.fixture
+def fixture_db(tmp_path: Path) -> Path:
+    """The dashboard tests' database (tests/apphelpers.py); some modules keep one of
+    their own for the whole module."""
+    import apphelpers
+
+    return apphelpers.build_db(tmp_path / "t.duckdb", tmp_path / "reports")
+
+
+@pytest.fixture
+def served_app(sync_api: Any, fixture_db: Path) -> Iterator[str]:
+    """``streamlit run app.py`` on the fixture database; yields the app's URL."""
+    from served import free_port, streamlit_app
+
+    with streamlit_app(fixture_db, free_port()) as url:
+        yield url
+
+
 @pytest.fixture(scope="session")
 def postgres() -> Iterator[pgcluster.Cluster]:
     """A real PostgreSQL server for this test process (a fresh cluster on loopback)."""

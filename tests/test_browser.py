@@ -39,25 +39,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.xdist_group(GRO
 
 
 @pytest.fixture
-def sync_api() -> Any:
-    """Playwright's sync API, once Chromium is known to be there (CI must have it)."""
-    skip_unless(CHROMIUM.exists(), f"{CHROMIUM} is missing (apt-get install chromium)")
-    return pytest.importorskip("playwright.sync_api")
-
-
-@pytest.fixture
-def fixture_db(tmp_path: Path) -> Path:
-    return h.build_db(tmp_path / "t.duckdb", tmp_path / "reports")
-
-
-@pytest.fixture
-def served_app(sync_api: Any, fixture_db: Path) -> Iterator[str]:
-    """``streamlit run app.py`` on a fixture database; yields the app's URL."""
-    with streamlit_app(fixture_db, free_port()) as url:
-        yield url
-
-
-@pytest.fixture
 def one_metric_app(sync_api: Any, fixture_db: Path) -> Iterator[str]:
     """The one-metric page, served the same way."""
     with streamlit_app(fixture_db, free_port(), script=h.TESTS / "one_metric_app.py") as url:

@@ -5,36 +5,17 @@ marked as such."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import apphelpers as h
 import pytest
-from conftest import skip_unless
-from served import CHROMIUM, CHROMIUM_ARGS, GROUP, STARTUP_SECONDS, free_port, streamlit_app
+from served import CHROMIUM, CHROMIUM_ARGS, GROUP, STARTUP_SECONDS
 
 from indicators import i18n, queries, review
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.xdist_group(GROUP)]
 WAIT = STARTUP_SECONDS * 1000
-
-
-@pytest.fixture
-def sync_api() -> Any:
-    skip_unless(CHROMIUM.exists(), f"{CHROMIUM} is missing (apt-get install chromium)")
-    return pytest.importorskip("playwright.sync_api")
-
-
-@pytest.fixture
-def fixture_db(tmp_path: Path) -> Path:
-    return h.build_db(tmp_path / "t.duckdb", tmp_path / "reports")
-
-
-@pytest.fixture
-def served_app(sync_api: Any, fixture_db: Path) -> Iterator[str]:
-    with streamlit_app(fixture_db, free_port()) as url:
-        yield url
 
 
 def t(key: str, **values: object) -> str:
