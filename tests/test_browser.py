@@ -91,8 +91,15 @@ def test_clicking_a_point_shows_its_evidence(sync_api: Any, served_app: str) -> 
             page.goto(served_app + "trends")
             points = page.locator(POINTS)
             points.first.wait_for(timeout=STARTUP_SECONDS * 1000)
+            # A click while the first run is still drawing can land on a chart that is
+            # about to be replaced; the run over, the chart on screen is the one that
+            # answers.
+            page.wait_for_function(SCRIPT_DONE, timeout=STARTUP_SECONDS * 1000, polling=50)
             points.nth(index).click(force=True)
-            page.get_by_text(figure).first.wait_for()
+            # The figure in the page itself, not in the chart's hover tooltip.
+            page.wait_for_function(
+                SHOWN_IN_MAIN, arg=figure, timeout=STARTUP_SECONDS * 1000, polling=50
+            )
             body = page.inner_text("body")
             assert f"{figure}" in body and "ヴャスナ" in body and str(row["published"]) in body
             page.screenshot(path=str(ARTIFACTS / "trends-evidence.png"), full_page=True)
@@ -111,6 +118,9 @@ ALL_DRAWN = """(n) => {
       && c.querySelector('svg .mark-rect path, svg .mark-symbol path, svg .mark-line path'));
 }"""
 TILE = '[data-testid="stMetric"]'
+#: The text is on the page (outside any tooltip, which lives outside the main block).
+SHOWN_IN_MAIN = """(text) => document.querySelector('[data-testid="stMain"]')
+  ?.innerText.includes(text)"""
 #: The script run is over.
 SCRIPT_DONE = """() => document.querySelector('[data-testid="stApp"]')
   ?.getAttribute('data-test-script-state') === 'notRunning'"""
