@@ -452,6 +452,11 @@ def _is_conflict(error: Exception) -> bool:
     return isinstance(error, duckdb.TransactionException) or "conflict" in text
 
 
+#: The advisory lock of the writers' turns (any number that other programs sharing the
+#: catalog database do not lock): the first 63 bits of md5("indicators writers").
+_TURN_KEY = 0x2A98D136AFB50938
+
+
 class LakeBackend(Backend):
     """A DuckLake: one DuckDB per process with the lake attached, a cursor per use."""
 
@@ -459,6 +464,9 @@ class LakeBackend(Backend):
 
     def __init__(self, catalog: str) -> None:
         self.catalog = catalog  # "ducklake:postgres:dbname=... host=..."
+        rest = catalog.removeprefix(LAKE_PREFIX)
+        #: The catalog's PostgreSQL connection string, if it is one.
+        self._postgres = rest.removeprefix("postgres:") if rest.startswith("postgres:") else None
         self._con: duckdb.DuckDBPyConnection | None = None
         self._pid = 0
         self._lock = threading.Lock()
@@ -473,10 +481,13 @@ class LakeBackend(Backend):
                 con = extensions.instance()
                 try:
                     needs = ["ducklake"]
-                    if self.catalog.removeprefix(LAKE_PREFIX).startswith("postgres:"):
+                    if self._postgres is not None:
                         needs.insert(0, "postgres_scanner")
                     extensions.load(con, *needs)
                     self._attach(con)
+                    if self._postgres is not None:  # the writers' turns (see _turn)
+                        turns = _quote(self._postgres)
+                        con.execute(f"ATTACH {turns} AS lake_turns (TYPE postgres)")
                 except (duckdb.Error, extensions.ExtensionMissing) as error:
                     con.close()
                     if isinstance(error, duckdb.Error):
@@ -555,13 +566,55 @@ class LakeBackend(Backend):
             if not _is_conflict(error):
                 raise
 
+    @contextlib.contextmanager
+    def _turn(self) -> Iterator[None]:
+        """This process's turn to write the lake: writers take turns.
+
+        DuckLake's concurrency is optimistic: a commit that overlaps another writer's
+        on a table is refused, and retried. Left at that, a long transaction (a chunk of
+        a re-extraction, a batch of an ingest) can lose to a stream of short ones (an
+        analyst's corrections) until it gives up. So on a PostgreSQL catalog every
+        writer first takes a transaction-level advisory lock in PostgreSQL, which queues
+        waiters in order and is let go at the end of the turn, or when the process dies.
+        Readers never take it. The wait is bounded by the lock timeout; another catalog
+        (a DuckDB or SQLite file, one machine) keeps the retries alone.
+        """
+        if self._postgres is None:
+            yield
+            return
+        turn = self._instance().cursor()
+        try:
+            turn.execute("BEGIN TRANSACTION")
+            wait_ms = int(lock_timeout() * 1000)
+            # One round trip: the wait's bound, then the lock (let go at COMMIT).
+            lock = (
+                f"SELECT set_config('lock_timeout', '{wait_ms}ms', true), "
+                f"pg_advisory_xact_lock({_TURN_KEY})"
+            )
+            try:
+                turn.execute("FROM postgres_query('lake_turns', ?)", [lock]).fetchall()
+            except duckdb.Error as error:
+                if "lock timeout" not in str(error).lower():
+                    raise
+                raise StoreError(
+                    f"{self.label}: another writer kept the store for over "
+                    f"{lock_timeout():.0f} s (INDICATORS_LOCK_TIMEOUT)"
+                ) from None
+            yield
+        finally:
+            with contextlib.suppress(duckdb.Error):
+                turn.execute("COMMIT")
+            turn.close()
+
     def transact(self, work: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
-        """Run ``work`` until it commits: a commit that conflicts with another writer's
-        is rolled back and run again on the new state (bounded by the lock timeout)."""
+        """Run ``work`` in this process's turn (:meth:`_turn`) until it commits: a commit
+        that still conflicts with another writer's (one without turns: a merge of files,
+        an older version of this program) is rolled back and run again on the new state,
+        bounded by the lock timeout."""
         deadline = time.monotonic() + lock_timeout()
         delay = 0.02
         while True:
-            with self.connect(read_only=False) as con:
+            with self._turn(), self.connect(read_only=False) as con:
                 try:
                     return work(con)
                 except duckdb.Error as error:
