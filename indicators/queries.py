@@ -432,6 +432,76 @@ def weekly(
     return _run(db, sql, params)
 
 
+_LAST_REPORT = f"""
+        last_report AS (
+            SELECT series, max({_REPORT_WEEK}) AS last_report_week,
+                   max(published) AS last_published
+            FROM scope GROUP BY series
+        )"""
+_TILE_COLUMNS = """cur.series, cur.is_sample, cur.indicator, nullif(cur.dim, '') AS dimension,
+               cur.unit, cur.week, strftime(cur.week, '%Y-%m-%d') AS week_iso,
+               cur.as_of, cur.value, cur.qualifier, cur.n_obs, cur.report_published,
+               cur.source, cur.evidence, cur.counterparties,
+               cur.origin, cur.original_value, cur.changed_by, cur.changed_at"""
+_TILE_ORDER = """ORDER BY cur.is_sample, cur.series, list_position($order, cur.indicator),
+                 cur.dim, cur.unit DESC"""
+
+
+def _latest_sql(until: dt.date | None, *, from_ends: bool = True) -> str:
+    """The tiles' query: read from ``line_ends`` (the writer decided it), or as of a past
+    week (``until``; or ``from_ends`` false, for the tests) decided from the weekly
+    values."""
+    if until is None and from_ends:
+        return f"""
+        WITH {_SCOPE},{_LAST_REPORT}
+        SELECT {_TILE_COLUMNS},
+               cur.prev_week, cur.prev_value, cur.prev_qualifier,
+               cur.value - cur.prev_value AS change,
+               cur.back4_week, cur.back4_value, cur.back4_qualifier,
+               cur.back52_week, cur.back52_value, cur.back52_qualifier,
+               lr.last_report_week, lr.last_published,
+               (datediff('day', cur.week, lr.last_report_week) // 7)::INTEGER AS weeks_since
+        FROM {aggregates.ENDS} cur
+        JOIN last_report lr ON lr.series = cur.series
+        WHERE CASE WHEN $include_sample THEN cur.sample_ok ELSE cur.real_ok END
+          AND ($series IS NULL OR list_contains($series, cur.series))
+        {_TILE_ORDER}
+    """
+    stated = _stated(until=until)
+    return f"""
+        WITH {_SCOPE}, {stated},
+        ends AS (SELECT line, max(week) AS week FROM stated GROUP BY line),
+        cur AS (SELECT st.* FROM stated st JOIN ends USING (line, week)),
+        -- the statement before the latest, and the latest at least 4 and 52 weeks before
+        -- it: a join and a grouping each (no window over every week of every line)
+        back AS (
+            SELECT e.line, b.weeks_back,
+                   max(old.week) AS week,
+                   arg_max(old.value, old.week) AS value,
+                   arg_max(old.qualifier, old.week) AS qualifier
+            FROM ends e
+            CROSS JOIN (VALUES (0), (4), (52)) b(weeks_back)
+            JOIN stated old ON old.line = e.line
+                 AND old.week < e.week AND old.week <= e.week - to_days(7 * b.weeks_back)
+            GROUP BY ALL
+        ),{_LAST_REPORT}
+        SELECT {_TILE_COLUMNS},
+               prev.week AS prev_week, prev.value AS prev_value,
+               prev.qualifier AS prev_qualifier, cur.value - prev.value AS change,
+               b4.week AS back4_week, b4.value AS back4_value, b4.qualifier AS back4_qualifier,
+               b52.week AS back52_week, b52.value AS back52_value,
+               b52.qualifier AS back52_qualifier,
+               lr.last_report_week, lr.last_published,
+               (datediff('day', cur.week, lr.last_report_week) // 7)::INTEGER AS weeks_since
+        FROM cur
+        LEFT JOIN back prev ON prev.line = cur.line AND prev.weeks_back = 0
+        LEFT JOIN back b4 ON b4.line = cur.line AND b4.weeks_back = 4
+        LEFT JOIN back b52 ON b52.line = cur.line AND b52.weeks_back = 52
+        JOIN last_report lr ON lr.series = cur.series
+        {_TILE_ORDER}
+    """
+
+
 def latest(
     db: store.Location,
     *,
@@ -451,49 +521,7 @@ def latest(
     series' latest report: 0 when the latest report states it, 3 when it stopped
     appearing 3 weeks ago. Deals are one series per currency (the week's sum).
     """
-    stated = _stated(until=_decided_until(db, week))
-    sql = f"""
-        WITH {_SCOPE}, {stated},
-        ends AS (SELECT line, max(week) AS week FROM stated GROUP BY line),
-        cur AS (SELECT st.* FROM stated st JOIN ends USING (line, week)),
-        -- the statement before the latest, and the latest at least 4 and 52 weeks before
-        -- it: a join and a grouping each (no window over every week of every line)
-        back AS (
-            SELECT e.line, b.weeks_back,
-                   max(old.week) AS week,
-                   arg_max(old.value, old.week) AS value,
-                   arg_max(old.qualifier, old.week) AS qualifier
-            FROM ends e
-            CROSS JOIN (VALUES (0), (4), (52)) b(weeks_back)
-            JOIN stated old ON old.line = e.line
-                 AND old.week < e.week AND old.week <= e.week - to_days(7 * b.weeks_back)
-            GROUP BY ALL
-        ),
-        last_report AS (
-            SELECT series, max({_REPORT_WEEK}) AS last_report_week,
-                   max(published) AS last_published
-            FROM scope GROUP BY series
-        )
-        SELECT cur.series, cur.is_sample, cur.indicator, nullif(cur.dim, '') AS dimension,
-               cur.unit, cur.week, strftime(cur.week, '%Y-%m-%d') AS week_iso,
-               cur.as_of, cur.value, cur.qualifier, cur.n_obs, cur.report_published,
-               cur.source, cur.evidence, cur.counterparties,
-               cur.origin, cur.original_value, cur.changed_by, cur.changed_at,
-               prev.week AS prev_week, prev.value AS prev_value,
-               prev.qualifier AS prev_qualifier, cur.value - prev.value AS change,
-               b4.week AS back4_week, b4.value AS back4_value, b4.qualifier AS back4_qualifier,
-               b52.week AS back52_week, b52.value AS back52_value,
-               b52.qualifier AS back52_qualifier,
-               lr.last_report_week, lr.last_published,
-               (datediff('day', cur.week, lr.last_report_week) // 7)::INTEGER AS weeks_since
-        FROM cur
-        LEFT JOIN back prev ON prev.line = cur.line AND prev.weeks_back = 0
-        LEFT JOIN back b4 ON b4.line = cur.line AND b4.weeks_back = 4
-        LEFT JOIN back b52 ON b52.line = cur.line AND b52.weeks_back = 52
-        JOIN last_report lr ON lr.series = cur.series
-        ORDER BY cur.is_sample, cur.series, list_position($order, cur.indicator),
-                 cur.dim, cur.unit DESC
-    """
+    sql = _latest_sql(_decided_until(db, week))
     params = {
         **_scope(series, include_sample, week),
         **_obs_params(None, None, None, False),

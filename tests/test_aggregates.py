@@ -1,7 +1,7 @@
-"""weekly_stated (indicators.store.aggregates): the weekly values the writer decides at
-ingest equal the decision made from the observations, in every scope, on both
-backends; after a corrected report, after a change of observation values refreshed by
-report id, and after the migration that adds the table."""
+"""weekly_stated and line_ends (indicators.store.aggregates): the weekly values and the
+lines' ends the writer decides at ingest equal the decision made from the observations,
+in every scope, on both backends; after a corrected report, after a change of
+observation values refreshed by report id, and after the migrations that add them."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 import pytest
 
 from indicators import ingest, queries, store
@@ -57,6 +58,26 @@ def assert_decided_as_observed(db: store.Location, until: dt.date | None = None)
         read = queries._stated(until=until, by_dimension=by_dimension)
         assert _stated(db, read, params) == direct, (include_sample, by_dimension, until)
         compared += len(direct)
+    if until is None:
+        compared += assert_ends_as_decided(db)
+    return compared
+
+
+def assert_ends_as_decided(db: store.Location) -> int:
+    """The tiles read from line_ends equal the tiles decided from the weekly values
+    (the latest statement, the one before, 4 and 52 weeks back), with and without
+    sample data; returns how many rows were compared."""
+    compared = 0
+    for include_sample in (True, False):
+        params = {
+            **queries._scope(None, include_sample, None),
+            **queries._obs_params(None, None, None, False),
+            "order": queries.indicator_ids(),
+        }
+        read = queries._run(db, queries._latest_sql(None), params)
+        decided = queries._run(db, queries._latest_sql(None, from_ends=False), params)
+        pd.testing.assert_frame_equal(read, decided, obj=f"tiles (sample: {include_sample})")
+        compared += len(read)
     return compared
 
 
@@ -153,12 +174,27 @@ def _version(db: Path) -> int:
         return store.schema_version(con)
 
 
+def test_the_migration_to_schema_10_decides_the_lines_ends(
+    db: Path, mixed: tuple[Path, Path]
+) -> None:
+    _ingest_mixed(db, mixed)
+    with store.connect(db, read_only=False) as con:
+        con.execute("DROP TABLE line_ends")
+        con.execute("DELETE FROM schema_version WHERE version >= 10")
+        con.execute("CHECKPOINT")
+    assert _version(db) == 9
+    store.ensure_db(db)
+    assert _version(db) == store.SCHEMA_VERSION
+    assert assert_ends_as_decided(db) > 20
+
+
 def test_the_migration_to_schema_9_decides_the_stored_weeks(
     db: Path, mixed: tuple[Path, Path]
 ) -> None:
     _ingest_mixed(db, mixed)
     with store.connect(db, read_only=False) as con:
         con.execute("DROP TABLE weekly_stated")
+        con.execute("DROP TABLE line_ends")
         con.execute("DELETE FROM schema_version WHERE version >= 9")
         con.execute("CHECKPOINT")
     assert _version(db) == 8

@@ -59,8 +59,10 @@ def migrate(con: duckdb.DuckDBPyConnection, *, constraints: bool = True) -> int:
             step = tables.migration(found + 1, constraints=constraints)
             if step:  # a version another branch took may have nothing here
                 con.execute(step)
-            if found + 1 == aggregates.SINCE:
-                aggregates.rebuild(con)  # the weekly values of the reports already stored
+            if found + 1 == aggregates.SINCE:  # the weekly values of the reports stored
+                aggregates.rebuild(con, ends=False)  # line_ends comes later
+            if found + 1 == aggregates.ENDS_SINCE:  # and their lines' ends
+                aggregates.rebuild_ends(con)
             con.execute("INSERT INTO schema_version VALUES (?, now())", [found + 1])
             con.execute("COMMIT")
         except BaseException:

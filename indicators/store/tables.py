@@ -345,6 +345,48 @@ TABLES: tuple[Table, ...] = (
         since=9,
         internal=True,
     ),
+    # 10: every line's latest weekly value with the values to compare it with (the
+    # Overview's tiles), deals summed per currency; kept by the writer with
+    # weekly_stated, from it (indicators.store.aggregates)
+    Table(
+        "line_ends",
+        (
+            Column("series", "VARCHAR", True, since=10),
+            Column("is_sample", "BOOLEAN", True, since=10),
+            Column("indicator", "VARCHAR", True, since=10),
+            Column("dim", "VARCHAR", True, since=10, comment="the dimension, '' for none"),
+            Column("unit", "VARCHAR", True, since=10),
+            Column("week", "DATE", True, since=10, comment="of the latest statement"),
+            Column("value", "DOUBLE", True, since=10),
+            Column("qualifier", "VARCHAR", since=10),
+            Column("n_obs", "BIGINT", True, since=10),
+            Column("report_published", "DATE", since=10),
+            Column("source", "VARCHAR", since=10),
+            Column("evidence", "VARCHAR", since=10),
+            Column("counterparties", "VARCHAR", since=10),
+            Column("as_of", "DATE", since=10),
+            Column("last_report_week", "DATE", True, since=10),
+            Column("n_stated", "BIGINT", True, since=10),
+            Column("line", "BIGINT", True, since=10),
+            Column("origin", "VARCHAR", since=10),
+            Column("original_value", "DOUBLE", since=10),
+            Column("changed_by", "VARCHAR", since=10),
+            Column("changed_at", "TIMESTAMP", since=10),
+            Column("prev_week", "DATE", since=10, comment="the statement before"),
+            Column("prev_value", "DOUBLE", since=10),
+            Column("prev_qualifier", "VARCHAR", since=10),
+            Column("back4_week", "DATE", since=10, comment="the latest at least 4 weeks before"),
+            Column("back4_value", "DOUBLE", since=10),
+            Column("back4_qualifier", "VARCHAR", since=10),
+            Column("back52_week", "DATE", since=10, comment="the latest at least 52 weeks before"),
+            Column("back52_value", "DOUBLE", since=10),
+            Column("back52_qualifier", "VARCHAR", since=10),
+            Column("sample_ok", "BOOLEAN", True, since=10, comment="holds with sample data"),
+            Column("real_ok", "BOOLEAN", True, since=10, comment="holds without sample data"),
+        ),
+        since=10,
+        internal=True,
+    ),
 )
 
 #: Statements a migration runs after its DDL, to give old rows a value for new columns.
