@@ -634,24 +634,24 @@ def sparklines(
     db: store.Location, *, series: Sequence[str] | None, include_sample: bool, weeks: int = 12
 ) -> pd.DataFrame:
     """The last ``weeks`` weeks of every tile's line (level; gaps as missing values)."""
-    # Only the last weeks are laid out (no transform needs the weeks before them).
+    # Only the last weeks are laid out (no transform needs the weeks before them); the
+    # lines and their first and last weeks are the writer's (line_ends).
     sql = f"""
         WITH {_SCOPE}, {_stated(columns=_LEAN)},
-        lines AS (
-            SELECT line, any_value(series) AS series, any_value(indicator) AS indicator,
-                   any_value(dim) AS dim, any_value(unit) AS unit,
-                   bool_or(is_sample) AS is_sample,
-                   min(week) AS first_week, max(week) AS last_week
-            FROM stated GROUP BY line
-        ),
         grid AS (
-            SELECT line, series, indicator, dim, unit, is_sample,
+            SELECT line, series, indicator, dim, unit, any_sample AS is_sample,
                    unnest(generate_series(
-                       greatest(first_week, last_week - to_days(7 * ($weeks::INTEGER - 1))),
-                       last_week, INTERVAL 7 DAY))::DATE AS week
-            FROM lines
+                       greatest(first_week, week - to_days(7 * ($weeks::INTEGER - 1))),
+                       week, INTERVAL 7 DAY))::DATE AS week
+            FROM {aggregates.ENDS}
+            WHERE CASE WHEN $include_sample THEN sample_ok ELSE real_ok END
+              AND ($series IS NULL OR list_contains($series, series))
+              AND series IN (SELECT series FROM scope)
         ),
-        reported AS (SELECT DISTINCT series, {_REPORT_WEEK} AS week FROM scope)
+        reported AS (
+            SELECT DISTINCT series, week FROM (SELECT series, {_REPORT_WEEK} AS week FROM scope)
+            WHERE week >= (SELECT min(week) FROM grid)
+        )
         SELECT g.week, g.series, g.is_sample, g.indicator, nullif(g.dim, '') AS dimension,
                g.unit, st.value, st.qualifier, r.week IS NOT NULL AS reported
         FROM grid g

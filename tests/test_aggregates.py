@@ -174,6 +174,56 @@ def _version(db: Path) -> int:
         return store.schema_version(con)
 
 
+# The sparklines decided from every weekly value (what queries.sparklines did before it
+# read its lines from line_ends): the reference the fast query is held to.
+_SPARKLINES_FROM_EVERY_WEEK = """
+    WITH {scope}, {stated},
+    lines AS (
+        SELECT line, any_value(series) AS series, any_value(indicator) AS indicator,
+               any_value(dim) AS dim, any_value(unit) AS unit,
+               bool_or(is_sample) AS is_sample,
+               min(week) AS first_week, max(week) AS last_week
+        FROM stated GROUP BY line
+    ),
+    grid AS (
+        SELECT line, series, indicator, dim, unit, is_sample,
+               unnest(generate_series(
+                   greatest(first_week, last_week - to_days(7 * ($weeks::INTEGER - 1))),
+                   last_week, INTERVAL 7 DAY))::DATE AS week
+        FROM lines
+    ),
+    reported AS (SELECT DISTINCT series, {report_week} AS week FROM scope)
+    SELECT g.week, g.series, g.is_sample, g.indicator, nullif(g.dim, '') AS dimension,
+           g.unit, st.value, st.qualifier, r.week IS NOT NULL AS reported
+    FROM grid g
+    LEFT JOIN stated st ON st.line = g.line AND st.week = g.week
+    LEFT JOIN reported r ON r.series = g.series AND r.week = g.week
+    ORDER BY g.series, g.indicator, g.dim, g.unit, g.week
+"""
+
+
+@pytest.mark.parametrize("weeks", [3, 12])
+def test_sparklines_from_the_lines_ends_equal_those_from_every_week(
+    any_store: store.Location, mixed: tuple[Path, Path], weeks: int
+) -> None:
+    _ingest_mixed(any_store, mixed)
+    sql = _SPARKLINES_FROM_EVERY_WEEK.format(
+        scope=queries._SCOPE, stated=queries._stated(), report_week=queries._REPORT_WEEK
+    )
+    for include_sample in (True, False):
+        for series in (None, ["BY｜mixed"]):
+            params = {
+                **queries._scope(series, include_sample),
+                **queries._obs_params(None, None, None, False),
+                "weeks": weeks,
+            }
+            fast = queries.sparklines(
+                any_store, series=series, include_sample=include_sample, weeks=weeks
+            )
+            assert len(fast) > 0
+            pd.testing.assert_frame_equal(fast, queries._run(any_store, sql, params))
+
+
 def test_the_migration_to_schema_10_decides_the_lines_ends(
     db: Path, mixed: tuple[Path, Path]
 ) -> None:

@@ -154,10 +154,11 @@ WHERE o.report_id IN (SELECT report_id FROM refresh_ids)
 #: ms a page; reading this table, a millisecond or two.
 ENDS_SINCE = 10
 ENDS = "line_ends"
-#: The look-backs, in the order ``line_ends`` has them after :data:`VALUE_COLUMNS`.
+#: The look-backs and the line's first week and whether any of its weeks is from
+#: sample data, in the order ``line_ends`` has them after :data:`VALUE_COLUMNS`.
 BACK_COLUMNS = (
     "prev_week, prev_value, prev_qualifier, back4_week, back4_value, back4_qualifier, "
-    "back52_week, back52_value, back52_qualifier"
+    "back52_week, back52_value, back52_qualifier, first_week, any_sample"
 )
 
 
@@ -183,7 +184,8 @@ back AS (
     SELECT e.with_sample, e.line,
            {_back("prev", "n.week < e.last")},
            {_back("back4", "n.week <= e.last - INTERVAL 28 DAY")},
-           {_back("back52", "n.week <= e.last - INTERVAL 364 DAY")}
+           {_back("back52", "n.week <= e.last - INTERVAL 364 DAY")},
+           min(n.week) AS first_week, bool_or(n.is_sample) AS any_sample
     FROM ends e JOIN n USING (with_sample, line)
     GROUP BY e.with_sample, e.line
 )

@@ -381,6 +381,8 @@ TABLES: tuple[Table, ...] = (
             Column("back52_week", "DATE", since=10, comment="the latest at least 52 weeks before"),
             Column("back52_value", "DOUBLE", since=10),
             Column("back52_qualifier", "VARCHAR", since=10),
+            Column("first_week", "DATE", True, since=10, comment="of the first statement"),
+            Column("any_sample", "BOOLEAN", True, since=10, comment="a week from sample data"),
             Column("sample_ok", "BOOLEAN", True, since=10, comment="holds with sample data"),
             Column("real_ok", "BOOLEAN", True, since=10, comment="holds without sample data"),
         ),
