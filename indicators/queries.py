@@ -541,10 +541,18 @@ def history(
     """Every line's stated weekly values (deals summed per currency) over the ``weeks``
     weeks up to its latest statement, as of ``week``: what the digest's change band and
     new highs and lows are computed from."""
-    stated = _stated(until=_decided_until(db, week), columns=_LEAN)
+    until = _decided_until(db, week)
+    stated = _stated(until=until, columns=_LEAN)
+    # Each line's last week: the writer's (line_ends), unless decided again as of a week.
+    last = (
+        f"SELECT line, week AS last_week FROM {aggregates.ENDS} "
+        "WHERE CASE WHEN $include_sample THEN sample_ok ELSE real_ok END"
+        if until is None
+        else "SELECT line, max(week) AS last_week FROM stated GROUP BY line"
+    )
     sql = f"""
         WITH {_SCOPE}, {stated},
-        last AS (SELECT line, max(week) AS last_week FROM stated GROUP BY line)
+        last AS ({last})
         SELECT st.series, st.is_sample, st.indicator, nullif(st.dim, '') AS dimension,
                st.unit, st.week, st.value, st.qualifier
         FROM stated st JOIN last USING (line)
