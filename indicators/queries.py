@@ -378,18 +378,18 @@ def catalog(
     db: store.Location, *, series: Sequence[str] | None, include_sample: bool
 ) -> pd.DataFrame:
     """What is stated: indicator x dimension x unit, with counts and first/last week."""
+    # From the decided weekly values, each of which counts the statements it weighed
+    # (n_stated), rather than from every observation and its report.
     sql = f"""
-        WITH {_SCOPE}, {_OBS.format(join="")}
-        SELECT indicator, nullif(dim, '') AS dimension, unit, count(*) AS n,
+        SELECT indicator, nullif(dim, '') AS dimension, unit, sum(n_stated)::BIGINT AS n,
                min(week) AS first_week, max(week) AS last_week
-        FROM obs GROUP BY indicator, dim, unit
+        FROM {aggregates.TABLE}
+        WHERE dim_ok AND CASE WHEN $include_sample THEN sample_ok ELSE real_ok END
+          AND ($series IS NULL OR list_contains($series, series))
+        GROUP BY indicator, dim, unit
         ORDER BY list_position($order, indicator), unit, n DESC, dim
     """
-    params = {
-        **_scope(series, include_sample),
-        **_obs_params(None, None, None, True),
-        "order": indicator_ids(),
-    }
+    params = {**_scope(series, include_sample), "order": indicator_ids()}
     return _run(db, sql, params)
 
 

@@ -224,6 +224,29 @@ def test_sparklines_from_the_lines_ends_equal_those_from_every_week(
             pd.testing.assert_frame_equal(fast, queries._run(any_store, sql, params))
 
 
+def test_the_catalog_from_the_weekly_values_counts_every_observation(
+    any_store: store.Location, mixed: tuple[Path, Path]
+) -> None:
+    _ingest_mixed(any_store, mixed)
+    counted = f"""
+        WITH {queries._SCOPE}, {queries._OBS.format(join="")}
+        SELECT indicator, nullif(dim, '') AS dimension, unit, count(*) AS n,
+               min(week) AS first_week, max(week) AS last_week
+        FROM obs GROUP BY indicator, dim, unit
+        ORDER BY list_position($order, indicator), unit, n DESC, dim
+    """
+    for include_sample in (True, False):
+        for series in (None, ["BY｜mixed"]):
+            params = {
+                **queries._scope(series, include_sample),
+                **queries._obs_params(None, None, None, True),
+                "order": queries.indicator_ids(),
+            }
+            read = queries.catalog(any_store, series=series, include_sample=include_sample)
+            assert read["n"].sum() > 0
+            pd.testing.assert_frame_equal(read, queries._run(any_store, counted, params))
+
+
 def test_the_migration_to_schema_10_decides_the_lines_ends(
     db: Path, mixed: tuple[Path, Path]
 ) -> None:
