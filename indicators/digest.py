@@ -175,11 +175,6 @@ def _kind(indicator: str) -> str:
         return "stock"
 
 
-def _key(frame: pd.DataFrame) -> pd.Series:
-    cols = ["series", "indicator", "dimension", "unit"]
-    return frame[cols].fillna("").astype(str).agg("|".join, axis=1)
-
-
 def build(
     db: store.Location,
     *,
@@ -212,11 +207,13 @@ def build(
         else pd.Timestamp(reports["last_report_week"].max()).date()
     )
     history = queries.history(db, **scope, week=digest_week, weeks=53)
-    history["_key"] = _key(history)
+    weeks_of = {line: weeks for line, weeks in history.groupby("line", sort=False)}
     lines = lines.copy()
-    lines["_key"] = _key(lines)
     lines["kind"] = [_kind(i) for i in lines["indicator"]]
-    rows = [_line(row, history, display) for _, row in lines.iterrows()]
+    rows = [
+        _line(row, weeks_of.get(row["line"], history.iloc[:0]), display)
+        for _, row in lines.iterrows()
+    ]
     lines = pd.concat([lines, pd.DataFrame(rows, index=lines.index)], axis=1)
     sums = queries.period_sums(db, **scope, week=digest_week)
     events = mark_main(queries.week_events(db, **scope, week=digest_week))
@@ -226,7 +223,7 @@ def build(
 
 
 def _line(row: pd.Series, history: pd.DataFrame, display: Display) -> dict[str, Any]:
-    """Changes, band and record of one indicator series."""
+    """Changes, band and record of one indicator series (``history``: its weeks)."""
     out: dict[str, Any] = {}
     for name, prefix in (("prev", "prev"), ("4w", "back4"), ("52w", "back52")):
         value, qualifier = change(
@@ -239,8 +236,7 @@ def _line(row: pd.Series, history: pd.DataFrame, display: Display) -> dict[str, 
     out |= {"band_status": None, "record": None}
     if row["kind"] == "event":  # deals: summed per period instead
         return out
-    past = history[(history["_key"] == row["_key"]) & (history["week"] < row["week"])]
-    past = past.sort_values("week")
+    past = history[history["week"] < row["week"]].sort_values("week")
     if row["kind"] == "stock":
         # Weekly changes, a gap of several weeks spread evenly over them.
         gaps = past["week"].diff().dt.days / 7

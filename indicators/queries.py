@@ -438,8 +438,9 @@ _LAST_REPORT = f"""
                    max(published) AS last_published
             FROM scope GROUP BY series
         )"""
-_TILE_COLUMNS = """cur.series, cur.is_sample, cur.indicator, nullif(cur.dim, '') AS dimension,
-               cur.unit, cur.week, strftime(cur.week, '%Y-%m-%d') AS week_iso,
+_TILE_COLUMNS = """cur.line, cur.series, cur.is_sample, cur.indicator,
+               nullif(cur.dim, '') AS dimension, cur.unit, cur.week,
+               strftime(cur.week, '%Y-%m-%d') AS week_iso,
                cur.as_of, cur.value, cur.qualifier, cur.n_obs, cur.report_published,
                cur.source, cur.evidence, cur.counterparties,
                cur.origin, cur.original_value, cur.changed_by, cur.changed_at"""
@@ -519,7 +520,8 @@ def latest(
     before it (``back4_*``, ``back52_*``), each with its qualifier, so that a change can
     respect them. ``weeks_since`` counts the weeks from the latest statement to the
     series' latest report: 0 when the latest report states it, 3 when it stopped
-    appearing 3 weeks ago. Deals are one series per currency (the week's sum).
+    appearing 3 weeks ago. Deals are one series per currency (the week's sum). ``line``
+    numbers the line, as :func:`history` keys its weeks.
     """
     sql = _latest_sql(_decided_until(db, week))
     params = {
@@ -540,7 +542,9 @@ def history(
 ) -> pd.DataFrame:
     """Every line's stated weekly values (deals summed per currency) over the ``weeks``
     weeks up to its latest statement, as of ``week``: what the digest's change band and
-    new highs and lows are computed from."""
+    new highs and lows are computed from. A row is ``line`` (the number :func:`latest`
+    gives each line), ``week``, ``value`` and ``qualifier``, in line and week order:
+    numbers, so that the 22,000 rows of 100 series come back in milliseconds."""
     until = _decided_until(db, week)
     stated = _stated(until=until, columns=_LEAN)
     # Each line's last week: the writer's (line_ends), unless decided again as of a week.
@@ -553,11 +557,10 @@ def history(
     sql = f"""
         WITH {_SCOPE}, {stated},
         last AS ({last})
-        SELECT st.series, st.is_sample, st.indicator, nullif(st.dim, '') AS dimension,
-               st.unit, st.week, st.value, st.qualifier
+        SELECT st.line, st.week, st.value, st.qualifier
         FROM stated st JOIN last USING (line)
         WHERE st.week > last.last_week - to_days(7 * $weeks::INTEGER)
-        ORDER BY st.series, st.indicator, st.dim, st.unit, st.week
+        ORDER BY st.line, st.week
     """
     params = {
         **_scope(series, include_sample, week),
