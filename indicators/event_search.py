@@ -39,8 +39,10 @@ from indicators import store
 from indicators.store import search
 
 _EPOCH = dt.date(1970, 1, 1)
-#: Searches whose matches are kept (a mask of one byte per event each).
+#: Searches whose matches are kept (a mask of one byte per event each), and stores
+#: whose frames are (30 bytes per event each).
 KEPT_SEARCHES = 16
+KEPT_FRAMES = 4
 
 _FRAME_SQL = f"""
     SELECT {{rowid}} AS row_id, e.event_id, e.report_id, e.event_seq, e.section,
@@ -222,7 +224,10 @@ def frame(db: store.Location) -> tuple[tuple[int, ...], Frame]:
         kept = _FRAMES.get(key)
         if kept is None or kept[0] != signature:
             kept = (signature, Frame.read(db))
+            _FRAMES.pop(key, None)
             _FRAMES[key] = kept
+            while len(_FRAMES) > KEPT_FRAMES:
+                del _FRAMES[next(iter(_FRAMES))]  # the one read longest ago
         return kept
 
 
