@@ -786,7 +786,7 @@ def _events_by_id(
             WITH e AS MATERIALIZED (
                 SELECT event_id, report_id, event_seq, first_date, section, headline, body,
                        sources, dates
-                FROM events WHERE rowid IN (SELECT unnest({row_ids})))
+                FROM events WHERE rowid IN (SELECT unnest({sorted(row_ids)})))
             SELECT {_EVENT_COLUMNS}
             FROM e JOIN reports s USING (report_id)
             WHERE list_contains({ids}, e.event_id)
