@@ -8,7 +8,7 @@ sort: 65 ms of a common word's 80 ms count, and made three times. Here:
 
 - the events' narrow columns (scope, date, section, the order the log shows them in,
   the common-character bits) are read once per state of the store (its signature) and
-  held in numpy arrays, 30 bytes an event (:class:`Frame`);
+  held in numpy arrays, 50 bytes an event (:class:`Frame`; 70 MB at 1.4 million);
 - the matches of a search are read once from the index (:mod:`indicators.store.search`)
   as a mask over those arrays, and kept for the next uses of the same search while the
   store stays the same (:func:`matches`); a single common character needs no index at
@@ -40,7 +40,7 @@ from indicators.store import search
 
 _EPOCH = dt.date(1970, 1, 1)
 #: Searches whose matches are kept (a mask of one byte per event each), and stores
-#: whose frames are (30 bytes per event each).
+#: whose frames are (50 bytes per event each).
 KEPT_SEARCHES = 16
 KEPT_FRAMES = 4
 

@@ -3,6 +3,7 @@ finds is exactly what a substring scan of the stored text finds."""
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 import shutil
 from pathlib import Path
@@ -246,3 +247,28 @@ def test_a_bulk_ingest_leaves_a_lake_with_one_sorted_file_per_table(
     codes = store.query(lake, "SELECT gram, code FROM event_postings")
     assert list(codes.itertuples(index=False)) == sorted(codes.itertuples(index=False))
     assert _found(lake, "政治犯") == _scanned(lake, "政治犯") != set()
+
+
+def test_ties_and_missing_dates_keep_the_logs_order(filled: store.Location) -> None:
+    """Events of one date are ordered by their report's publication (newest first), then
+    report and item; events without a date come last, and a date filter leaves them out."""
+    with store.connect(filled, read_only=False) as con:
+        con.execute(
+            "UPDATE events SET first_date = CASE WHEN event_seq % 5 = 0 THEN NULL "
+            "ELSE DATE '2023-11-20' END"
+        )
+    published = store.query(filled, "SELECT DISTINCT published FROM reports")["published"]
+    assert len(published) > 1  # the tie is broken by publication first
+    for filters in ({**ALL}, {**ALL, "end": dt.date(2023, 12, 31)}):
+        expected = _scan_rows(filled, "の", filters)
+        keys = list(zip(expected["report_id"], expected["event_seq"], strict=True))
+        paged = []  # small pages: which events make a page is the frame's order
+        for offset in range(0, len(keys), 3):
+            page = queries.events(filled, **filters, text="の", limit=3, offset=offset)
+            paged += list(zip(page["report_id"], page["event_seq"], strict=True))
+        assert paged == keys
+        assert queries.events_count(filled, **filters, text="の") == len(keys)
+        weekly = queries.events_weekly(filled, **filters, text="の")
+        assert int(weekly["n"].sum()) == len(keys)
+        assert weekly["week"].isna().any() == expected["first_date"].isna().any()
+    assert _scan_rows(filled, "の", ALL)["first_date"].isna().sum() > 0
