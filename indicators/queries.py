@@ -30,7 +30,7 @@ from typing import Any
 
 import pandas as pd
 
-from indicators import review, store
+from indicators import event_search, review, store
 from indicators.extract import default_definitions
 from indicators.read import normalize
 from indicators.store import aggregates, search
@@ -770,6 +770,23 @@ def _event_params(
     }
 
 
+def _search_filters(
+    series: Sequence[str] | None,
+    include_sample: bool,
+    start: dt.date | None,
+    end: dt.date | None,
+    sections: Sequence[str] | None,
+) -> dict[str, Any]:
+    """The scope and filters as :mod:`indicators.event_search` takes them."""
+    return {
+        "series": None if series is None else list(series),
+        "include_sample": include_sample,
+        "start": None if start is None else pd.Timestamp(start).date(),
+        "end": None if end is None else pd.Timestamp(end).date(),
+        "sections": None if sections is None else list(sections),
+    }
+
+
 #: A page of at most this many events is fetched in two steps (see :func:`events`).
 _POINT_LOOKUPS = 200
 _EVENT_COLUMNS = """e.first_date AS date, e.section, e.headline, e.body,
@@ -801,6 +818,15 @@ def events(
         "limit": limit,
         "offset": offset,
     }
+    if params["text"] is not None and limit is not None and limit <= _POINT_LOOKUPS:
+        found = event_search.page(
+            db,
+            params["text"],
+            **_search_filters(series, include_sample, start, end, sections),
+            limit=limit,
+            offset=offset,
+        )
+        return _events_by_id(db, found.event_ids, found.row_ids)
     cte, condition = _text_search(params["text"])
     matching = f"""FROM events e JOIN scope s USING (report_id)
         {_EVENTS_WHERE}{condition}
@@ -815,13 +841,41 @@ def events(
     # the two queries another process may replace a report: the page then lacks its
     # rows until the next rerun, which sees the new store.
     found = _run(db, f"WITH {_SCOPE}{cte}\nSELECT e.event_id {matching}", params)
-    ids = [int(event_id) for event_id in found["event_id"]]  # integers, written as such
+    return _events_by_id(db, [int(event_id) for event_id in found["event_id"]])
+
+
+def _events_by_id(
+    db: store.Location, ids: list[int], row_ids: list[int] | None = None
+) -> pd.DataFrame:
+    """The rows of a page of events, by their ids (integers, written into the SQL).
+
+    With their ``rowid``s (a file), DuckDB fetches just those rows: 16-30 ms for 50
+    rows spread over 1.4 million events, against 45-120 ms for a filter on the ids,
+    which DuckDB checks after reading the text columns of every row in the ids' range.
+    The ids are checked again: if the file changed since the row ids were read, the
+    rows are looked up by id instead.
+    """
+    order = "ORDER BY e.first_date DESC, s.published DESC, s.report_id, e.event_seq"
+    if row_ids:
+        sql = f"""
+            WITH e AS MATERIALIZED (
+                SELECT event_id, report_id, event_seq, first_date, section, headline, body,
+                       sources, dates
+                FROM events WHERE rowid IN (SELECT unnest({sorted(row_ids)})))
+            SELECT {_EVENT_COLUMNS}
+            FROM e JOIN reports s USING (report_id)
+            WHERE list_contains({ids}, e.event_id)
+            {order}
+        """
+        rows = _run(db, sql, {})
+        if len(rows) == len(ids):
+            return rows
     sql = f"""
         SELECT {_EVENT_COLUMNS}
         FROM events e JOIN reports s USING (report_id)
         WHERE e.event_id BETWEEN {min(ids, default=0)} AND {max(ids, default=-1)}
           AND list_contains({ids}, e.event_id)
-        ORDER BY e.first_date DESC, s.published DESC, s.report_id, e.event_seq
+        {order}
     """
     return _run(db, sql, {})
 
@@ -838,6 +892,10 @@ def events_count(
 ) -> int:
     """How many events match (for paging)."""
     params = _event_params(series, include_sample, start, end, sections, text)
+    if params["text"] is not None:
+        return event_search.count(
+            db, params["text"], **_search_filters(series, include_sample, start, end, sections)
+        )
     cte, condition = _text_search(params["text"])
     sql = f"""
         WITH {_SCOPE}{cte}
@@ -859,6 +917,10 @@ def events_weekly(
 ) -> pd.DataFrame:
     """Matching events per week (and sample or not): the Events page's brushable chart."""
     params = _event_params(series, include_sample, start, end, sections, text)
+    if params["text"] is not None:
+        return event_search.weekly(
+            db, params["text"], **_search_filters(series, include_sample, start, end, sections)
+        )
     cte, condition = _text_search(params["text"])
     sql = f"""
         WITH {_SCOPE}{cte}

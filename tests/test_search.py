@@ -3,11 +3,15 @@ finds is exactly what a substring scan of the stored text finds."""
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 import shutil
 from pathlib import Path
+from typing import Any
 
 import duckdb
+import pandas as pd
+import pyarrow as pa
 import pytest
 
 from indicators import ingest, queries, store
@@ -81,6 +85,82 @@ def test_a_replaced_report_is_found_by_its_new_text_only(
     assert queries.events_count(filled, **ALL, text="政治犯") == len(_scanned(filled, "政治犯"))
 
 
+def _scan_rows(db: store.Location, text: str, filters: dict[str, Any]) -> pd.DataFrame:
+    """Every event of the scope and filters whose text has ``text``, in the log's order,
+    by reading every event's text (no index, no frame)."""
+    params = {
+        **queries._scope(filters["series"], filters["include_sample"]),
+        "start": filters.get("start"),
+        "end": filters.get("end"),
+        "sections": filters.get("sections"),
+        "wanted": queries.normalise_search(text),
+    }
+    return queries._run(
+        db,
+        f"""WITH {queries._SCOPE}
+        SELECT s.report_id, e.event_seq, e.first_date, s.is_sample
+        FROM events e JOIN scope s USING (report_id)
+        {queries._EVENTS_WHERE} AND contains(e.search_text, $wanted)
+        ORDER BY e.first_date DESC, s.published DESC, s.report_id, e.event_seq""",
+        params,
+    )
+
+
+def test_pages_counts_and_weeks_are_what_a_scan_finds(filled: store.Location) -> None:
+    """The Events page's three questions (through the frame of the events and the kept
+    matches) agree with a scan, for common and rare characters, words, and every
+    filter: series, sample data, dates and sections."""
+    everything = store.query(filled, "SELECT DISTINCT series FROM reports ORDER BY series")[
+        "series"
+    ].tolist()
+    dates = store.query(filled, "SELECT DISTINCT first_date AS d FROM events ORDER BY d")["d"]
+    sections = store.query(filled, "SELECT DISTINCT section FROM events ORDER BY section")
+    middle = dates.iloc[len(dates) // 2].date()
+    scopes = [
+        {**ALL},
+        {"series": everything[:1], "include_sample": True},
+        {"series": everything, "include_sample": False},
+        {**ALL, "start": middle},
+        {**ALL, "start": dates.iloc[0].date(), "end": middle},
+        {**ALL, "sections": sections["section"].tolist()[:2]},
+    ]
+    needles = ["の", "。", "党", "統", "政治犯", "ベラルーシ", "1,450", "ＣＳＴＯ", "存在しない"]
+    assert search.common_bit("の") and search.common_bit("党") is None  # both kinds
+    for text in needles:
+        for filters in scopes:
+            expected = _scan_rows(filled, text, filters)
+            keys = list(zip(expected["report_id"], expected["event_seq"], strict=True))
+            what = (text, filters)
+            assert queries.events_count(filled, **filters, text=text) == len(keys), what
+            for offset in (0, 3):
+                page = queries.events(filled, **filters, text=text, limit=4, offset=offset)
+                got = list(zip(page["report_id"], page["event_seq"], strict=True))
+                assert got == keys[offset : offset + 4], what
+            weekly = queries.events_weekly(filled, **filters, text=text)
+            week = pd.to_datetime(expected["first_date"]).dt.to_period("W-SUN").dt.start_time
+            scanned = (
+                expected.assign(week=week.astype("datetime64[us]"))
+                .groupby(["week", "is_sample"], as_index=False)
+                .size()
+                .rename(columns={"size": "n"})
+            )
+            assert weekly.to_dict("records") == scanned.to_dict("records"), what
+    assert len(_scan_rows(filled, "の", ALL)) > 8  # the pages above were not all empty
+
+
+def test_a_kept_search_follows_the_store(filled: store.Location, tmp_path: Path) -> None:
+    """Matches are kept per search while the store is the same: a write shows up."""
+    assert queries.events_count(filled, **ALL, text="1,451") == 0
+    corrected = tmp_path / "v2" / REAL.name
+    corrected.parent.mkdir()
+    corrected.write_text(REAL.read_text("utf-8").replace("1,450人", "1,451人"), "utf-8")
+    ingest.ingest(filled, [corrected], workers=1)
+    assert queries.events_count(filled, **ALL, text="1,451") == 1
+    assert queries.events_count(filled, **ALL, text="1,450") == 0
+    [row] = queries.events(filled, **ALL, text="1,451", limit=50).itertuples()
+    assert "1,451" in row.headline + row.body
+
+
 def _stale_and_expected(db: store.Location) -> tuple[int, int, int]:
     """Index rows that name no stored event, index rows, and the rows the stored texts
     need (one per character that is not a line break)."""
@@ -144,6 +224,10 @@ def test_a_store_of_schema_6_gets_the_new_index_from_its_rows(tmp_path: Path) ->
     assert _stale_and_expected(db) == (0, 22, 22)
     found = store.query(db, f"WITH {search.matched_cte('合意1450')} SELECT * FROM matched")
     assert list(found["event_id"]) == [1]
+    # schema 11: the common characters' bits of the rows already there
+    [bits] = store.query(db, "SELECT common_chars FROM events")["common_chars"]
+    assert bits == search.common_bits(pa.array(["csto首脳会合\n・合意1450人\npozirk"]))[0].as_py()
+    assert bits & search.common_bit("・") and not bits & search.common_bit("の")
 
 
 def test_a_bulk_ingest_leaves_a_lake_with_one_sorted_file_per_table(
@@ -163,3 +247,28 @@ def test_a_bulk_ingest_leaves_a_lake_with_one_sorted_file_per_table(
     codes = store.query(lake, "SELECT gram, code FROM event_postings")
     assert list(codes.itertuples(index=False)) == sorted(codes.itertuples(index=False))
     assert _found(lake, "政治犯") == _scanned(lake, "政治犯") != set()
+
+
+def test_ties_and_missing_dates_keep_the_logs_order(filled: store.Location) -> None:
+    """Events of one date are ordered by their report's publication (newest first), then
+    report and item; events without a date come last, and a date filter leaves them out."""
+    with store.connect(filled, read_only=False) as con:
+        con.execute(
+            "UPDATE events SET first_date = CASE WHEN event_seq % 5 = 0 THEN NULL "
+            "ELSE DATE '2023-11-20' END"
+        )
+    published = store.query(filled, "SELECT DISTINCT published FROM reports")["published"]
+    assert len(published) > 1  # the tie is broken by publication first
+    for filters in ({**ALL}, {**ALL, "end": dt.date(2023, 12, 31)}):
+        expected = _scan_rows(filled, "の", filters)
+        keys = list(zip(expected["report_id"], expected["event_seq"], strict=True))
+        paged = []  # small pages: which events make a page is the frame's order
+        for offset in range(0, len(keys), 3):
+            page = queries.events(filled, **filters, text="の", limit=3, offset=offset)
+            paged += list(zip(page["report_id"], page["event_seq"], strict=True))
+        assert paged == keys
+        assert queries.events_count(filled, **filters, text="の") == len(keys)
+        weekly = queries.events_weekly(filled, **filters, text="の")
+        assert int(weekly["n"].sum()) == len(keys)
+        assert weekly["week"].isna().any() == expected["first_date"].isna().any()
+    assert _scan_rows(filled, "の", ALL)["first_date"].isna().sum() > 0

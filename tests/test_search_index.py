@@ -45,3 +45,19 @@ def test_no_events_no_rows() -> None:
         {"event_id": pa.array([], pa.int64()), "search_text": pa.array([], pa.string())}
     )
     assert search.index_rows(empty).num_rows == 0
+
+
+def test_common_bits_are_the_sqls() -> None:
+    texts = pa.array([*TEXTS, "の" * 3, "".join(search.COMMON)], pa.string())
+    con = duckdb.connect()
+    con.register("texts", pa.table({"search_text": texts}))
+    by_sql = [
+        bits
+        for (bits,) in con.execute(
+            f"SELECT {search.common_bits_sql('search_text')} FROM texts"
+        ).fetchall()
+    ]
+    mine = search.common_bits(texts).to_pylist()
+    assert mine == by_sql
+    assert mine[-1] == (1 << len(search.COMMON)) - 1 and mine[-2] == 1  # every bit; の
+    assert mine[TEXTS.index(None)] == 0

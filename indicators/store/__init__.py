@@ -20,6 +20,7 @@ from indicators.store.connection import (
     location,
     lock_timeout,
     query,
+    query_arrow,
     signature,
     translate_error,
 )
@@ -67,6 +68,7 @@ __all__ = [
     "lock_timeout",
     "migrate",
     "query",
+    "query_arrow",
     "row_counts",
     "schema_version",
     "search_text",

@@ -32,6 +32,7 @@ from typing import Any, TypeAlias, TypeVar
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 from filelock import FileLock, Timeout
 
 from indicators import settings
@@ -143,6 +144,9 @@ class Backend(ABC):
 
     #: whether the schema carries PRIMARY KEY / UNIQUE (DuckLake has none)
     constraints: bool
+    #: whether a read may look rows up by ``rowid`` (a file: DuckDB fetches them
+    #: directly; a lake's row ids are its own and lead to a scan)
+    rowid_lookups: bool = False
 
     @property
     @abstractmethod
@@ -320,6 +324,7 @@ class FileBackend(Backend):
     read-write for one transaction (see the module docstring)."""
 
     constraints = True
+    rowid_lookups = True
 
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -685,3 +690,12 @@ def query(
     """Rows of a read-only, parameterised query as a DataFrame."""
     with connect(db, read_only=True) as con:
         return con.execute(sql, params or []).df()
+
+
+def query_arrow(
+    db: Location, sql: str, params: Sequence[Any] | dict[str, Any] | None = None
+) -> pa.Table:
+    """Rows of a read-only, parameterised query as an Arrow table (numeric columns reach
+    numpy without a copy per value; strings stay Arrow strings)."""
+    with connect(db, read_only=True) as con:
+        return con.execute(sql, params or []).to_arrow_table()

@@ -173,6 +173,10 @@ TABLES: tuple[Table, ...] = (
             # 7: the closing citation's text (what some indicators require), so that an
             # item can be extracted again from what is stored (indicators.review.reextract)
             Column("citation", "VARCHAR", since=7),
+            # 11: which of the most common characters the text has, one bit each
+            # (indicators.store.search.COMMON): their one-character searches need no
+            # index (10 is another branch's version and adds nothing here)
+            Column("common_chars", "BIGINT", since=11, staged=False),
         ),
     ),
     Table(
@@ -408,6 +412,7 @@ BACKFILLS: dict[int, str] = {
     """,
     # (schema 6 built event_grams here; 8 drops it and indexes the events anew)
     8: search.index_sql("events") + ";",
+    11: f"UPDATE events SET common_chars = {search.common_bits_sql('search_text')};",
 }
 
 BY_NAME = {table.name: table for table in TABLES if table.dropped is None}

@@ -429,6 +429,8 @@ def _tables(
         if "event_id" in schema.names:
             numbers = pa.array(range(first_event, first_event + merged.num_rows), pa.int64())
             merged = merged.append_column("event_id", numbers)
+        if "common_chars" in schema.names:
+            merged = merged.append_column("common_chars", search.common_bits(merged["search_text"]))
         found[name] = merged.select(schema.names).cast(schema)
     return found
 

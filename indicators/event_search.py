@@ -1,0 +1,363 @@
+"""The Events page's search answered in this process: which events match, counted and
+paged without joining the million events in SQL.
+
+A search asks three things of one set of matches: the page of 50 rows, their count and
+the weekly chart. In SQL each of them joined the matches to the events (1.4 million at
+100 series x 10 years) and their reports to filter by scope, dates and section and to
+sort: 65 ms of a common word's 80 ms count, and made three times. Here:
+
+- the events' narrow columns (scope, date, section, the order the log shows them in,
+  the common-character bits) are read once per state of the store (its signature) and
+  held in numpy arrays, 50 bytes an event (:class:`Frame`; 70 MB at 1.4 million);
+- the matches of a search are read once from the index (:mod:`indicators.store.search`)
+  as a mask over those arrays, and kept for the next uses of the same search while the
+  store stays the same (:func:`matches`); a single common character needs no index at
+  all (``events.common_chars``);
+- filters, the count, the page's ids and the weekly counts are array operations on the
+  mask; only the page's 50 rows are read with their text, by id.
+
+Exact: the mask holds every event whose indexed text has the search text, as the index
+finds it (see tests/test_search.py, which compares pages, counts and weekly counts with
+a scan). If the store changes between reading the frame and the matches, events that
+are not in the frame are left out until the next search, which sees the new store.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from indicators import store
+from indicators.store import search
+
+_EPOCH = dt.date(1970, 1, 1)
+#: Searches whose matches are kept (a mask of one byte per event each), and stores
+#: whose frames are (50 bytes per event each).
+KEPT_SEARCHES = 16
+KEPT_FRAMES = 4
+
+_FRAME_SQL = f"""
+    SELECT {{rowid}} AS row_id, e.event_id, e.report_id, e.event_seq, e.section,
+           e.first_date IS NOT NULL AS has_date,
+           coalesce(e.first_date - DATE '{_EPOCH}', 0)::INTEGER AS day,
+           coalesce(e.common_chars, 0) AS common_chars,
+           s.series, s.is_sample, (s.published - DATE '{_EPOCH}')::INTEGER AS published
+    FROM events e JOIN reports s USING (report_id)
+"""
+
+
+def _codes(column: pa.ChunkedArray) -> tuple[np.ndarray, list[str]]:
+    """Dictionary codes of a string column, and the strings they stand for."""
+    encoded = pc.dictionary_encode(column).combine_chunks()
+    codes = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int32)
+    return codes, encoded.dictionary.to_pylist()
+
+
+@dataclass(frozen=True)
+class Page:
+    """The events of one page, newest first: their ids, and where they are stored (if
+    the backend looks rows up by ``rowid``; as the frame read them, so a reader checks
+    the ids it finds there)."""
+
+    event_ids: list[int]
+    row_ids: list[int] | None
+
+
+@dataclass(frozen=True)
+class Frame:
+    """The events' narrow columns, one array element per event (a *row*)."""
+
+    event_id: np.ndarray  # int64
+    #: where each event is stored (``rowid``), if the backend looks rows up by it
+    row_id: np.ndarray | None
+    #: row of each event id (-1: no such event); ids are dense, from 1
+    row_of: np.ndarray
+    #: position of each row in the log's order (newest first), and the rows in that order
+    rank: np.ndarray
+    order: np.ndarray
+    has_date: np.ndarray
+    day: np.ndarray  # first_date, days since 1970-01-01
+    common_chars: np.ndarray
+    series: np.ndarray  # codes into series_names
+    series_names: list[str]
+    section: np.ndarray  # codes into section_names
+    section_names: list[str]
+    is_sample: np.ndarray
+
+    @classmethod
+    def read(cls, db: store.Location) -> Frame:
+        rowids = store.connection.backend(db).rowid_lookups
+        table = store.query_arrow(db, _FRAME_SQL.format(rowid="e.rowid" if rowids else "NULL"))
+        column = {
+            name: table[name].to_numpy()
+            for name in table.column_names
+            if name not in ("series", "section")
+        }
+        series, series_names = _codes(table["series"])
+        section, section_names = _codes(table["section"])
+        event_id = column["event_id"].astype(np.int64)
+        row_of = np.full(int(event_id.max(initial=0)) + 1, -1, dtype=np.int32)
+        row_of[event_id] = np.arange(len(event_id), dtype=np.int32)
+        # The log's order: first_date DESC (NULLs last), published DESC, report_id,
+        # event_seq (as queries.events sorts); lexsort's last key is the first.
+        day_desc = np.where(
+            column["has_date"], -column["day"].astype(np.int64), np.iinfo(np.int64).max
+        )
+        order = np.lexsort(
+            (column["event_seq"], column["report_id"], -column["published"], day_desc)
+        ).astype(np.int32)
+        rank = np.empty_like(order)
+        rank[order] = np.arange(len(order), dtype=np.int32)
+        return cls(
+            event_id=event_id,
+            row_id=column["row_id"].astype(np.int64) if rowids else None,
+            row_of=row_of,
+            rank=rank,
+            order=order,
+            has_date=column["has_date"].astype(bool),
+            day=column["day"].astype(np.int32),
+            common_chars=column["common_chars"].astype(np.int64),
+            series=series,
+            series_names=series_names,
+            section=section,
+            section_names=section_names,
+            is_sample=column["is_sample"].astype(bool),
+        )
+
+    def __len__(self) -> int:
+        return len(self.event_id)
+
+    def rows(self, event_ids: np.ndarray) -> np.ndarray:
+        """The rows of the given event ids (those the frame has)."""
+        event_ids = event_ids[(event_ids >= 0) & (event_ids < len(self.row_of))]
+        rows = self.row_of[event_ids]
+        return rows[rows >= 0]
+
+    def selected(
+        self,
+        matched: np.ndarray,
+        *,
+        series: Sequence[str] | None,
+        include_sample: bool,
+        start: dt.date | None,
+        end: dt.date | None,
+        sections: Sequence[str] | None,
+    ) -> np.ndarray:
+        """The matched rows (a mask) within the scope and filters (as queries.events)."""
+        keep = matched.copy()
+        if series is not None:
+            keep &= _allowed(self.series_names, series)[self.series]
+        if not include_sample:
+            keep &= ~self.is_sample
+        if start is not None or end is not None:
+            keep &= self.has_date
+        if start is not None:
+            keep &= self.day >= (start - _EPOCH).days
+        if end is not None:
+            keep &= self.day <= (end - _EPOCH).days
+        if sections is not None:
+            keep &= _allowed(self.section_names, sections)[self.section]
+        return keep
+
+    def page(self, selected: np.ndarray, limit: int, offset: int) -> Page:
+        """One page of the selected rows, in the log's order."""
+        ranks = self.rank[selected]
+        wanted = offset + limit
+        if limit <= 0 or offset >= len(ranks):
+            return Page([], None)
+        if len(ranks) > wanted:
+            ranks = np.partition(ranks, wanted - 1)[:wanted]
+        ranks.sort()
+        rows = self.order[ranks[offset:wanted]]
+        row_ids = None if self.row_id is None else [int(i) for i in self.row_id[rows]]
+        return Page([int(i) for i in self.event_id[rows]], row_ids)
+
+    def weekly(self, selected: np.ndarray) -> pd.DataFrame:
+        """Selected events per week (its Monday) and sample or not, as
+        queries.events_weekly returns them."""
+        dated = selected & self.has_date
+        day = self.day[dated].astype(np.int64)
+        monday = day - (day + 3) % 7  # 1970-01-01 was a Thursday
+        keys, counts = np.unique(monday * 2 + self.is_sample[dated], return_counts=True)
+        weeks = pd.DataFrame(
+            {
+                "week": pd.to_datetime(keys // 2, unit="D").astype("datetime64[us]"),
+                "is_sample": (keys % 2).astype(bool),
+                "n": counts.astype(np.int64),
+            }
+        )
+        undated = selected & ~self.has_date
+        if not undated.any():
+            return weeks
+        samples, counts = np.unique(self.is_sample[undated], return_counts=True)
+        rest = pd.DataFrame({"week": pd.NaT, "is_sample": samples, "n": counts.astype(np.int64)})
+        rest["week"] = rest["week"].astype("datetime64[us]")
+        return pd.concat([weeks, rest], ignore_index=True)  # a NULL week sorts last
+
+
+def _allowed(names: list[str], wanted: Sequence[str]) -> np.ndarray:
+    """A lookup by code: which of ``names`` are among ``wanted``."""
+    chosen = set(wanted)
+    return np.array([name in chosen for name in names], dtype=bool)
+
+
+# --- what is kept between searches ------------------------------------------------------
+
+_LOCK = threading.Lock()
+_FRAMES: dict[str, tuple[tuple[int, ...], Frame]] = {}
+_MATCHES: OrderedDict[tuple[str, tuple[int, ...], str], np.ndarray] = OrderedDict()
+
+
+def frame(db: store.Location) -> tuple[tuple[int, ...], Frame]:
+    """The frame of the store as it is now (read again once it changed)."""
+    signature = store.signature(db)
+    key = str(db)
+    with _LOCK:  # one reader builds it; the others wait for it rather than read it too
+        kept = _FRAMES.get(key)
+        if kept is None or kept[0] != signature:
+            kept = (signature, Frame.read(db))
+            _FRAMES.pop(key, None)
+            _FRAMES[key] = kept
+            while len(_FRAMES) > KEPT_FRAMES:
+                del _FRAMES[next(iter(_FRAMES))]  # the one read longest ago
+        return kept
+
+
+def matches(db: store.Location, text: str) -> tuple[Frame, np.ndarray]:
+    """The frame and the mask of its rows whose text contains ``text`` (normalised)."""
+    signature, events = frame(db)
+    bit = search.common_bit(text)
+    if bit is not None:  # in a third or more of all events: the bits say it
+        return events, (events.common_chars & bit) != 0
+    key = (str(db), signature, text)
+    with _LOCK:
+        if key in _MATCHES:
+            _MATCHES.move_to_end(key)
+            return events, _MATCHES[key]
+    # Once per place it stands, not per event: the mask makes them one, and DuckDB's
+    # DISTINCT over a common word's places costs more than the index lookup.
+    found = store.query_arrow(db, search.matched_select(text, distinct=False))
+    mask = np.zeros(len(events), dtype=bool)
+    mask[events.rows(found["event_id"].to_numpy().astype(np.int64))] = True
+    with _LOCK:
+        _MATCHES[key] = mask
+        while len(_MATCHES) > KEPT_SEARCHES:
+            _MATCHES.popitem(last=False)
+    return events, mask
+
+
+def forget() -> None:
+    """Drop every frame and kept search (for tests and benchmarks)."""
+    with _LOCK:
+        _FRAMES.clear()
+        _MATCHES.clear()
+
+
+def forget_searches() -> None:
+    """Drop the kept searches only: the next search reads its matches again."""
+    with _LOCK:
+        _MATCHES.clear()
+
+
+# --- the Events page's questions -------------------------------------------------------
+
+
+def _selected(
+    db: store.Location,
+    text: str,
+    *,
+    series: Sequence[str] | None,
+    include_sample: bool,
+    start: dt.date | None,
+    end: dt.date | None,
+    sections: Sequence[str] | None,
+) -> tuple[Frame, np.ndarray]:
+    events, matched = matches(db, text)
+    chosen = events.selected(
+        matched,
+        series=series,
+        include_sample=include_sample,
+        start=start,
+        end=end,
+        sections=sections,
+    )
+    return events, chosen
+
+
+def count(
+    db: store.Location,
+    text: str,
+    *,
+    series: Sequence[str] | None,
+    include_sample: bool,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    sections: Sequence[str] | None = None,
+) -> int:
+    """How many events in scope have ``text`` (normalised)."""
+    _, chosen = _selected(
+        db,
+        text,
+        series=series,
+        include_sample=include_sample,
+        start=start,
+        end=end,
+        sections=sections,
+    )
+    return int(np.count_nonzero(chosen))
+
+
+def page(
+    db: store.Location,
+    text: str,
+    *,
+    series: Sequence[str] | None,
+    include_sample: bool,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    sections: Sequence[str] | None = None,
+    limit: int,
+    offset: int = 0,
+) -> Page:
+    """One page of the events in scope that have ``text``, newest first."""
+    events, chosen = _selected(
+        db,
+        text,
+        series=series,
+        include_sample=include_sample,
+        start=start,
+        end=end,
+        sections=sections,
+    )
+    return events.page(chosen, limit, offset)
+
+
+def weekly(
+    db: store.Location,
+    text: str,
+    *,
+    series: Sequence[str] | None,
+    include_sample: bool,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    sections: Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """The events in scope that have ``text`` per week and sample or not."""
+    events, chosen = _selected(
+        db,
+        text,
+        series=series,
+        include_sample=include_sample,
+        start=start,
+        end=end,
+        sections=sections,
+    )
+    return events.weekly(chosen)
