@@ -79,6 +79,19 @@ class Cluster:
             shutil.rmtree(self.root, ignore_errors=True)
 
 
+def advisory_waiters(lake: str) -> int:
+    """How many sessions of a lake's catalog database wait for an advisory lock (the
+    writers' turns, indicators.store.connection)."""
+    bindir = find_bin()
+    assert bindir is not None
+    done = subprocess.run(
+        [str(bindir / "psql"), lake.removeprefix("ducklake:postgres:"), "-tAc",
+         "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted"],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    return int(done.stdout.strip())
+
+
 def reason() -> str | None:
     """Why no cluster can be started here, or None when one can."""
     if find_bin() is None:

@@ -240,22 +240,32 @@ def test_four_writers_and_three_readers_on_a_lake_at_once(lake: str, tmp_path: P
     assert (int(keys["k"][0]), int(keys["n"][0])) == (len(files), len(files))
 
 
-def test_a_lake_writer_that_loses_the_race_is_retried_and_stores_nothing_twice(
+def test_a_second_lake_writer_waits_its_turn_and_stores_nothing_twice(
     lake: str, tmp_path: Path
 ) -> None:
-    """Writer A stops just before its commit; writer B, not blocked by A, stores the
-    same reports and commits; A's commit then conflicts, A runs again on what B left
-    and finds its reports already there."""
+    """Writer A (another process) stops just before its commit, in its turn; writer B
+    queues for the turn in PostgreSQL rather than racing A (before turns it raced, and
+    one of the two redid its batch); once A commits, B runs on what A stored and finds
+    its reports already there."""
+    import pgcluster
+
     folder = tmp_path / "batch"
     files = _weeks(folder, 3)
     store.ensure_db(lake)
     hook = "s._before_commit = lambda: (print('in transaction', flush=True), sys.stdin.readline())"
     first = _ingest_process(lake, folder, batch=100, hook=hook)
     assert first.stdout is not None and first.stdout.readline().strip() == "in transaction"
-    second = ingest.ingest(lake, [folder], workers=1)
-    assert [o.action for o in second.outcomes] == ["added"] * len(files)
-    out, err = first.communicate("go on\n", timeout=300)  # then EOF: a retry goes straight on
+    done: list[ingest.IngestResult] = []
+    second = threading.Thread(target=lambda: done.append(ingest.ingest(lake, [folder], workers=1)))
+    second.start()
+    deadline = dt.datetime.now() + dt.timedelta(seconds=120)
+    while pgcluster.advisory_waiters(lake) == 0:  # a condition, polled; not a timed wait
+        assert second.is_alive(), "the second writer did not wait for the first"
+        assert dt.datetime.now() < deadline, "the second writer never queued for its turn"
+    out, err = first.communicate("go on\n", timeout=300)
     assert first.returncode == 0, err
-    assert "in transaction" in out, "A ran its transaction again after the conflict"
-    assert out.count(" unchanged ") == len(files)
+    second.join(timeout=300)
+    assert [o.action for o in done[0].outcomes] == ["unchanged"] * len(files)
+    assert "in transaction" not in out  # A's transaction ran once (its line read above)
+    assert out.count(" added ") == len(files)
     assert store.row_counts(lake)["reports"] == len(files)

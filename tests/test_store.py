@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 import duckdb
+import pgcluster
 import pytest
 
 from indicators import ingest, store
@@ -424,22 +425,6 @@ def test_a_lake_remembers_its_data_path_and_keeps_parquet_there(
     assert store.signature(lake) != ()
 
 
-def _waiting_for_a_turn(lake: str) -> int:
-    """How many PostgreSQL sessions of the lake's catalog wait for an advisory lock."""
-    conninfo = lake.removeprefix("ducklake:postgres:")
-    con = extensions.instance()
-    extensions.load(con, "postgres_scanner")
-    try:
-        con.execute(f"ATTACH '{conninfo}' AS pg (TYPE postgres, READ_ONLY)")
-        found = con.execute(
-            "FROM postgres_query('pg', 'SELECT count(*) AS n FROM pg_locks "
-            "WHERE locktype = ''advisory'' AND NOT granted')"
-        ).fetchall()
-        return int(found[0][0])
-    finally:
-        con.close()
-
-
 def test_lake_writers_take_turns_instead_of_conflicting(lake: str) -> None:
     """While one writer is inside its transaction, a second waits for its turn in
     PostgreSQL (seen in pg_locks), then runs once, on what the first committed: no
@@ -472,7 +457,7 @@ def test_lake_writers_take_turns_instead_of_conflicting(lake: str) -> None:
     two = threading.Thread(target=backend.transact, args=(second,))
     two.start()
     deadline = dt.datetime.now() + dt.timedelta(seconds=60)
-    while _waiting_for_a_turn(lake) == 0:  # a condition, polled; not a timed wait
+    while pgcluster.advisory_waiters(lake) == 0:  # a condition, polled; not a timed wait
         assert not runs, "the second writer ran inside the first one's turn"
         assert dt.datetime.now() < deadline, "the second writer never queued for its turn"
     assert runs == []  # queued, not running
@@ -508,3 +493,38 @@ def test_a_turn_not_given_within_the_lock_timeout_is_one_line(
     message = str(raised.value)
     assert "another writer kept the store for over 1 s" in message
     assert "\n" not in message and "password" not in message
+
+
+def test_a_commit_that_conflicts_with_a_writer_outside_the_turns_is_run_again(lake: str) -> None:
+    """A merge of the lake's files (compact) writes without a turn, and so might a
+    program of an older version: a writer whose commit then conflicts is rolled back and
+    run again on the new state."""
+    import threading
+
+    store.ensure_db(lake)
+    backend = store.connection.backend(lake)
+    with backend.connect(read_only=False) as con:
+        con.execute("INSERT INTO schema_version VALUES (101, now())")
+    inside, release = threading.Event(), threading.Event()
+    runs: list[int] = []
+
+    def work(con: duckdb.DuckDBPyConnection) -> None:
+        runs.append(1)
+        con.execute("BEGIN TRANSACTION")
+        con.execute("INSERT INTO schema_version VALUES (100, now())")
+        if len(runs) == 1:
+            inside.set()
+            release.wait(timeout=60)
+        con.execute("COMMIT")
+
+    writer = threading.Thread(target=backend.transact, args=(work,))
+    writer.start()
+    assert inside.wait(timeout=60)
+    with backend.connect(read_only=False) as con:  # no turn taken, as compact() writes
+        con.execute("DELETE FROM schema_version WHERE version = 101")
+    release.set()
+    writer.join(timeout=60)
+    assert runs == [1, 1]  # the first commit lost, the second ran on the new state
+    with backend.connect(read_only=True) as con:
+        found = con.execute("SELECT version FROM schema_version WHERE version >= 100").fetchall()
+    assert found == [(100,)]
