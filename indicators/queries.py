@@ -263,13 +263,25 @@ def _decided_until(db: store.Location, week: dt.date | None) -> dt.date | None:
     until = _monday(week)
     if until is None:
         return None
-    later = store.query(
-        db,
-        f"SELECT EXISTS (SELECT 1 FROM {aggregates.TABLE} WHERE last_report_week > $until)"
-        " AS later",
-        {"until": until},
-    )
-    return until if bool(later["later"].iloc[0]) else None
+    # Asked once per state of the store (the digest asks it of three queries).
+    key = (str(db), store.signature(db), until)
+    later = _LATER.get(key)
+    if later is None:
+        found = store.query(
+            db,
+            f"SELECT EXISTS (SELECT 1 FROM {aggregates.TABLE} WHERE last_report_week > $until)"
+            " AS later",
+            {"until": until},
+        )
+        later = bool(found["later"].iloc[0])
+        if len(_LATER) >= 256:
+            _LATER.clear()
+        _LATER[key] = later
+    return until if later else None
+
+
+#: (store, its signature, week) -> whether a decided value weighed a later report.
+_LATER: dict[tuple[str, tuple[int, ...], dt.date], bool] = {}
 
 
 def _obs_params(

@@ -316,3 +316,23 @@ def test_a_file_replaced_under_a_held_reader_is_read_anew(
     assert int(store.query(first, count)["n"][0]) == 12
     second.replace(first)  # a backup restored over the file
     assert int(store.query(first, count)["n"][0]) == 6
+
+
+def test_a_question_as_of_a_week_decides_again_only_when_a_later_report_is_stored(
+    any_store: store.Location, mixed: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """As of the latest week the decided values are read as they are; as of an earlier
+    week, or once a later report is stored (the answer follows the store), they are
+    decided again."""
+    sample, _ = mixed
+    ingest.ingest(any_store, [sample], workers=1)
+    latest = queries.latest(any_store, series=None, include_sample=True)
+    week = latest["last_report_week"].max().date()
+    assert queries._decided_until(any_store, week) is None
+    earlier = week - dt.timedelta(weeks=3)
+    assert queries._decided_until(any_store, earlier) == earlier
+    start = latest["last_published"].max().date() + dt.timedelta(weeks=1)  # the next report
+    later = write_reports(tmp_path / "later", generate_reports(seed=5, start=start, end=start))
+    added = ingest.ingest(any_store, later, workers=1)
+    assert [o.action for o in added.outcomes] == ["added"]
+    assert queries._decided_until(any_store, week) == week
