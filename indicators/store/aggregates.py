@@ -200,14 +200,14 @@ GROUP BY ALL
 def _refresh_ends(con: duckdb.DuckDBPyConnection, series: Sequence[str] | None) -> None:
     """Decide the ends of the lines of ``series`` again (``None``: every line), from
     ``weekly_stated`` as the caller's transaction has it now."""
+    insert = f"INSERT INTO {ENDS} ({VALUE_COLUMNS}, {BACK_COLUMNS}, sample_ok, real_ok) "
     if series is None:
         con.execute(f"DELETE FROM {ENDS}")
-        con.execute(f"INSERT INTO {ENDS} " + _ENDS.format(where="true"))
+        con.execute(insert + _ENDS.format(where="true"))
         return
     chosen = {"series": sorted(set(series))}
     con.execute(f"DELETE FROM {ENDS} WHERE list_contains($series, series)", chosen)
-    where = "list_contains($series, w.series)"
-    con.execute(f"INSERT INTO {ENDS} " + _ENDS.format(where=where), chosen)
+    con.execute(insert + _ENDS.format(where="list_contains($series, w.series)"), chosen)
 
 
 def _effective() -> str:
