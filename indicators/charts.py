@@ -213,6 +213,10 @@ def _gap_layer(df: pd.DataFrame, lang: str, x: alt.X) -> alt.Chart | None:
 # --- numbers, colours and legends -------------------------------------------------------
 
 
+#: Units counted in whole numbers: their axes never tick between two integers.
+COUNT_UNITS = ("persons", "attempts", "events")
+
+
 def number_expr(unit: str | None, lang: str) -> str:
     """A Vega expression writing ``datum.value`` as the tiles write numbers: counts with
     thousands separators, money in 万/億/兆 (Japanese) or K/M/B (English).
@@ -222,7 +226,7 @@ def number_expr(unit: str | None, lang: str) -> str:
     >>> "億" in number_expr("USD", "ja") and "'M'" in number_expr("USD", "en")
     True
     """
-    if unit in ("persons", "attempts", None, "pct", "%"):
+    if unit in COUNT_UNITS or unit in (None, "pct", "%"):
         return "format(datum.value, ',')"
     steps = (
         (("兆", 1e12), ("億", 1e8), ("万", 1e4))
@@ -236,6 +240,14 @@ def number_expr(unit: str | None, lang: str) -> str:
             f" + '{word}' : {expr}"
         )
     return expr
+
+
+def value_axis(unit: str | None, lang: str) -> alt.Axis:
+    """A value axis: numbers as the tiles write them, and whole steps for counts (a week
+    of one event or one person otherwise gets ticks at 0.2, 0.4, ...)."""
+    if unit in COUNT_UNITS:
+        return alt.Axis(labelExpr=number_expr(unit, lang), tickMinStep=1)
+    return alt.Axis(labelExpr=number_expr(unit, lang))
 
 
 def _label_expr(labels: Mapping[str, str]) -> str:
@@ -323,7 +335,7 @@ def trend(
             "value:Q",
             title=y_title,
             scale=alt.Scale(zero=False),
-            axis=alt.Axis(labelExpr=number_expr(unit, lang)),
+            axis=value_axis(unit, lang),
         ),
         detail="series:N",
     )
@@ -486,7 +498,7 @@ def _stacked_bars(
             stack="value", groupby=["week_iso"], as_=["y0", "y1"], sort=[alt.SortField("dim_key")]
         )
     )
-    y_axis = alt.Axis(labelExpr=number_expr(unit, lang))
+    y_axis = value_axis(unit, lang)
     bars = stack.mark_rect(strokeWidth=1.2, xOffset=1, x2Offset=-1).encode(
         x=x,
         x2="week_end:T",
@@ -670,7 +682,7 @@ def events_per_week(
         .encode(
             x=_utc_x("week", i18n.t("week", lang), domain, df["week"]),
             x2="week_end:T",
-            y=alt.Y("y1:Q", title=i18n.t("events", lang)),
+            y=alt.Y("y1:Q", title=i18n.t("events", lang), axis=value_axis("events", lang)),
             y2="y0:Q",
             color=alt.Color(
                 "data_kind:N",

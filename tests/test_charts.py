@@ -183,6 +183,40 @@ def test_axes_write_numbers_as_the_tiles_do(fixture_db: Path) -> None:
         assert word in str(spec)  # the y axis' label expression
 
 
+def _y_axes(spec: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every y axis of a spec, however deep in its layers, facets and concatenations."""
+    found: list[dict[str, Any]] = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            y = node.get("encoding", {}).get("y")
+            if isinstance(y, dict) and "axis" in y:
+                found.append(y["axis"])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(spec)
+    return found
+
+
+def test_count_axes_tick_in_whole_numbers(fixture_db: Path) -> None:
+    """A week of one event, or a handful of people, is never drawn against 0.2, 0.4."""
+    events = charts.events_per_week(queries.events_weekly(fixture_db, **ALL), lang="ja")
+    prisoners = queries.weekly(fixture_db, "political_prisoners", **ALL)
+    trend = charts.trend(prisoners, lang="en", y_title="persons")
+    border = queries.weekly(fixture_db, "border_interceptions", **ALL)
+    bars = charts.stacked(charts.border_bars(border, lang="ja"))
+    for chart in (events, trend, bars):
+        axes = _y_axes(chart.to_dict())
+        assert axes and all(axis.get("tickMinStep") == 1 for axis in axes), axes
+    deals = queries.weekly(fixture_db, "trade_deal_value", **ALL, by_dimension=False)
+    money = _y_axes(charts.stacked(charts.deal_bars(deals, lang="ja")).to_dict())
+    assert money and not any("tickMinStep" in axis for axis in money)  # money is not counted
+
+
 def test_slide_export_has_title_source_and_legend(fixture_db: Path) -> None:
     rows = queries.weekly(fixture_db, "political_prisoners", **ALL)
     notes = queries.highlights(fixture_db, **ALL).head(2)
