@@ -62,6 +62,36 @@ def _codes(column: pa.ChunkedArray) -> tuple[np.ndarray, list[str]]:
 
 
 @dataclass(frozen=True)
+class Filters:
+    """The Events page's scope and filters, as :func:`queries.events` takes them (a
+    value, so that a selection can be kept by it)."""
+
+    series: tuple[str, ...] | None
+    include_sample: bool
+    start: dt.date | None = None
+    end: dt.date | None = None
+    sections: tuple[str, ...] | None = None
+
+    @classmethod
+    def of(
+        cls,
+        series: Sequence[str] | None,
+        include_sample: bool,
+        start: dt.date | None = None,
+        end: dt.date | None = None,
+        sections: Sequence[str] | None = None,
+    ) -> Filters:
+        """From the queries' arguments (dates as any date-like value)."""
+        return cls(
+            series=None if series is None else tuple(series),
+            include_sample=include_sample,
+            start=None if start is None else pd.Timestamp(start).date(),
+            end=None if end is None else pd.Timestamp(end).date(),
+            sections=None if sections is None else tuple(sections),
+        )
+
+
+@dataclass(frozen=True)
 class Page:
     """The events of one page, newest first: their ids, and where they are stored (if
     the backend looks rows up by ``rowid``; as the frame read them, so a reader checks
@@ -141,30 +171,21 @@ class Frame:
         rows = self.row_of[event_ids]
         return rows[rows >= 0]
 
-    def selected(
-        self,
-        matched: np.ndarray,
-        *,
-        series: Sequence[str] | None,
-        include_sample: bool,
-        start: dt.date | None,
-        end: dt.date | None,
-        sections: Sequence[str] | None,
-    ) -> np.ndarray:
+    def selected(self, matched: np.ndarray, filters: Filters) -> np.ndarray:
         """The matched rows (a mask) within the scope and filters (as queries.events)."""
         keep = matched.copy()
-        if series is not None:
-            keep &= _allowed(self.series_names, series)[self.series]
-        if not include_sample:
+        if filters.series is not None:
+            keep &= _allowed(self.series_names, filters.series)[self.series]
+        if not filters.include_sample:
             keep &= ~self.is_sample
-        if start is not None or end is not None:
+        if filters.start is not None or filters.end is not None:
             keep &= self.has_date
-        if start is not None:
-            keep &= self.day >= (start - _EPOCH).days
-        if end is not None:
-            keep &= self.day <= (end - _EPOCH).days
-        if sections is not None:
-            keep &= _allowed(self.section_names, sections)[self.section]
+        if filters.start is not None:
+            keep &= self.day >= (filters.start - _EPOCH).days
+        if filters.end is not None:
+            keep &= self.day <= (filters.end - _EPOCH).days
+        if filters.sections is not None:
+            keep &= _allowed(self.section_names, filters.sections)[self.section]
         return keep
 
     def page(self, selected: np.ndarray, limit: int, offset: int) -> Page:
@@ -231,17 +252,18 @@ def frame(db: store.Location) -> tuple[tuple[int, ...], Frame]:
         return kept
 
 
-def matches(db: store.Location, text: str) -> tuple[Frame, np.ndarray]:
-    """The frame and the mask of its rows whose text contains ``text`` (normalised)."""
+def matches(db: store.Location, text: str) -> tuple[tuple[int, ...], Frame, np.ndarray]:
+    """The store's signature, its frame and the mask of the frame's rows whose text
+    contains ``text`` (normalised)."""
     signature, events = frame(db)
     bit = search.common_bit(text)
     if bit is not None:  # in a third or more of all events: the bits say it
-        return events, (events.common_chars & bit) != 0
+        return signature, events, (events.common_chars & bit) != 0
     key = (str(db), signature, text)
     with _LOCK:
         if key in _MATCHES:
             _MATCHES.move_to_end(key)
-            return events, _MATCHES[key]
+            return signature, events, _MATCHES[key]
     # Once per place it stands, not per event: the mask makes them one, and DuckDB's
     # DISTINCT over a common word's places costs more than the index lookup.
     found = store.query_arrow(db, search.matched_select(text, distinct=False))
@@ -251,7 +273,7 @@ def matches(db: store.Location, text: str) -> tuple[Frame, np.ndarray]:
         _MATCHES[key] = mask
         while len(_MATCHES) > KEPT_SEARCHES:
             _MATCHES.popitem(last=False)
-    return events, mask
+    return signature, events, mask
 
 
 def forget() -> None:
@@ -259,105 +281,52 @@ def forget() -> None:
     with _LOCK:
         _FRAMES.clear()
         _MATCHES.clear()
+        _SELECTIONS.clear()
 
 
 def forget_searches() -> None:
     """Drop the kept searches only: the next search reads its matches again."""
     with _LOCK:
         _MATCHES.clear()
+        _SELECTIONS.clear()
 
 
 # --- the Events page's questions -------------------------------------------------------
 
+#: The last selections (mask of the matches within scope and filters): the page, its
+#: count and its weekly chart ask for the same one in a rerun.
+_SELECTIONS: OrderedDict[tuple[str, tuple[int, ...], str, Filters], np.ndarray] = OrderedDict()
+KEPT_SELECTIONS = 4
 
-def _selected(
-    db: store.Location,
-    text: str,
-    *,
-    series: Sequence[str] | None,
-    include_sample: bool,
-    start: dt.date | None,
-    end: dt.date | None,
-    sections: Sequence[str] | None,
-) -> tuple[Frame, np.ndarray]:
-    events, matched = matches(db, text)
-    chosen = events.selected(
-        matched,
-        series=series,
-        include_sample=include_sample,
-        start=start,
-        end=end,
-        sections=sections,
-    )
+
+def _selected(db: store.Location, text: str, filters: Filters) -> tuple[Frame, np.ndarray]:
+    signature, events, matched = matches(db, text)
+    key = (str(db), signature, text, filters)
+    with _LOCK:
+        if key in _SELECTIONS:
+            _SELECTIONS.move_to_end(key)
+            return events, _SELECTIONS[key]
+    chosen = events.selected(matched, filters)
+    with _LOCK:
+        _SELECTIONS[key] = chosen
+        while len(_SELECTIONS) > KEPT_SELECTIONS:
+            _SELECTIONS.popitem(last=False)
     return events, chosen
 
 
-def count(
-    db: store.Location,
-    text: str,
-    *,
-    series: Sequence[str] | None,
-    include_sample: bool,
-    start: dt.date | None = None,
-    end: dt.date | None = None,
-    sections: Sequence[str] | None = None,
-) -> int:
+def count(db: store.Location, text: str, filters: Filters) -> int:
     """How many events in scope have ``text`` (normalised)."""
-    _, chosen = _selected(
-        db,
-        text,
-        series=series,
-        include_sample=include_sample,
-        start=start,
-        end=end,
-        sections=sections,
-    )
+    _, chosen = _selected(db, text, filters)
     return int(np.count_nonzero(chosen))
 
 
-def page(
-    db: store.Location,
-    text: str,
-    *,
-    series: Sequence[str] | None,
-    include_sample: bool,
-    start: dt.date | None = None,
-    end: dt.date | None = None,
-    sections: Sequence[str] | None = None,
-    limit: int,
-    offset: int = 0,
-) -> Page:
+def page(db: store.Location, text: str, filters: Filters, *, limit: int, offset: int = 0) -> Page:
     """One page of the events in scope that have ``text``, newest first."""
-    events, chosen = _selected(
-        db,
-        text,
-        series=series,
-        include_sample=include_sample,
-        start=start,
-        end=end,
-        sections=sections,
-    )
+    events, chosen = _selected(db, text, filters)
     return events.page(chosen, limit, offset)
 
 
-def weekly(
-    db: store.Location,
-    text: str,
-    *,
-    series: Sequence[str] | None,
-    include_sample: bool,
-    start: dt.date | None = None,
-    end: dt.date | None = None,
-    sections: Sequence[str] | None = None,
-) -> pd.DataFrame:
+def weekly(db: store.Location, text: str, filters: Filters) -> pd.DataFrame:
     """The events in scope that have ``text`` per week and sample or not."""
-    events, chosen = _selected(
-        db,
-        text,
-        series=series,
-        include_sample=include_sample,
-        start=start,
-        end=end,
-        sections=sections,
-    )
+    events, chosen = _selected(db, text, filters)
     return events.weekly(chosen)

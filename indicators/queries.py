@@ -782,23 +782,6 @@ def _event_params(
     }
 
 
-def _search_filters(
-    series: Sequence[str] | None,
-    include_sample: bool,
-    start: dt.date | None,
-    end: dt.date | None,
-    sections: Sequence[str] | None,
-) -> dict[str, Any]:
-    """The scope and filters as :mod:`indicators.event_search` takes them."""
-    return {
-        "series": None if series is None else list(series),
-        "include_sample": include_sample,
-        "start": None if start is None else pd.Timestamp(start).date(),
-        "end": None if end is None else pd.Timestamp(end).date(),
-        "sections": None if sections is None else list(sections),
-    }
-
-
 #: A page of at most this many events is fetched in two steps (see :func:`events`).
 _POINT_LOOKUPS = 200
 _EVENT_COLUMNS = """e.first_date AS date, e.section, e.headline, e.body,
@@ -831,13 +814,8 @@ def events(
         "offset": offset,
     }
     if params["text"] is not None and limit is not None and limit <= _POINT_LOOKUPS:
-        found = event_search.page(
-            db,
-            params["text"],
-            **_search_filters(series, include_sample, start, end, sections),
-            limit=limit,
-            offset=offset,
-        )
+        filters = event_search.Filters.of(series, include_sample, start, end, sections)
+        found = event_search.page(db, params["text"], filters, limit=limit, offset=offset)
         return _events_by_id(db, found.event_ids, found.row_ids)
     cte, condition = _text_search(params["text"])
     matching = f"""FROM events e JOIN scope s USING (report_id)
@@ -905,14 +883,12 @@ def events_count(
     """How many events match (for paging)."""
     params = _event_params(series, include_sample, start, end, sections, text)
     if params["text"] is not None:
-        return event_search.count(
-            db, params["text"], **_search_filters(series, include_sample, start, end, sections)
-        )
-    cte, condition = _text_search(params["text"])
+        filters = event_search.Filters.of(series, include_sample, start, end, sections)
+        return event_search.count(db, params["text"], filters)
     sql = f"""
-        WITH {_SCOPE}{cte}
+        WITH {_SCOPE}
         SELECT count(*) AS n FROM events e JOIN scope s USING (report_id)
-        {_EVENTS_WHERE}{condition}
+        {_EVENTS_WHERE}
     """
     return int(_run(db, sql, params)["n"].iloc[0])
 
@@ -930,15 +906,13 @@ def events_weekly(
     """Matching events per week (and sample or not): the Events page's brushable chart."""
     params = _event_params(series, include_sample, start, end, sections, text)
     if params["text"] is not None:
-        return event_search.weekly(
-            db, params["text"], **_search_filters(series, include_sample, start, end, sections)
-        )
-    cte, condition = _text_search(params["text"])
+        filters = event_search.Filters.of(series, include_sample, start, end, sections)
+        return event_search.weekly(db, params["text"], filters)
     sql = f"""
-        WITH {_SCOPE}{cte}
+        WITH {_SCOPE}
         SELECT date_trunc('week', e.first_date)::DATE AS week, s.is_sample, count(*) AS n
         FROM events e JOIN scope s USING (report_id)
-        {_EVENTS_WHERE}{condition}
+        {_EVENTS_WHERE}
         GROUP BY ALL ORDER BY week, s.is_sample
     """
     return _run(db, sql, params)
