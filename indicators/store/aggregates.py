@@ -31,6 +31,8 @@ from collections.abc import Iterable, Sequence
 import duckdb
 import pyarrow as pa
 
+from indicators.store import tables
+
 #: The schema version that adds the table.
 SINCE = 9
 TABLE = "weekly_stated"
@@ -101,11 +103,7 @@ def stated_ctes(extra: str = "", *, name: str = "stated", source: str = "obs") -
 
 
 #: The columns of a decided weekly value, in the order ``stated`` has them.
-VALUE_COLUMNS = (
-    "series, is_sample, indicator, dim, unit, week, value, qualifier, n_obs, "
-    "report_published, source, evidence, counterparties, as_of, last_report_week, n_stated, line, "
-    "origin, original_value, changed_by, changed_at"
-)
+VALUE_COLUMNS = ", ".join(column.name for column in tables.WEEKLY_VALUE)
 
 # Every scope at once: each observation once per scope that sees it (a sample report's
 # only where sample data is included), with the dimension kept or dropped for deals.
@@ -156,10 +154,7 @@ ENDS_SINCE = 10
 ENDS = "line_ends"
 #: The look-backs and the line's first week and whether any of its weeks is from
 #: sample data, in the order ``line_ends`` has them after :data:`VALUE_COLUMNS`.
-BACK_COLUMNS = (
-    "prev_week, prev_value, prev_qualifier, back4_week, back4_value, back4_qualifier, "
-    "back52_week, back52_value, back52_qualifier, first_week, any_sample"
-)
+BACK_COLUMNS = ", ".join(column.name for column in tables.LINE_END_BACK)
 
 
 def _back(name: str, condition: str) -> str:

@@ -9,7 +9,7 @@ databases in the field were made by it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pyarrow as pa
 
@@ -123,6 +123,64 @@ class Table:
         columns (the report id, the ingest time), then the columns it fills in."""
         staged = [column.arrow for column in self.columns if column.staged]
         return pa.schema([pa.field("_item", pa.int32()), *staged])
+
+
+#: A line's decided value of one week (``weekly_stated``, schema 9; the same columns
+#: open ``line_ends``, schema 10), in the order the tables have them.
+WEEKLY_VALUE: tuple[Column, ...] = (
+    Column("series", "VARCHAR", True, since=9),
+    Column("is_sample", "BOOLEAN", True, since=9),
+    Column("indicator", "VARCHAR", True, since=9),
+    Column("dim", "VARCHAR", True, since=9, comment="the dimension, '' for none"),
+    Column("unit", "VARCHAR", True, since=9),
+    Column("week", "DATE", True, since=9),
+    Column("value", "DOUBLE", True, since=9),
+    Column("qualifier", "VARCHAR", since=9),
+    Column("n_obs", "BIGINT", True, since=9),
+    Column("report_published", "DATE", since=9),
+    Column("source", "VARCHAR", since=9),
+    Column("evidence", "VARCHAR", since=9),
+    Column("counterparties", "VARCHAR", since=9),
+    Column("as_of", "DATE", since=9),
+    Column("last_report_week", "DATE", True, since=9, comment="of the reports weighed"),
+    Column("n_stated", "BIGINT", True, since=9, comment="statements weighed"),
+    Column("line", "BIGINT", True, since=9, comment="the line's number (a hash)"),
+    Column("origin", "VARCHAR", since=9, comment="extracted, corrected or assigned"),
+    Column("original_value", "DOUBLE", since=9, comment="as extracted, if changed"),
+    Column("changed_by", "VARCHAR", since=9),
+    Column("changed_at", "TIMESTAMP", since=9),
+)
+#: For which scopes a decided row holds: with and without sample data ...
+SAMPLE_SCOPES: tuple[Column, ...] = (
+    Column("sample_ok", "BOOLEAN", True, since=9, comment="holds with sample data"),
+    Column("real_ok", "BOOLEAN", True, since=9, comment="holds without sample data"),
+)
+#: ... and for deals by counterparty or summed.
+DIMENSION_SCOPES: tuple[Column, ...] = (
+    Column("dim_ok", "BOOLEAN", True, since=9, comment="holds for deals by counterparty"),
+    Column("line_ok", "BOOLEAN", True, since=9, comment="holds for deals summed"),
+)
+#: What ``line_ends`` keeps beside a line's latest value: the statement before it, the
+#: latest at least 4 and 52 weeks before it, the line's first week and whether any of
+#: its weeks is from sample data.
+LINE_END_BACK: tuple[Column, ...] = (
+    Column("prev_week", "DATE", since=10, comment="the statement before"),
+    Column("prev_value", "DOUBLE", since=10),
+    Column("prev_qualifier", "VARCHAR", since=10),
+    Column("back4_week", "DATE", since=10, comment="the latest at least 4 weeks before"),
+    Column("back4_value", "DOUBLE", since=10),
+    Column("back4_qualifier", "VARCHAR", since=10),
+    Column("back52_week", "DATE", since=10, comment="the latest at least 52 weeks before"),
+    Column("back52_value", "DOUBLE", since=10),
+    Column("back52_qualifier", "VARCHAR", since=10),
+    Column("first_week", "DATE", True, since=10, comment="of the first statement"),
+    Column("any_sample", "BOOLEAN", True, since=10, comment="a week from sample data"),
+)
+
+
+def _added(columns: tuple[Column, ...], version: int) -> tuple[Column, ...]:
+    """The same columns in a table that schema ``version`` creates."""
+    return tuple(replace(column, since=version) for column in columns)
 
 
 TABLES: tuple[Table, ...] = (
@@ -319,33 +377,7 @@ TABLES: tuple[Table, ...] = (
     # for the rows already stored by the migration itself
     Table(
         "weekly_stated",
-        (
-            Column("series", "VARCHAR", True, since=9),
-            Column("is_sample", "BOOLEAN", True, since=9),
-            Column("indicator", "VARCHAR", True, since=9),
-            Column("dim", "VARCHAR", True, since=9, comment="the dimension, '' for none"),
-            Column("unit", "VARCHAR", True, since=9),
-            Column("week", "DATE", True, since=9),
-            Column("value", "DOUBLE", True, since=9),
-            Column("qualifier", "VARCHAR", since=9),
-            Column("n_obs", "BIGINT", True, since=9),
-            Column("report_published", "DATE", since=9),
-            Column("source", "VARCHAR", since=9),
-            Column("evidence", "VARCHAR", since=9),
-            Column("counterparties", "VARCHAR", since=9),
-            Column("as_of", "DATE", since=9),
-            Column("last_report_week", "DATE", True, since=9, comment="of the reports weighed"),
-            Column("n_stated", "BIGINT", True, since=9, comment="statements weighed"),
-            Column("line", "BIGINT", True, since=9, comment="the line's number (a hash)"),
-            Column("origin", "VARCHAR", since=9, comment="extracted, corrected or assigned"),
-            Column("original_value", "DOUBLE", since=9, comment="as extracted, if changed"),
-            Column("changed_by", "VARCHAR", since=9),
-            Column("changed_at", "TIMESTAMP", since=9),
-            Column("sample_ok", "BOOLEAN", True, since=9, comment="holds with sample data"),
-            Column("real_ok", "BOOLEAN", True, since=9, comment="holds without sample data"),
-            Column("dim_ok", "BOOLEAN", True, since=9, comment="holds for deals by counterparty"),
-            Column("line_ok", "BOOLEAN", True, since=9, comment="holds for deals summed"),
-        ),
+        (*WEEKLY_VALUE, *SAMPLE_SCOPES, *DIMENSION_SCOPES),
         since=9,
         internal=True,
     ),
@@ -354,42 +386,7 @@ TABLES: tuple[Table, ...] = (
     # weekly_stated, from it (indicators.store.aggregates)
     Table(
         "line_ends",
-        (
-            Column("series", "VARCHAR", True, since=10),
-            Column("is_sample", "BOOLEAN", True, since=10),
-            Column("indicator", "VARCHAR", True, since=10),
-            Column("dim", "VARCHAR", True, since=10, comment="the dimension, '' for none"),
-            Column("unit", "VARCHAR", True, since=10),
-            Column("week", "DATE", True, since=10, comment="of the latest statement"),
-            Column("value", "DOUBLE", True, since=10),
-            Column("qualifier", "VARCHAR", since=10),
-            Column("n_obs", "BIGINT", True, since=10),
-            Column("report_published", "DATE", since=10),
-            Column("source", "VARCHAR", since=10),
-            Column("evidence", "VARCHAR", since=10),
-            Column("counterparties", "VARCHAR", since=10),
-            Column("as_of", "DATE", since=10),
-            Column("last_report_week", "DATE", True, since=10),
-            Column("n_stated", "BIGINT", True, since=10),
-            Column("line", "BIGINT", True, since=10),
-            Column("origin", "VARCHAR", since=10),
-            Column("original_value", "DOUBLE", since=10),
-            Column("changed_by", "VARCHAR", since=10),
-            Column("changed_at", "TIMESTAMP", since=10),
-            Column("prev_week", "DATE", since=10, comment="the statement before"),
-            Column("prev_value", "DOUBLE", since=10),
-            Column("prev_qualifier", "VARCHAR", since=10),
-            Column("back4_week", "DATE", since=10, comment="the latest at least 4 weeks before"),
-            Column("back4_value", "DOUBLE", since=10),
-            Column("back4_qualifier", "VARCHAR", since=10),
-            Column("back52_week", "DATE", since=10, comment="the latest at least 52 weeks before"),
-            Column("back52_value", "DOUBLE", since=10),
-            Column("back52_qualifier", "VARCHAR", since=10),
-            Column("first_week", "DATE", True, since=10, comment="of the first statement"),
-            Column("any_sample", "BOOLEAN", True, since=10, comment="a week from sample data"),
-            Column("sample_ok", "BOOLEAN", True, since=10, comment="holds with sample data"),
-            Column("real_ok", "BOOLEAN", True, since=10, comment="holds without sample data"),
-        ),
+        (*_added(WEEKLY_VALUE, 10), *LINE_END_BACK, *_added(SAMPLE_SCOPES, 10)),
         since=10,
         internal=True,
     ),
