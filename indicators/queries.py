@@ -83,9 +83,14 @@ obs AS (
 
 )"""
 
+
 # One value per line and week (see the module docstring for the rules), decided from the
 # observations: what the writer stores in weekly_stated (indicators.store.aggregates).
-_DIRECT = f"{_OBS.format(join='')},{aggregates.stated_ctes()}"
+def _direct(name: str = "stated") -> str:
+    return f"{_OBS.format(join='')},{aggregates.stated_ctes(name=name)}"
+
+
+_DIRECT = _direct()
 
 # The same values as the writer decided them. As of a past week ($until), a line whose
 # value weighed a later report is decided again from the reports up to that week.
@@ -102,7 +107,10 @@ decided AS (
 _IN_LATE = f"""
     JOIN (SELECT DISTINCT series, week FROM late) l
       ON l.series = s.series AND l.week = {_OBS_WEEK}"""
-_LATE = f"""
+
+
+def _late(name: str) -> str:
+    return f"""
 {_DECIDED},
 late AS (
     SELECT series, indicator, dim, unit, week FROM decided
@@ -110,7 +118,7 @@ late AS (
 ),
 {_OBS.format(join=_IN_LATE)},
 {aggregates.stated_ctes(name="redecided")},
-stated AS (
+{name} AS (
     SELECT * FROM decided WHERE last_report_week <= $until::DATE
     UNION ALL
     SELECT * FROM redecided r
@@ -139,17 +147,17 @@ def _stated(
     rest: at 52,000 reports a scan of the weekly values takes 30 ms with them and 2.5 ms
     without.
     """
+    # With ``columns``, the full CTE is read once (by the narrow one), so DuckDB
+    # inlines it and reads only the columns asked for.
+    name = "stated" if columns is None else "stated_all"
     if dimensions is not None and not by_dimension:
-        ctes = _DIRECT
+        ctes = _direct(name)
     elif until is not None:
-        ctes = _LATE
+        ctes = _late(name)
     else:
-        ctes = f"{_DECIDED},\nstated AS (SELECT * FROM decided)"
+        ctes = f"{_DECIDED},\n{name} AS (SELECT * FROM decided)"
     if columns is None:
         return ctes
-    # The full CTE is read once (by the narrow one), so DuckDB inlines it and reads
-    # only the columns asked for.
-    ctes = re.sub(r"\bstated AS \(", "stated_all AS (", ctes)
     return f"{ctes},\nstated AS (SELECT {columns} FROM stated_all)"
 
 
