@@ -490,9 +490,6 @@ class LakeBackend(Backend):
                         needs.insert(0, "postgres_scanner")
                     extensions.load(con, *needs)
                     self._attach(con)
-                    if self._postgres is not None:  # the writers' turns (see _turn)
-                        turns = _quote(self._postgres)
-                        con.execute(f"ATTACH {turns} AS lake_turns (TYPE postgres)")
                 except (duckdb.Error, extensions.ExtensionMissing) as error:
                     con.close()
                     if isinstance(error, duckdb.Error):
@@ -589,6 +586,13 @@ class LakeBackend(Backend):
             return
         turn = self._instance().cursor()
         try:
+            # The catalog's database once more, for the lock: attached by the first
+            # write, so that a process that only reads opens no second connection.
+            turns = _quote(self._postgres)
+            try:
+                turn.execute(f"ATTACH IF NOT EXISTS {turns} AS lake_turns (TYPE postgres)")
+            except duckdb.Error as error:
+                raise translate_error(self.catalog, error, doing="cannot write") from None
             turn.execute("BEGIN TRANSACTION")
             wait_ms = int(lock_timeout() * 1000)
             # One round trip: the wait's bound, then the lock (let go at COMMIT).
@@ -600,7 +604,7 @@ class LakeBackend(Backend):
                 turn.execute("FROM postgres_query('lake_turns', ?)", [lock]).fetchall()
             except duckdb.Error as error:
                 if "lock timeout" not in str(error).lower():
-                    raise
+                    raise translate_error(self.catalog, error, doing="cannot write") from None
                 raise StoreError(
                     f"{self.label}: another writer kept the store for over "
                     f"{lock_timeout():.0f} s (INDICATORS_LOCK_TIMEOUT)"
