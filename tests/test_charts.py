@@ -109,23 +109,29 @@ def test_no_annotation_label_over_the_plot_area(fixture_db: Path) -> None:
         assert (days >= charts._MARKER_GAP * max(span, 28)).all()
 
 
+def _channels(spec: Any, channel: str) -> list[dict[str, Any]]:
+    """Every encoding of ``channel`` in a spec, however deep in its layers, facets and
+    concatenations."""
+    found: list[dict[str, Any]] = []
+    if isinstance(spec, dict):
+        encoding = spec.get("encoding", {}).get(channel)
+        if isinstance(encoding, dict):
+            found.append(encoding)
+        for value in spec.values():
+            found += _channels(value, channel)
+    elif isinstance(spec, list):
+        for item in spec:
+            found += _channels(item, channel)
+    return found
+
+
 def _colour_map(spec: dict[str, Any]) -> dict[str, str]:
     """Code -> colour of every colour scale in a (possibly concatenated) spec."""
     found: dict[str, str] = {}
-
-    def walk(node: Any) -> None:
-        if isinstance(node, dict):
-            colour = node.get("encoding", {}).get("color", {})
-            scale = colour.get("scale") if isinstance(colour, dict) else None
-            if scale and "domain" in scale and "range" in scale:
-                found.update(zip(scale["domain"], scale["range"], strict=True))
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for item in node:
-                walk(item)
-
-    walk(spec)
+    for colour in _channels(spec, "color"):
+        scale = colour.get("scale")
+        if scale and "domain" in scale and "range" in scale:
+            found.update(zip(scale["domain"], scale["range"], strict=True))
     return found
 
 
@@ -184,22 +190,8 @@ def test_axes_write_numbers_as_the_tiles_do(fixture_db: Path) -> None:
 
 
 def _y_axes(spec: dict[str, Any]) -> list[dict[str, Any]]:
-    """Every y axis of a spec, however deep in its layers, facets and concatenations."""
-    found: list[dict[str, Any]] = []
-
-    def walk(node: Any) -> None:
-        if isinstance(node, dict):
-            y = node.get("encoding", {}).get("y")
-            if isinstance(y, dict) and "axis" in y:
-                found.append(y["axis"])
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
-
-    walk(spec)
-    return found
+    """Every y axis of a spec."""
+    return [y["axis"] for y in _channels(spec, "y") if "axis" in y]
 
 
 def test_count_axes_tick_in_whole_numbers(fixture_db: Path) -> None:
