@@ -63,17 +63,30 @@ def assert_decided_as_observed(db: store.Location, until: dt.date | None = None)
     return compared
 
 
+def _page_params(
+    series: list[str] | None, include_sample: bool, *, by_dimension: bool, **extra: object
+) -> dict[str, object]:
+    """The parameters a page query of :mod:`indicators.queries` runs with."""
+    return {
+        **queries._scope(series, include_sample),
+        **queries._obs_params(None, None, None, by_dimension),
+        **extra,
+    }
+
+
+#: The scopes the pages ask for: every series, or one, each with and without samples.
+PAGE_SCOPES = [(series, sample) for sample in (True, False) for series in (None, ["BY｜mixed"])]
+
+
 def assert_ends_as_decided(db: store.Location) -> int:
     """The tiles read from line_ends equal the tiles decided from the weekly values
     (the latest statement, the one before, 4 and 52 weeks back), with and without
     sample data; returns how many rows were compared."""
     compared = 0
     for include_sample in (True, False):
-        params = {
-            **queries._scope(None, include_sample, None),
-            **queries._obs_params(None, None, None, False),
-            "order": queries.indicator_ids(),
-        }
+        params = _page_params(
+            None, include_sample, by_dimension=False, order=queries.indicator_ids()
+        )
         read = queries._run(db, queries._latest_sql(None), params)
         decided = queries._run(db, queries._latest_sql(None, from_ends=False), params)
         pd.testing.assert_frame_equal(read, decided, obj=f"tiles (sample: {include_sample})")
@@ -210,18 +223,13 @@ def test_sparklines_from_the_lines_ends_equal_those_from_every_week(
     sql = _SPARKLINES_FROM_EVERY_WEEK.format(
         scope=queries._SCOPE, stated=queries._stated(), report_week=queries._REPORT_WEEK
     )
-    for include_sample in (True, False):
-        for series in (None, ["BY｜mixed"]):
-            params = {
-                **queries._scope(series, include_sample),
-                **queries._obs_params(None, None, None, False),
-                "weeks": weeks,
-            }
-            fast = queries.sparklines(
-                any_store, series=series, include_sample=include_sample, weeks=weeks
-            )
-            assert len(fast) > 0
-            pd.testing.assert_frame_equal(fast, queries._run(any_store, sql, params))
+    for series, include_sample in PAGE_SCOPES:
+        params = _page_params(series, include_sample, by_dimension=False, weeks=weeks)
+        fast = queries.sparklines(
+            any_store, series=series, include_sample=include_sample, weeks=weeks
+        )
+        assert len(fast) > 0
+        pd.testing.assert_frame_equal(fast, queries._run(any_store, sql, params))
 
 
 def test_the_catalog_from_the_weekly_values_counts_every_observation(
@@ -235,16 +243,13 @@ def test_the_catalog_from_the_weekly_values_counts_every_observation(
         FROM obs GROUP BY indicator, dim, unit
         ORDER BY list_position($order, indicator), unit, n DESC, dim
     """
-    for include_sample in (True, False):
-        for series in (None, ["BY｜mixed"]):
-            params = {
-                **queries._scope(series, include_sample),
-                **queries._obs_params(None, None, None, True),
-                "order": queries.indicator_ids(),
-            }
-            read = queries.catalog(any_store, series=series, include_sample=include_sample)
-            assert read["n"].sum() > 0
-            pd.testing.assert_frame_equal(read, queries._run(any_store, counted, params))
+    for series, include_sample in PAGE_SCOPES:
+        params = _page_params(
+            series, include_sample, by_dimension=True, order=queries.indicator_ids()
+        )
+        read = queries.catalog(any_store, series=series, include_sample=include_sample)
+        assert read["n"].sum() > 0
+        pd.testing.assert_frame_equal(read, queries._run(any_store, counted, params))
 
 
 def test_the_migration_to_schema_10_decides_the_lines_ends(
