@@ -489,12 +489,15 @@ def _predicate(indicator: Indicator, item: _Item, candidate: _Candidate) -> str 
         found = pattern.search(text, 0, item.headline_end)
         where = "headline"
     if found is None:
-        # An earlier sentence of the item ("・9件の契約に署名した。・総額は…"), unless the
-        # value's own sentence says it has not happened yet.
+        # An earlier sentence of the item ("・9件の契約に署名した。・総額は…").
         earlier = list(pattern.finditer(text, item.headline_end, s_start))
-        if not earlier or indicator.not_yet.search(text, s_start, s_end):
+        if not earlier:
             return None
         found, where = earlier[-1], "item"
+    # Said elsewhere (its bullet, the headline, an earlier sentence), it holds unless the
+    # value's own sentence says that this one has not happened yet (…契約を結ぶ予定).
+    if where != "sentence" and indicator.not_yet.search(text, s_start, s_end):
+        return None
     tail_end = min(
         [i for i in (text.find(c, found.end()) for c in _CLAUSE_END) if i >= 0] or [len(text)]
     )

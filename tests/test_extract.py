@@ -172,6 +172,21 @@ def test_trade_statistics_and_non_money_counts_are_not_deals() -> None:
     }
 
 
+def test_a_deal_planned_beside_one_signed_is_not_signed_by_the_headline() -> None:
+    """The headline says a deal was signed; a later sentence's deal is only planned
+    (結ぶ予定): the headline's 締結 is not said of it. Found trying a week of my own."""
+    found = run(
+        "【経済】",
+        "●ウズベキスタンとの契約締結",
+        "・ベラルーシ企業はウズベキスタン企業との間で、総額 5,000万ドル超の契約を締結した。",
+        "・両国は来年、さらに 1億ドル規模の契約を結ぶ予定。",
+        "（12月 1日 ベルタ通信）",
+    )
+    assert [(o.indicator, o.dimension, o.value, o.qualifier) for o in found.observations] == [
+        ("trade_deal_value", "UZ", Decimal(50_000_000), "at_least")
+    ]
+
+
 def test_dates_years_ordinals_and_shares_are_not_quantities() -> None:
     found = run(
         "【内政】",
