@@ -80,8 +80,9 @@ def period_sum(row: pd.Series, period: str) -> str:
 
 
 def tile_label(row: pd.Series) -> str:
-    """A tile's name under its indicator's heading: the country, or the unit. English
-    tiles name the unit here, so that the value stays short."""
+    """A tile's name under its indicator's heading: the country, or the unit. Money and
+    English counts name their unit here, so that the value stays short (it is written
+    compact, without it)."""
     unit = row["unit"]
     count = unit in ("persons", "attempts")
     if isinstance(row["dimension"], str) and row["dimension"]:
@@ -90,7 +91,7 @@ def tile_label(row: pd.Series) -> str:
         label = i18n.indicator_name(row["indicator"], lang)
     else:
         return i18n.unit_label(unit, lang)
-    if count and (lang == "en" or unit != "persons"):
+    if not count or lang == "en" or unit != "persons":
         label += f" · {i18n.unit_label(unit, lang)}"
     return label
 

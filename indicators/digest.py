@@ -390,14 +390,15 @@ def line_label(indicator: str, dimension: Any, unit: str, lang: str) -> str:
 
 
 def format_change(value: float | None, qualifier: str, unit: str, lang: str) -> str:
-    """A change as the tiles write it, its qualifier visible; a dash when unknown.
+    """A change as the tiles write it, its qualifier visible; a dash when unknown. Money
+    without its currency (beside the change, the tile's or the row's label names it).
 
     >>> format_change(17, "at_least", "persons", "en")
     '≥+17'
     >>> format_change(-17, "at_most", "persons", "ja")
     '≤−17人'
     >>> format_change(None, "unknown", "persons", "en"), format_change(0, "exact", "USD", "en")
-    ('—', '±0 USD')
+    ('—', '±0')
     """
     if value is None or _missing(value):
         return "—"

@@ -22,6 +22,7 @@ from streamlit.testing.v1 import AppTest
 
 from app_pages import common
 from indicators import export, i18n, ingest, queries, store
+from indicators.definitions import default_definitions
 
 PAGES = ["overview", "trends", "events", "reports"]
 TIMEOUT = 60
@@ -150,6 +151,19 @@ def test_english_without_sample_data(app_db: Path, stated) -> None:
     prisoners = latest_real(stated, "political_prisoners")
     value = i18n.format_value(prisoners["value"], "persons", prisoners["qualifier"], "en")
     assert value.removesuffix(" persons") in {m.value for m in at.metric}
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_a_money_tile_names_its_currency_once_in_its_label(app_db: Path, lang: str) -> None:
+    """A tile is a quarter of the page wide: a bound in 万/億 fits only when the currency
+    is not written a second time in the value (a trial saw "≥5,000万 …", truncated)."""
+    at = open_page("overview", lang=lang)
+    currencies = set(default_definitions().currencies)
+    money = [m for m in at.metric if any(c in m.label for c in currencies)]
+    assert money, [m.label for m in at.metric]  # the deals' tiles, one per currency
+    for m in money:
+        assert not any(c in m.value for c in currencies), (m.label, m.value)
+        assert not any(c in (m.delta or "") for c in currencies), (m.label, m.delta)
 
 
 # --- trends --------------------------------------------------------------------------
