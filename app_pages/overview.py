@@ -91,7 +91,7 @@ def tile_label(row: pd.Series) -> str:
         label = i18n.indicator_name(row["indicator"], lang)
     else:
         return i18n.unit_label(unit, lang)
-    if not count or lang == "en" or unit != "persons":
+    if lang == "en" or unit != "persons":  # Japanese writes 人 in the value: short
         label += f" · {i18n.unit_label(unit, lang)}"
     return label
 
