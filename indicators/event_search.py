@@ -9,10 +9,10 @@ sort: 65 ms of a common word's 80 ms count, and made three times. Here:
 - the events' narrow columns (scope, date, section, the order the log shows them in,
   the common-character bits) are read once per state of the store (its signature) and
   held in numpy arrays, 50 bytes an event (:class:`Frame`; 70 MB at 1.4 million);
-- the matches of a search are read once from the index (:mod:`indicators.store.search`)
-  as a mask over those arrays, and kept for the next uses of the same search while the
-  store stays the same (:func:`matches`); a single common character needs no index at
-  all (``events.common_chars``);
+- the matches of a search are read once from the index (:mod:`indicators.store.search`),
+  between the first and last event of the scope, as a mask over those arrays, and kept
+  for the next uses of the same search while the store stays the same (:func:`matches`);
+  a single common character needs no index at all (``events.common_chars``);
 - filters, the count, the page's ids and the weekly counts are array operations on the
   mask; only the page's 50 rows are read with their text, by id.
 
@@ -45,7 +45,7 @@ KEPT_SEARCHES = 16
 KEPT_FRAMES = 4
 
 _FRAME_SQL = f"""
-    SELECT {{rowid}} AS row_id, e.event_id, e.report_id, e.event_seq, e.section,
+    SELECT e.event_id, e.report_id, e.event_seq, e.section,
            e.first_date IS NOT NULL AS has_date,
            coalesce(e.first_date - DATE '{_EPOCH}', 0)::INTEGER AS day,
            coalesce(e.common_chars, 0) AS common_chars,
@@ -93,12 +93,10 @@ class Filters:
 
 @dataclass(frozen=True)
 class Page:
-    """The events of one page, newest first: their ids, and where they are stored (if
-    the backend looks rows up by ``rowid``; as the frame read them, so a reader checks
-    the ids it finds there)."""
+    """The events of one page, newest first: their ids and their reports' ids."""
 
     event_ids: list[int]
-    row_ids: list[int] | None
+    report_ids: list[int]
 
 
 @dataclass(frozen=True)
@@ -106,8 +104,7 @@ class Frame:
     """The events' narrow columns, one array element per event (a *row*)."""
 
     event_id: np.ndarray  # int64
-    #: where each event is stored (``rowid``), if the backend looks rows up by it
-    row_id: np.ndarray | None
+    report_id: np.ndarray  # int32
     #: row of each event id (-1: no such event); ids are dense, from 1
     row_of: np.ndarray
     #: position of each row in the log's order (newest first), and the rows in that order
@@ -124,8 +121,7 @@ class Frame:
 
     @classmethod
     def read(cls, db: store.Location) -> Frame:
-        rowids = store.connection.backend(db).rowid_lookups
-        table = store.query_arrow(db, _FRAME_SQL.format(rowid="e.rowid" if rowids else "NULL"))
+        table = store.query_arrow(db, _FRAME_SQL)
         column = {
             name: table[name].to_numpy()
             for name in table.column_names
@@ -148,7 +144,7 @@ class Frame:
         rank[order] = np.arange(len(order), dtype=np.int32)
         return cls(
             event_id=event_id,
-            row_id=column["row_id"].astype(np.int64) if rowids else None,
+            report_id=column["report_id"].astype(np.int32),
             row_of=row_of,
             rank=rank,
             order=order,
@@ -171,9 +167,9 @@ class Frame:
         rows = self.row_of[event_ids]
         return rows[rows >= 0]
 
-    def selected(self, matched: np.ndarray, filters: Filters) -> np.ndarray:
-        """The matched rows (a mask) within the scope and filters (as queries.events)."""
-        keep = matched.copy()
+    def in_scope(self, filters: Filters) -> np.ndarray:
+        """The rows (a mask) within the scope and filters (as queries.events)."""
+        keep = np.ones(len(self), dtype=bool)
         if filters.series is not None:
             keep &= _allowed(self.series_names, filters.series)[self.series]
         if not filters.include_sample:
@@ -193,13 +189,12 @@ class Frame:
         ranks = self.rank[selected]
         wanted = offset + limit
         if limit <= 0 or offset >= len(ranks):
-            return Page([], None)
+            return Page([], [])
         if len(ranks) > wanted:
             ranks = np.partition(ranks, wanted - 1)[:wanted]
         ranks.sort()
         rows = self.order[ranks[offset:wanted]]
-        row_ids = None if self.row_id is None else [int(i) for i in self.row_id[rows]]
-        return Page([int(i) for i in self.event_id[rows]], row_ids)
+        return Page(self.event_id[rows].tolist(), self.report_id[rows].tolist())
 
     def weekly(self, selected: np.ndarray) -> pd.DataFrame:
         """Selected events per week (its Monday) and sample or not, as
@@ -234,7 +229,11 @@ def _allowed(names: list[str], wanted: Sequence[str]) -> np.ndarray:
 
 _LOCK = threading.Lock()
 _FRAMES: dict[str, tuple[tuple[int, ...], Frame]] = {}
-_MATCHES: OrderedDict[tuple[str, tuple[int, ...], str], np.ndarray] = OrderedDict()
+#: Per store, its state and a search: the event ids the matches were read within (None:
+#: all), and the mask.
+_MATCHES: OrderedDict[
+    tuple[str, tuple[int, ...], str], tuple[tuple[int, int] | None, np.ndarray]
+] = OrderedDict()
 
 
 def frame(db: store.Location) -> tuple[tuple[int, ...], Frame]:
@@ -252,28 +251,48 @@ def frame(db: store.Location) -> tuple[tuple[int, ...], Frame]:
         return kept
 
 
-def matches(db: store.Location, text: str) -> tuple[tuple[int, ...], Frame, np.ndarray]:
-    """The store's signature, its frame and the mask of the frame's rows whose text
-    contains ``text`` (normalised)."""
-    signature, events = frame(db)
+def _covers(kept: tuple[int, int] | None, wanted: tuple[int, int] | None) -> bool:
+    if kept is None:
+        return True
+    return wanted is not None and kept[0] <= wanted[0] and wanted[1] <= kept[1]
+
+
+def matches(
+    db: store.Location,
+    signature: tuple[int, ...],
+    events: Frame,
+    text: str,
+    within: tuple[int, int] | None = None,
+) -> np.ndarray:
+    """The mask of the rows of ``events`` (the frame of the store at ``signature``)
+    whose text contains ``text`` (normalised); with ``within`` (the first and last event
+    id wanted), rows outside that range may be left out.
+
+    A scope narrows what is read: the index is read between its first and last event
+    id only, so a country's search skips the blocks of the others' (when their events
+    were ingested apart). A kept search serves any range within the one it was read for.
+    """
     bit = search.common_bit(text)
     if bit is not None:  # in a third or more of all events: the bits say it
-        return signature, events, (events.common_chars & bit) != 0
+        return (events.common_chars & bit) != 0
     key = (str(db), signature, text)
     with _LOCK:
-        if key in _MATCHES:
+        kept = _MATCHES.get(key)
+        if kept is not None and _covers(kept[0], within):
             _MATCHES.move_to_end(key)
-            return signature, events, _MATCHES[key]
-    # Once per place it stands, not per event: the mask makes them one, and DuckDB's
-    # DISTINCT over a common word's places costs more than the index lookup.
-    found = store.query_arrow(db, search.matched_select(text, distinct=False))
+            return kept[1]
+    # Once per place it stands, not per event: the mask makes them one, and making
+    # a common word's places distinct costs more than the index lookup.
+    with store.connect(db, read_only=True) as con:
+        found = search.find(con, text, within)
     mask = np.zeros(len(events), dtype=bool)
-    mask[events.rows(found["event_id"].to_numpy().astype(np.int64))] = True
+    mask[events.rows(found.astype(np.int64, copy=False))] = True
     with _LOCK:
-        _MATCHES[key] = mask
+        _MATCHES[key] = (within, mask)
+        _MATCHES.move_to_end(key)
         while len(_MATCHES) > KEPT_SEARCHES:
             _MATCHES.popitem(last=False)
-    return signature, events, mask
+    return mask
 
 
 def forget() -> None:
@@ -300,13 +319,18 @@ KEPT_SELECTIONS = 4
 
 
 def _selected(db: store.Location, text: str, filters: Filters) -> tuple[Frame, np.ndarray]:
-    signature, events, matched = matches(db, text)
+    signature, events = frame(db)
     key = (str(db), signature, text, filters)
     with _LOCK:
         if key in _SELECTIONS:
             _SELECTIONS.move_to_end(key)
             return events, _SELECTIONS[key]
-    chosen = events.selected(matched, filters)
+    chosen = events.in_scope(filters)
+    if chosen.all():
+        chosen = matches(db, signature, events, text).copy()
+    elif chosen.any():
+        ids = events.event_id[chosen]
+        chosen &= matches(db, signature, events, text, (int(ids.min()), int(ids.max())))
     with _LOCK:
         _SELECTIONS[key] = chosen
         while len(_SELECTIONS) > KEPT_SELECTIONS:

@@ -824,7 +824,7 @@ def events(
     if params["text"] is not None and limit is not None and limit <= _POINT_LOOKUPS:
         filters = event_search.Filters.of(series, include_sample, start, end, sections)
         found = event_search.page(db, params["text"], filters, limit=limit, offset=offset)
-        return _events_by_id(db, found.event_ids, found.row_ids)
+        return _events_by_id(db, found.event_ids, found.report_ids)
     cte, condition = _text_search(params["text"])
     matching = f"""FROM events e JOIN scope s USING (report_id)
         {_EVENTS_WHERE}{condition}
@@ -834,40 +834,42 @@ def events(
         return _run(db, f"WITH {_SCOPE}{cte}\nSELECT {_EVENT_COLUMNS}\n{matching}", params)
     # A page: the ids of its events from the narrow columns first, then their text.
     # Sorting the matches with their text in one query read the headline and body of
-    # nearly every event (0.7 s at a million events); here only the blocks that hold
-    # the page's ids are decoded (a filter on the id column, which comes first). Between
+    # nearly every event (0.7 s at a million events); here only the page's rows are
+    # read, by their ids (see _events_by_id). Between
     # the two queries another process may replace a report: the page then lacks its
     # rows until the next rerun, which sees the new store.
-    found = _run(db, f"WITH {_SCOPE}{cte}\nSELECT e.event_id {matching}", params)
-    return _events_by_id(db, [int(event_id) for event_id in found["event_id"]])
+    found = _run(db, f"WITH {_SCOPE}{cte}\nSELECT e.event_id, e.report_id {matching}", params)
+    return _events_by_id(db, found["event_id"].tolist(), found["report_id"].tolist())
 
 
-def _events_by_id(
-    db: store.Location, ids: list[int], row_ids: list[int] | None = None
-) -> pd.DataFrame:
-    """The rows of a page of events, by their ids (integers, written into the SQL).
+def _id_list(ids: Sequence[int]) -> str:
+    """Integer ids as the items of an SQL list."""
+    return ", ".join(str(int(i)) for i in ids)
 
-    With their ``rowid``s (a file), DuckDB fetches just those rows: 16-30 ms for 50
-    rows spread over 1.4 million events, against 45-120 ms for a filter on the ids,
-    which DuckDB checks after reading the text columns of every row in the ids' range.
-    The ids are checked again: if the file changed since the row ids were read, the
-    rows are looked up by id instead.
+
+def _events_by_id(db: store.Location, ids: list[int], report_ids: list[int]) -> pd.DataFrame:
+    """The rows of a page of events, by their ids and their reports' (integers, written
+    into the SQL).
+
+    A file looks both up in its indexes (``events.event_id``, the reports' primary
+    key): 8 ms for 50 events spread over 1.4 million. Without them DuckDB decodes each
+    id's block of every text column; on a lake, the range of the ids narrows the files
+    read first (and none at all for no ids).
     """
     order = "ORDER BY e.first_date DESC, s.published DESC, s.report_id, e.event_seq"
-    if row_ids:
+    if ids and store.connection.backend(db).constraints:
         sql = f"""
             WITH e AS MATERIALIZED (
                 SELECT event_id, report_id, event_seq, first_date, section, headline, body,
                        sources, dates
-                FROM events WHERE rowid IN (SELECT unnest({sorted(row_ids)})))
-            SELECT {_EVENT_COLUMNS}
-            FROM e JOIN reports s USING (report_id)
-            WHERE list_contains({ids}, e.event_id)
+                FROM events WHERE event_id IN ({_id_list(ids)})),
+            s AS MATERIALIZED (
+                SELECT report_id, published, series, is_sample, file_name
+                FROM reports WHERE report_id IN ({_id_list(sorted(set(report_ids)))}))
+            SELECT {_EVENT_COLUMNS} FROM e JOIN s USING (report_id)
             {order}
         """
-        rows = _run(db, sql, {})
-        if len(rows) == len(ids):
-            return rows
+        return _run(db, sql, {})
     sql = f"""
         SELECT {_EVENT_COLUMNS}
         FROM events e JOIN reports s USING (report_id)

@@ -258,6 +258,7 @@ def test_the_migration_to_schema_10_decides_the_lines_ends(
     _ingest_mixed(db, mixed)
     with store.connect(db, read_only=False) as con:
         con.execute("DROP TABLE line_ends")
+        con.execute("DROP INDEX events_event_id")  # schema 12's
         con.execute("ALTER TABLE events DROP COLUMN common_chars")  # schema 11's
         con.execute("DELETE FROM schema_version WHERE version >= 10")
         con.execute("CHECKPOINT")
@@ -274,6 +275,7 @@ def test_the_migration_to_schema_9_decides_the_stored_weeks(
     with store.connect(db, read_only=False) as con:
         con.execute("DROP TABLE weekly_stated")
         con.execute("DROP TABLE line_ends")  # schema 10's
+        con.execute("DROP INDEX events_event_id")  # schema 12's
         con.execute("ALTER TABLE events DROP COLUMN common_chars")  # schema 11's
         con.execute("DELETE FROM schema_version WHERE version >= 9")
         con.execute("CHECKPOINT")

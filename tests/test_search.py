@@ -14,7 +14,7 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 
-from indicators import ingest, queries, store
+from indicators import event_search, ingest, queries, sample, store
 from indicators.store import search
 
 REPORTS = Path(__file__).parent / "reports"
@@ -148,6 +148,42 @@ def test_pages_counts_and_weeks_are_what_a_scan_finds(filled: store.Location) ->
     assert len(_scan_rows(filled, "の", ALL)) > 8  # the pages above were not all empty
 
 
+def test_a_search_read_for_one_series_is_exact_in_every_scope_after_it(
+    any_store: store.Location, tmp_path: Path
+) -> None:
+    """A search in one country's scope reads the index between that scope's first and
+    last event only; the same search in a wider scope after it reads again, and in a
+    narrower one it is served by what was kept. Each answer is what a scan finds."""
+    start = dt.date(2023, 10, 5)
+    for series in sample.sample_series(3):  # ingested one after the other: apart by id
+        reports = sample.generate_reports(
+            seed=9, start=start, end=start + dt.timedelta(weeks=3), series=series
+        )
+        ingest.ingest(any_store, sample.write_reports(tmp_path / series.slug, reports), workers=1)
+    names = store.query(any_store, "SELECT DISTINCT series FROM reports ORDER BY series")["series"]
+    first, *others = names.tolist()
+    scopes = [
+        {"series": [first], "include_sample": True},
+        {**ALL},
+        {"series": others[:1], "include_sample": True},
+        {"series": [first, others[-1]], "include_sample": True},
+    ]
+    event_search.forget()
+    for text in ("ベラルーシ", "大統領", "党", "政治犯", "1,450"):
+        for filters in scopes:
+            expected = _scan_rows(any_store, text, filters)
+            keys = list(zip(expected["report_id"], expected["event_seq"], strict=True))
+            assert queries.events_count(any_store, **filters, text=text) == len(keys), (
+                text,
+                filters,
+            )
+            page = queries.events(any_store, **filters, text=text, limit=5)
+            assert list(zip(page["report_id"], page["event_seq"], strict=True)) == keys[:5]
+    assert len(_scan_rows(any_store, "大統領", scopes[0])) < len(
+        _scan_rows(any_store, "大統領", ALL)
+    )
+
+
 def test_a_kept_search_follows_the_store(filled: store.Location, tmp_path: Path) -> None:
     """Matches are kept per search while the store is the same: a write shows up."""
     assert queries.events_count(filled, **ALL, text="1,451") == 0
@@ -228,6 +264,9 @@ def test_a_store_of_schema_6_gets_the_new_index_from_its_rows(tmp_path: Path) ->
     [bits] = store.query(db, "SELECT common_chars FROM events")["common_chars"]
     assert bits == search.common_bits(pa.array(["csto首脳会合\n・合意1450人\npozirk"]))[0].as_py()
     assert bits & search.common_bit("・") and not bits & search.common_bit("の")
+    # schema 12: the index a page of the event log is read by
+    indexes = store.query(db, "SELECT table_name, expressions FROM duckdb_indexes()")
+    assert indexes.values.tolist() == [["events", "[event_id]"]]
 
 
 def test_a_bulk_ingest_leaves_a_lake_with_one_sorted_file_per_table(
@@ -272,3 +311,29 @@ def test_ties_and_missing_dates_keep_the_logs_order(filled: store.Location) -> N
         assert int(weekly["n"].sum()) == len(keys)
         assert weekly["week"].isna().any() == expected["first_date"].isna().any()
     assert _scan_rows(filled, "の", ALL)["first_date"].isna().sum() > 0
+
+
+def test_an_index_written_out_of_order_is_read_as_if_sorted() -> None:
+    """The lookup in numpy expects each bigram's codes in the order they were written,
+    ascending; where they are not (as writers that commit out of the order of their
+    event ids may leave them), it finds what the index's SQL finds all the same."""
+    texts = [search.search_text(f"見出し{i}", body, []) for i, body in enumerate(_BODIES)]
+    rows = search.index_rows(pa.table({"event_id": range(1, len(texts) + 1), "search_text": texts}))
+    shuffled = rows.take(random.Random(3).sample(range(len(rows)), len(rows)))
+    with duckdb.connect() as con:
+        con.execute("CREATE TABLE event_postings (gram BIGINT, code BIGINT)")
+        con.register("shuffled", shuffled)
+        con.execute("INSERT INTO event_postings SELECT * FROM shuffled")
+        for needle in ("ベラルーシ", "ルカシェンコ大統領", "1450人", "国境", "党", "ーシベラル"):
+            by_sql = con.execute(search.matched_select(needle, distinct=False)).fetchnumpy()
+            found = search.find(con, needle)
+            assert sorted(found.tolist()) == sorted(by_sql["event_id"].tolist()), needle
+            assert (len(found) > 0) == any(needle in text for text in texts), needle
+
+
+_BODIES = (
+    "・ルカシェンコ大統領はベラルーシ国境を視察した。",
+    "・ベラルーシの政治犯は1,450人（ヴャスナ）。",
+    "・リトアニア国境で14人が拘束された。ベラルーシ側は否定。",
+    "・党大会の日程は未定。",
+)

@@ -142,11 +142,8 @@ def _quote(text: str) -> str:
 class Backend(ABC):
     """One kind of store: how it is opened, written and watched for changes."""
 
-    #: whether the schema carries PRIMARY KEY / UNIQUE (DuckLake has none)
+    #: whether the schema carries PRIMARY KEY / UNIQUE and indexes (DuckLake has none)
     constraints: bool
-    #: whether a read may look rows up by ``rowid`` (a file: DuckDB fetches them
-    #: directly; a lake's row ids are its own and lead to a scan)
-    rowid_lookups: bool = False
 
     @property
     @abstractmethod
@@ -222,7 +219,8 @@ def _gate(db: Path, *, hold: bool, timeout: float) -> Iterator[None]:
 
 
 def _writer_waiting(db: Path) -> bool:
-    """Whether a writer holds the gate now (a lock tried once, never waited for)."""
+    """Whether a writer holds the gate now (a lock tried once, never waited for); if
+    not, the caller has just passed through it."""
     lock = FileLock(f"{db}.lock", timeout=0)
     try:
         lock.acquire()
@@ -324,7 +322,6 @@ class FileBackend(Backend):
     read-write for one transaction (see the module docstring)."""
 
     constraints = True
-    rowid_lookups = True
 
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -388,9 +385,11 @@ class FileBackend(Backend):
         """A cursor on this process's read-only attachment, made or re-made if needed."""
         db = self.path
         with _PROCESS_LOCK:
-            if _Held.path is not None and _writer_waiting(db):
+            waiting = _writer_waiting(db)  # if not, this process has passed the gate
+            if waiting and _Held.path is not None:
                 _let_go()  # else the writer, holding the gate, waits for this process
-        with _gate(db, hold=False, timeout=timeout), _PROCESS_LOCK:
+        passed = _gate(db, hold=False, timeout=timeout) if waiting else contextlib.nullcontext()
+        with passed, _PROCESS_LOCK:
             stamp = _file_stamp(db)
             host = _host_connection()
             if _Held.path != db or _Held.stamp != stamp:

@@ -56,8 +56,11 @@ def path(name: str) -> Path:
 
 
 def instance(database: str = ":memory:", **config: Any) -> duckdb.DuckDBPyConnection:
-    """A new DuckDB instance that never downloads an extension."""
-    return duckdb.connect(database, config={**NO_DOWNLOADS, **config})
+    """A new DuckDB instance that never downloads an extension, and draws no progress
+    bar on the terminal (a long migration's index build would)."""
+    con = duckdb.connect(database, config={**NO_DOWNLOADS, **config})
+    con.execute("SET enable_progress_bar = false")  # a setting of this connection only
+    return con
 
 
 def load(con: duckdb.DuckDBPyConnection, *names: str) -> None:
