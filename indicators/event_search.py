@@ -252,6 +252,8 @@ def frame(db: store.Location) -> tuple[tuple[int, ...], Frame]:
 
 
 def _covers(kept: tuple[int, int] | None, wanted: tuple[int, int] | None) -> bool:
+    """Whether matches read within ``kept`` hold every match within ``wanted`` (None:
+    every event)."""
     if kept is None:
         return True
     return wanted is not None and kept[0] <= wanted[0] and wanted[1] <= kept[1]

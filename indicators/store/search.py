@@ -205,15 +205,14 @@ UNINDEX_SQL = f"""
 """
 
 
-def _codes_between(first: int, last: int, offset: int = 0) -> str:
-    """The condition on ``code`` of the places in events ``first`` to ``last``, less
-    ``offset`` (a range that lets DuckDB skip the blocks outside it).
+def _event_codes(first: int, last: int) -> tuple[int, int]:
+    """The lowest and highest ``code`` of the places in events ``first`` to ``last`` (a
+    range that lets DuckDB skip the blocks outside it).
 
-    >>> _codes_between(2, 3)
-    'code BETWEEN 2097152 AND 4194303'
+    >>> _event_codes(2, 3)
+    (2097152, 4194303)
     """
-    low, high = first << POSITION_BITS, ((last + 1) << POSITION_BITS) - 1
-    return f"code BETWEEN {low + offset} AND {high + offset}"
+    return first << POSITION_BITS, ((last + 1) << POSITION_BITS) - 1
 
 
 def matched_select(
@@ -238,8 +237,6 @@ def matched_select(
         low = ord(text) << CHAR_BITS
         where = f"p0.gram BETWEEN {low} AND {low | ((1 << CHAR_BITS) - 1)}"
         joins = ""
-        if within is not None:
-            where += f" AND p0.{_codes_between(*within)}"
     else:
         where = f"p0.gram = {gram_code(grams[0])}"
         joins = "".join(
@@ -248,8 +245,9 @@ def matched_select(
             for i, (gram, offset) in enumerate(zip(grams, offsets, strict=True))
             if i
         )
-        if within is not None:
-            where += f" AND p0.{_codes_between(*within)}"
+    if within is not None:
+        low, high = _event_codes(*within)
+        where += f" AND p0.code BETWEEN {low} AND {high}"
     return (
         f"SELECT {'DISTINCT ' if distinct else ''}p0.code >> {POSITION_BITS} AS event_id"
         f" FROM event_postings p0{joins}\n    WHERE {where}"
@@ -301,12 +299,11 @@ def find(
             "event_id"
         ]
     starts: np.ndarray | None = None
+    bounds = None if within is None else _event_codes(*within)  # of the starts wanted
     for gram, offset in sorted(zip(grams, offsets, strict=True), key=lambda g: _commonness(g[0])):
         where = f"gram = {gram_code(gram)}"
-        if starts is not None:
-            where += f" AND code BETWEEN {int(starts[0]) + offset} AND {int(starts[-1]) + offset}"
-        elif within is not None:
-            where += f" AND {_codes_between(*within, offset)}"
+        if bounds is not None:
+            where += f" AND code BETWEEN {bounds[0] + offset} AND {bounds[1] + offset}"
         codes = con.execute(f"SELECT code FROM event_postings WHERE {where}").fetchnumpy()["code"]
         codes = codes.astype(np.int64, copy=False) - offset
         if len(codes) > 1 and not (codes[1:] > codes[:-1]).all():
@@ -314,6 +311,7 @@ def find(
         starts = codes if starts is None else _within(starts, codes)
         if not len(starts):
             break
+        bounds = int(starts[0]), int(starts[-1])
     assert starts is not None
     return starts >> POSITION_BITS
 
