@@ -285,8 +285,9 @@ def matches(
             return kept[1]
     # Once per place it stands, not per event: the mask makes them one, and making
     # a common word's places distinct costs more than the index lookup.
+    one_read = store.connection.backend(db).costly_statements
     with store.connect(db, read_only=True) as con:
-        found = search.find(con, text, within)
+        found = search.find(con, text, within, one_read=one_read)
     mask = np.zeros(len(events), dtype=bool)
     mask[events.rows(found.astype(np.int64, copy=False))] = True
     with _LOCK:

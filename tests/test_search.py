@@ -132,10 +132,15 @@ def test_pages_counts_and_weeks_are_what_a_scan_finds(filled: store.Location) ->
             keys = list(zip(expected["report_id"], expected["event_seq"], strict=True))
             what = (text, filters)
             assert queries.events_count(filled, **filters, text=text) == len(keys), what
+            # every row in SQL (no page: no frame), to hold the pages' columns to
+            full = queries.events(filled, **filters, text=text, limit=None)
             for offset in (0, 3):
                 page = queries.events(filled, **filters, text=text, limit=4, offset=offset)
                 got = list(zip(page["report_id"], page["event_seq"], strict=True))
                 assert got == keys[offset : offset + 4], what
+                shown = full.iloc[offset : offset + 4].reset_index(drop=True)
+                # (an empty result's text columns are objects, a slice's keep their type)
+                pd.testing.assert_frame_equal(page, shown, check_dtype=len(page) > 0, obj=str(what))
             weekly = queries.events_weekly(filled, **filters, text=text)
             week = pd.to_datetime(expected["first_date"]).dt.to_period("W-SUN").dt.start_time
             scanned = (
@@ -316,7 +321,8 @@ def test_ties_and_missing_dates_keep_the_logs_order(filled: store.Location) -> N
 def test_an_index_written_out_of_order_is_read_as_if_sorted() -> None:
     """The lookup in numpy expects each bigram's codes in the order they were written,
     ascending; where they are not (as writers that commit out of the order of their
-    event ids may leave them), it finds what the index's SQL finds all the same."""
+    event ids may leave them), it finds what the index's SQL finds all the same, read
+    bigram by bigram or all at once, over every event or within a range of them."""
     texts = [search.search_text(f"見出し{i}", body, []) for i, body in enumerate(_BODIES)]
     rows = search.index_rows(pa.table({"event_id": range(1, len(texts) + 1), "search_text": texts}))
     shuffled = rows.take(random.Random(3).sample(range(len(rows)), len(rows)))
@@ -326,9 +332,14 @@ def test_an_index_written_out_of_order_is_read_as_if_sorted() -> None:
         con.execute("INSERT INTO event_postings SELECT * FROM shuffled")
         for needle in ("ベラルーシ", "ルカシェンコ大統領", "1450人", "国境", "党", "ーシベラル"):
             by_sql = con.execute(search.matched_select(needle, distinct=False)).fetchnumpy()
-            found = search.find(con, needle)
-            assert sorted(found.tolist()) == sorted(by_sql["event_id"].tolist()), needle
-            assert (len(found) > 0) == any(needle in text for text in texts), needle
+            expected = sorted(by_sql["event_id"].tolist())
+            for one_read in (False, True):  # read bigram by bigram, and all at once (a lake)
+                for within in (None, (2, 3)):
+                    found = search.find(con, needle, within, one_read=one_read)
+                    kept = [i for i in expected if within is None or 2 <= i <= 3]
+                    assert sorted(i for i in found.tolist() if i in kept) == kept, needle
+                    assert set(found.tolist()) <= set(expected), needle
+            assert bool(expected) == any(needle in text for text in texts), needle
 
 
 _BODIES = (
@@ -337,3 +348,25 @@ _BODIES = (
     "・リトアニア国境で14人が拘束された。ベラルーシ側は否定。",
     "・党大会の日程は未定。",
 )
+
+
+def test_a_lake_writes_the_events_in_small_row_groups(lake: str, tmp_path: Path) -> None:
+    """Schema 13: a lake's events are written in row groups of 2,048 rows (a page's 50
+    events are read by their ids, and a lake reads every text column of each row group
+    that holds one), and a search over them still finds what a scan finds."""
+    start = dt.date(2022, 1, 6)
+    reports = sample.generate_reports(seed=5, start=start, end=start + dt.timedelta(weeks=90))
+    ingest.ingest(lake, sample.write_reports(tmp_path / "in", reports), workers=1)
+    options = store.query(lake, "FROM report_db.options() WHERE option_name LIKE 'parquet_row%'")
+    assert ["2048", "main.events"] in options[["value", "scope_entry"]].values.tolist()
+    [path] = store.query(lake, "SELECT data_file FROM ducklake_list_files('report_db', 'events')")[
+        "data_file"
+    ]
+    groups = store.query(
+        lake,
+        "SELECT DISTINCT row_group_id, row_group_num_rows AS n FROM parquet_metadata(?)",
+        [path],
+    )
+    events = store.row_counts(lake)["events"]
+    assert events > 2048 and groups["n"].max() == 2048 and len(groups) == -(-events // 2048)
+    assert _found(lake, "政治犯") == _scanned(lake, "政治犯") != set()

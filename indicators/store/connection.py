@@ -144,6 +144,9 @@ class Backend(ABC):
 
     #: whether the schema carries PRIMARY KEY / UNIQUE and indexes (DuckLake has none)
     constraints: bool
+    #: whether a statement costs more than reading somewhat more rows: a lake's each
+    #: asks its catalog for the snapshot and the files (15-25 ms), a file's costs ~1 ms
+    costly_statements: bool = False
 
     @property
     @abstractmethod
@@ -465,6 +468,7 @@ class LakeBackend(Backend):
     """A DuckLake: one DuckDB per process with the lake attached, a cursor per use."""
 
     constraints = False
+    costly_statements = True
 
     def __init__(self, catalog: str) -> None:
         self.catalog = catalog  # "ducklake:postgres:dbname=... host=..."

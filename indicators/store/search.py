@@ -264,20 +264,42 @@ def _commonness(gram: str) -> int:
     return sum(len(COMMON) - COMMON.index(c) for c in gram if c in COMMON)
 
 
+#: Binary search when the codes outnumber the starts by more than this (about the
+#: depth of a binary search in them, the cost of each lookup against a merge's per-element
+#: cost).
+_MERGE_FACTOR = 16
+
+
 def _within(starts: np.ndarray, codes: np.ndarray) -> np.ndarray:
-    """The elements of ``starts`` that are in ``codes`` (both ascending).
+    """The elements of ``starts`` that are in ``codes`` (both ascending, each without
+    repeats).
+
+    A few starts are looked up by binary search. Many are merged with the codes: the
+    two runs concatenated and sorted stably (a merge of two sorted runs, in linear
+    time), an element of both standing twice in a row. For ベラルーシ over 1.4 million
+    events (167,000 starts in 257,000 codes) that takes 3.5 ms, the binary search 7.6.
 
     >>> _within(np.array([3, 5, 9]), np.array([1, 5, 9, 12])).tolist()
     [5, 9]
+    >>> _within(np.array([5]), np.arange(0, 400, 5)).tolist()
+    [5]
     """
-    at = np.searchsorted(codes, starts)
-    found = at < len(codes)
-    found[found] = codes[at[found]] == starts[found]
-    return starts[found]
+    if len(starts) * _MERGE_FACTOR < len(codes):
+        at = np.searchsorted(codes, starts)
+        found = at < len(codes)
+        found[found] = codes[at[found]] == starts[found]
+        return starts[found]
+    both = np.concatenate((starts, codes))
+    both.sort(kind="stable")
+    return both[:-1][both[1:] == both[:-1]]
 
 
 def find(
-    con: duckdb.DuckDBPyConnection, text: str, within: tuple[int, int] | None = None
+    con: duckdb.DuckDBPyConnection,
+    text: str,
+    within: tuple[int, int] | None = None,
+    *,
+    one_read: bool = False,
 ) -> np.ndarray:
     """The ids of the events whose text contains ``text`` (normalised, not empty), once
     per place it stands, read from the index on ``con``: what :func:`matched_select`
@@ -287,24 +309,32 @@ def find(
     DuckDB's hash joins of a common word's bigrams cost more than reading them (ベラルーシ
     at 1.4 million events: 100 ms of joins for 760,000 codes scanned in 15 ms). Here
     each bigram's codes, less its offset, are read as a numpy array and kept where the
-    starts found so far are among them (a binary search of sorted arrays). The bigram
-    likely to be the rarest (:func:`_commonness`) is read first, and each next read only
-    between the first and last start left, which skips the blocks outside, as DuckDB's
-    join filters do. The codes of one bigram come in the order they were written, which
-    is ascending (event ids grow with each write); they are sorted here if not.
+    starts found so far are among them (:func:`_within`). The bigram likely to be the
+    rarest (:func:`_commonness`) is read first, and each next read only between the
+    first and last start left, which skips the blocks outside, as DuckDB's join filters
+    do. With ``one_read`` (where a statement costs more than the rows it would skip: a
+    lake), every bigram is read in one statement instead. The codes of one bigram come
+    in the order they were written, which is ascending (event ids grow with each write);
+    they are sorted here if not.
     """
     grams, offsets = query_grams(text)
     if not grams:
         return con.execute(matched_select(text, distinct=False, within=within)).fetchnumpy()[
             "event_id"
         ]
-    starts: np.ndarray | None = None
+    order = sorted(zip(grams, offsets, strict=True), key=lambda g: _commonness(g[0]))
     bounds = None if within is None else _event_codes(*within)  # of the starts wanted
-    for gram, offset in sorted(zip(grams, offsets, strict=True), key=lambda g: _commonness(g[0])):
-        where = f"gram = {gram_code(gram)}"
-        if bounds is not None:
-            where += f" AND code BETWEEN {bounds[0] + offset} AND {bounds[1] + offset}"
-        codes = con.execute(f"SELECT code FROM event_postings WHERE {where}").fetchnumpy()["code"]
+    read = _read_together(con, order, bounds) if one_read else None
+    starts: np.ndarray | None = None
+    for gram, offset in order:
+        if read is not None:
+            codes = read[gram_code(gram)]
+        else:
+            where = f"gram = {gram_code(gram)}"
+            if bounds is not None:
+                where += f" AND code BETWEEN {bounds[0] + offset} AND {bounds[1] + offset}"
+            sql = f"SELECT code FROM event_postings WHERE {where}"
+            codes = con.execute(sql).fetchnumpy()["code"]
         codes = codes.astype(np.int64, copy=False) - offset
         if len(codes) > 1 and not (codes[1:] > codes[:-1]).all():
             codes.sort()
@@ -314,6 +344,24 @@ def find(
         bounds = int(starts[0]), int(starts[-1])
     assert starts is not None
     return starts >> POSITION_BITS
+
+
+def _read_together(
+    con: duckdb.DuckDBPyConnection,
+    grams: Sequence[tuple[str, int]],
+    bounds: tuple[int, int] | None,
+) -> dict[int, np.ndarray]:
+    """Each bigram's codes (gram -> codes as stored), all read in one statement; with
+    ``bounds``, at least those whose starts (code less offset) are within them. (Two
+    filters of one column each, which the scan prunes by: a few codes outside the
+    bounds come too, and are places of the text all the same.)"""
+    codes = [gram_code(gram) for gram, _ in grams]
+    where = f"gram IN ({', '.join(map(str, codes))})"
+    if bounds is not None:
+        offsets = [offset for _, offset in grams]
+        where += f" AND code BETWEEN {bounds[0] + min(offsets)} AND {bounds[1] + max(offsets)}"
+    rows = con.execute(f"SELECT gram, code FROM event_postings WHERE {where}").fetchnumpy()
+    return {code: rows["code"][rows["gram"] == code] for code in codes}
 
 
 def matched_cte(text: str) -> str:
