@@ -324,17 +324,10 @@ def find(
         ]
     order = sorted(zip(grams, offsets, strict=True), key=lambda g: _commonness(g[0]))
     bounds = None if within is None else _event_codes(*within)  # of the starts wanted
-    read = _read_together(con, order, bounds) if one_read else None
+    together = _read_together(con, order, bounds) if one_read else None
     starts: np.ndarray | None = None
     for gram, offset in order:
-        if read is not None:
-            codes = read[gram_code(gram)]
-        else:
-            where = f"gram = {gram_code(gram)}"
-            if bounds is not None:
-                where += f" AND code BETWEEN {bounds[0] + offset} AND {bounds[1] + offset}"
-            sql = f"SELECT code FROM event_postings WHERE {where}"
-            codes = con.execute(sql).fetchnumpy()["code"]
+        codes = together[gram] if together is not None else _read(con, gram, offset, bounds)
         codes = codes.astype(np.int64, copy=False) - offset
         if len(codes) > 1 and not (codes[1:] > codes[:-1]).all():
             codes.sort()
@@ -346,22 +339,33 @@ def find(
     return starts >> POSITION_BITS
 
 
+def _read(
+    con: duckdb.DuckDBPyConnection, gram: str, offset: int, bounds: tuple[int, int] | None
+) -> np.ndarray:
+    """One bigram's codes (as stored), at ``offset`` in the text; with ``bounds``, only
+    those whose starts (code less offset) are within them."""
+    where = f"gram = {gram_code(gram)}"
+    if bounds is not None:
+        where += f" AND code BETWEEN {bounds[0] + offset} AND {bounds[1] + offset}"
+    return con.execute(f"SELECT code FROM event_postings WHERE {where}").fetchnumpy()["code"]
+
+
 def _read_together(
     con: duckdb.DuckDBPyConnection,
     grams: Sequence[tuple[str, int]],
     bounds: tuple[int, int] | None,
-) -> dict[int, np.ndarray]:
-    """Each bigram's codes (gram -> codes as stored), all read in one statement; with
-    ``bounds``, at least those whose starts (code less offset) are within them. (Two
-    filters of one column each, which the scan prunes by: a few codes outside the
-    bounds come too, and are places of the text all the same.)"""
-    codes = [gram_code(gram) for gram, _ in grams]
-    where = f"gram IN ({', '.join(map(str, codes))})"
+) -> dict[str, np.ndarray]:
+    """Each bigram's codes (as stored), all read in one statement; with ``bounds``, at
+    least those whose starts (code less offset) are within them. (Two filters of one
+    column each, which the scan prunes by: a few codes outside the bounds come too, and
+    are places of the text all the same.)"""
+    codes = {gram: gram_code(gram) for gram, _ in grams}
+    where = f"gram IN ({', '.join(map(str, codes.values()))})"
     if bounds is not None:
         offsets = [offset for _, offset in grams]
         where += f" AND code BETWEEN {bounds[0] + min(offsets)} AND {bounds[1] + max(offsets)}"
     rows = con.execute(f"SELECT gram, code FROM event_postings WHERE {where}").fetchnumpy()
-    return {code: rows["code"][rows["gram"] == code] for code in codes}
+    return {gram: rows["code"][rows["gram"] == code] for gram, code in codes.items()}
 
 
 def matched_cte(text: str) -> str:

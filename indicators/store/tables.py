@@ -461,11 +461,10 @@ def migration(version: int, *, constraints: bool) -> str:
         ]
     if not constraints:  # files written from now on (those already there keep theirs)
         statements += [
-            f"CALL set_option('parquet_row_group_size', {rows}, table_name => '{table.name}');"
+            f"CALL set_option('parquet_row_group_size', {table.lake_row_group[0]},"
+            f" table_name => '{table.name}');"
             for table in TABLES
-            if table.lake_row_group
-            for rows, since in [table.lake_row_group]
-            if version == max(since, table.since)
+            if table.lake_row_group and version == max(table.lake_row_group[1], table.since)
         ]
     if version in BACKFILLS:
         statements.append(BACKFILLS[version].strip())
