@@ -28,15 +28,17 @@ import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any, TypeAlias, TypeVar
+from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar
 
 import duckdb
-import pandas as pd
 import pyarrow as pa
 from filelock import FileLock, Timeout
 
 from indicators import settings
 from indicators.store import extensions
+
+if TYPE_CHECKING:  # pandas is half the import time of a parsing worker, which needs none
+    import pandas as pd
 
 DEFAULT_DB = settings.DEFAULT_DB
 LAKE_PREFIX = "ducklake:"
