@@ -235,13 +235,15 @@ class IngestResult:
 _TASK_SIZE = 16
 
 _Staged = tuple[store.StagedChunk, list[store.Outcome]]
-_Batch = list[_Staged]
+_Batch = Iterable[_Staged]
 
 
 def _batches(
     jobs: Iterable[_Job], batch_size: int, worker_count: int, isolate: bool, seconds: float
 ) -> Generator[_Batch, None, None]:
-    """Staged batches in input order; the next batch is parsed while one is written.
+    """Staged batches in input order, each a stream of its chunks as the workers finish
+    them (each consumed before the next is asked for): a batch is written while it is
+    parsed, and the next is queued behind it.
 
     ``jobs`` may be a generator (a corpus streamed from memory): it is consumed one
     batch at a time, so memory stays flat however many reports come. With ``isolate``
@@ -271,13 +273,14 @@ def _batches(
                 done = [_stage(texts)] if texts else []
                 yield done + (pending.results() if pending else [])
             return
-        # At most two batches in flight: one being parsed while the other is written.
+        # At most two batches in flight: one being written as it is parsed, the next
+        # queued behind it (the workers take tasks in order).
         running = started().submit(_tasks(first))
         for chunk in chunks:
-            done = running.results()
-            running = started().submit(_tasks(chunk))
-            yield done
-        yield running.results()
+            queued = started().submit(_tasks(chunk))
+            yield running.each()
+            running = queued
+        yield running.each()
 
 
 def _tasks(jobs: Sequence[_Job]) -> list[list[_Job]]:
@@ -300,6 +303,15 @@ def _chunked(items: Iterable[_Job], size: int) -> Iterator[tuple[_Job, ...]]:
     iterator = iter(items)
     while chunk := tuple(itertools.islice(iterator, size)):
         yield chunk
+
+
+def _stream(batch: _Batch, received: list[int]) -> Iterator[store.StagedChunk | store.Outcome]:
+    """A batch as the writer takes it: each chunk, then the files of it that failed;
+    ``received`` gets how many files each brought."""
+    for chunk, failed in batch:
+        received.append(len(chunk.items) + len(failed))
+        yield chunk
+        yield from failed
 
 
 class IngestStopped(store.StoreError):
@@ -381,16 +393,14 @@ def _run(
     written = 0  # batches that stored something
     with contextlib.closing(batches):
         for batch in batches:
-            staged = [chunk for chunk, _ in batch]
-            failures = [failure for _, failed in batch for failure in failed]
+            received: list[int] = []  # reports per chunk or failure, as they arrive
             try:
-                outcomes = store.write(db, staged, failures, by=by)
+                outcomes = store.write(db, _stream(batch, received), by=by)
             except store.CheckpointError as error:
                 record(error.outcomes)  # committed: stored, and said so
                 raise IngestStopped(str(error), result, 0) from None
             except store.StoreError as error:
-                read = sum(len(chunk.items) for chunk in staged) + len(failures)
-                raise IngestStopped(str(error), result, read) from None
+                raise IngestStopped(str(error), result, sum(received)) from None
             record(outcomes)
             written += any(o.action in ("added", "replaced") for o in outcomes)
     if written > 1:  # a bulk ingest: several transactions' files to merge (a lake)

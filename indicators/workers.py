@@ -26,7 +26,7 @@ import multiprocessing.context
 import os
 import resource
 import signal
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
@@ -169,18 +169,23 @@ class Pending(Generic[Job, Result]):
         self._tasks = tasks
 
     def results(self) -> list[Result]:
-        """Each task's result; a task whose worker died is run again file by file, and
-        a file that kills its worker alone gets the pool's ``failed`` result."""
-        out: list[Result] = []
+        """Each task's result, once all are done."""
+        return list(self.each())
+
+    def each(self) -> Iterator[Result]:
+        """Each task's result as soon as it and those before it are done; a task whose
+        worker died is run again file by file, and a file that kills its worker alone
+        gets the pool's ``failed`` result."""
         for task in self._tasks:
             try:
-                out.append(task.future.result())
+                result = task.future.result()
             except (pebble.ProcessExpired, FutureTimeout, MemoryError) as error:
                 if len(task.jobs) > 1:
-                    out.extend(self._pool.submit([[job] for job in task.jobs]).results())
+                    yield from self._pool.submit([[job] for job in task.jobs]).each()
                 else:
-                    out.append(self._pool.failed(task.jobs[0], self._pool.reason(error)))
-        return out
+                    yield self._pool.failed(task.jobs[0], self._pool.reason(error))
+                continue
+            yield result
 
 
 class ParserPool(Generic[Job, Result]):

@@ -16,8 +16,8 @@ import duckdb
 import pgcluster
 import pytest
 
-from indicators import ingest, store
-from indicators.store import extensions
+from indicators import ingest, sample, store
+from indicators.store import extensions, search, writing
 
 ROOT = Path(__file__).resolve().parent.parent
 REPORTS = Path(__file__).parent / "reports"
@@ -164,6 +164,51 @@ def test_a_failed_file_is_logged_and_the_rest_stored(
     assert store.row_counts(any_store)["reports"] == 3
     [(message,)] = rows(any_store, "SELECT message FROM ingest_log WHERE action = 'failed'")
     assert "publication date" in message
+
+
+def _postings(db: Path) -> list[tuple[object, ...]]:
+    """The search index with each event named by its report and place, not its id."""
+    return rows(
+        db,
+        f"SELECT p.gram, e.report_id, e.event_seq, p.code & {(1 << search.POSITION_BITS) - 1} "
+        f"FROM event_postings p JOIN events e ON e.event_id = p.code >> {search.POSITION_BITS} "
+        "ORDER BY ALL",
+    )
+
+
+def test_a_batch_stored_while_it_is_parsed_is_what_one_step_stores(tmp_path: Path) -> None:
+    """The parallel ingest's writer stores the workers' chunks a step at a time as they
+    come; the same files parsed in-process and stored in one step give the same outcomes,
+    rows and search index. The batch holds a bad file among the chunks, and a corrected
+    copy of its first report that a later step replaces (event ids aside: the replaced
+    events leave a gap)."""
+    folder = tmp_path / "in"
+    weeks = sample.generate_reports(start=dt.date(2020, 1, 1), end=dt.date(2023, 12, 31))
+    first, *_ = paths = sample.write_reports(folder, weeks)
+    steps = -(-len(paths) // (ingest._TASK_SIZE * writing._STEP))
+    assert steps >= 2, "the corpus must span more than one of the writer's steps"
+    (folder / "sample-belarus-2021-06-notes.txt").write_text("会議のメモ。\n", "utf-8")
+    corrected = first.read_text("utf-8").replace("・", "・（訂正）", 1)
+    (folder / "zz-corrected.txt").write_text(corrected, "utf-8")
+    streamed, one_step = tmp_path / "streamed.duckdb", tmp_path / "one-step.duckdb"
+
+    outcomes = {
+        db: sorted(
+            (Path(o.file_name).name, o.action)
+            for o in ingest.ingest(db, [folder], workers=w).outcomes
+        )
+        for db, w in ((streamed, 2), (one_step, 1))
+    }
+
+    assert outcomes[streamed] == outcomes[one_step]
+    assert {action for _, action in outcomes[streamed]} == {"added", "failed", "replaced"}
+    events = "SELECT * EXCLUDE (event_id) FROM events ORDER BY report_id, event_seq"
+    assert rows(streamed, events) == rows(one_step, events)
+    content = table_rows(streamed)
+    del content["events"]
+    assert content == {t: r for t, r in table_rows(one_step).items() if t != "events"}
+    assert _postings(streamed) == _postings(one_step)
+    assert len(_postings(streamed)) > 100_000
 
 
 def test_ensure_db_is_idempotent(any_store: store.Location) -> None:

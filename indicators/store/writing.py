@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -234,9 +234,16 @@ def stage(parsed: Sequence[Parsed]) -> StagedChunk:
     return StagedChunk(items, staged)
 
 
+#: Staged chunks a file's writer stores per step while the workers parse the rest of the
+#: batch (a worker's chunk is 16 reports): a step's fixed cost (its lookups and five
+#: inserts) stays near 0.05 ms a report. A lake, whose every statement costs 15-30 ms,
+#: stores a batch in one step.
+_STEP = 8
+
+
 def write(
     db: Location,
-    staged: Sequence[StagedChunk | Parsed],
+    staged: Iterable[StagedChunk | Parsed | Outcome],
     failures: Sequence[Outcome] = (),
     *,
     by: str | None = None,
@@ -248,12 +255,16 @@ def write(
     is who made the change (the ingest log's ``logged_by``). What is
     stored is decided inside the transaction, so a transaction retried after a conflict
     (DuckLake) decides again on what the other writer committed.
+
+    ``staged`` may be a stream: the chunks as the workers finish them, with the
+    outcomes of the files that failed among them. The writer stores them a step at a
+    time as they come, inside the one transaction, so that parsing and writing overlap;
+    the search index of the transaction's events is made once, at the end, as one
+    sorted run.
     """
-    loose = [item for item in staged if isinstance(item, Parsed)]
-    chunks = [item for item in staged if isinstance(item, StagedChunk)]
-    if loose:
-        chunks.append(stage(loose))
+    arriving = _Arriving(staged, failures)
     store = backend(db)
+    step = None if store.costly_statements else _STEP
 
     def work(con: duckdb.DuckDBPyConnection) -> list[Outcome]:
         migrate(con, constraints=store.constraints)
@@ -262,24 +273,27 @@ def write(
         try:
             # First, so that two writers at once conflict (see tables.py, store_writes).
             con.execute("UPDATE store_writes SET writes = writes + 1, last_write = ?", [now])
-            outcomes, rows, replaced = _decide(con, chunks, failures, now, by)
-            # The weeks the replaced reports counted in, before their rows go: a
-            # corrected report may date its statements differently.
-            stale = aggregates.keys(con, replaced)
-            if replaced:
-                con.register("replaced_ids", pa.table({"report_id": sorted(set(replaced))}))
-                con.execute(search.UNINDEX_SQL)  # while the old events still name them
-                for table in tables.CONTENT:
-                    con.execute(f"DELETE FROM {table} WHERE report_id IN (FROM replaced_ids)")
-                con.unregister("replaced_ids")
-            for table, arrow in rows.items():
-                if arrow.num_rows:
-                    _insert(con, table, arrow)
-            if rows["events"].num_rows:
-                # The search index in numpy: the SQL of search.index_sql costs more
-                # than everything else the writer does (see BENCHMARKS.md).
-                _insert(con, "event_postings", search.index_rows(rows["events"]))
-            aggregates.refresh(con, rows["reports"]["report_id"].to_pylist(), stale=stale)
+            first_event = _next_id(con, "events", "event_id")
+            outcomes: list[Outcome] = []
+            added: list[int] = []
+            stale: list[tuple[str, object]] = []
+            for group in arriving.groups(step):
+                decided, rows, replaced = _decide(con, group, now, by)
+                outcomes += decided
+                # The weeks the replaced reports counted in, before their rows go: a
+                # corrected report may date its statements differently.
+                stale += aggregates.keys(con, replaced)
+                if replaced:
+                    _delete_reports(con, replaced)
+                for table, arrow in rows.items():
+                    if arrow.num_rows:
+                        _insert(con, table, arrow)
+                added += rows["reports"]["report_id"].to_pylist()
+            if arriving.failures:
+                failed = [_failure_row(now, failure, by) for failure in arriving.failures]
+                _insert(con, "ingest_log", _log_table(failed))
+            _index_events(con, first_event)
+            aggregates.refresh(con, added, stale=stale)
             if _before_commit is not None:
                 _before_commit()
             con.execute("COMMIT")
@@ -296,27 +310,94 @@ def write(
         except duckdb.Error as error:
             # The commit stands: on a file, the batch is in the write-ahead log, which
             # DuckDB replays on the next open. Say so, with the batch's true outcomes.
-            failed = translate_error(
+            failed_checkpoint = translate_error(
                 db,
                 error,
                 doing="the checkpoint after the commit failed",
                 stored="this batch, kept in the write-ahead log until the next open merges it",
             )
-            raise CheckpointError(str(failed), [*outcomes, *failures]) from None
-        return outcomes
+            raise CheckpointError(str(failed_checkpoint), [*outcomes, *arriving.failures]) from None
+        return [*outcomes, *arriving.failures]
 
-    return [*store.transact(work), *failures]
+    return store.transact(work)
+
+
+class _Arriving:
+    """The writer's input as it arrives, kept: a transaction retried after a conflict
+    stores the same chunks again, then goes on with the rest."""
+
+    def __init__(
+        self, staged: Iterable[StagedChunk | Parsed | Outcome], failures: Sequence[Outcome]
+    ) -> None:
+        self.chunks: list[StagedChunk] = []
+        self.failures = list(failures)
+        if isinstance(staged, Sequence):  # all here: the loose reports staged together
+            loose = [item for item in staged if isinstance(item, Parsed)]
+            staged = [item for item in staged if not isinstance(item, Parsed)]
+            if loose:
+                staged.append(stage(loose))
+        self._source = iter(staged)
+
+    def groups(self, size: int | None) -> Iterator[list[StagedChunk]]:
+        """The chunks in groups of ``size`` (None: all in one group), as they arrive."""
+        at = 0
+        while True:
+            while size is None or len(self.chunks) - at < size:
+                if not self._pull():
+                    break
+            group = self.chunks[at : None if size is None else at + size]
+            if not group:
+                return
+            at += len(group)
+            yield group
+
+    def _pull(self) -> bool:
+        """Take the next item of the input; False at its end."""
+        item = next(self._source, None)
+        if item is None:
+            return False
+        if isinstance(item, Outcome):
+            self.failures.append(item)
+        else:
+            self.chunks.append(item if isinstance(item, StagedChunk) else stage([item]))
+        return True
+
+
+def _next_id(con: duckdb.DuckDBPyConnection, table: str, column: str) -> int:
+    return int(_scalar(con, f"SELECT coalesce(max({column}), 0) + 1 FROM {table}"))
+
+
+def _delete_reports(con: duckdb.DuckDBPyConnection, report_ids: Sequence[int]) -> None:
+    """The rows of reports being replaced, and the index rows of their events."""
+    con.register("replaced_ids", pa.table({"report_id": sorted(set(report_ids))}))
+    con.execute(search.UNINDEX_SQL)  # while the old events still name them
+    for table in tables.CONTENT:
+        con.execute(f"DELETE FROM {table} WHERE report_id IN (FROM replaced_ids)")
+    con.unregister("replaced_ids")
+
+
+def _index_events(con: duckdb.DuckDBPyConnection, first_event: int) -> None:
+    """The search index of the events this transaction stored (from ``first_event``
+    on; those of a report replaced later in the same transaction are gone already),
+    in numpy: the SQL of search.index_sql costs more than everything else the writer
+    does (see BENCHMARKS.md)."""
+    events = con.execute(
+        "SELECT event_id, search_text FROM events WHERE event_id >= ? ORDER BY event_id",
+        [first_event],
+    ).to_arrow_table()
+    if events.num_rows:
+        _insert(con, "event_postings", search.index_rows(events))
 
 
 def _decide(
     con: duckdb.DuckDBPyConnection,
     chunks: Sequence[StagedChunk],
-    failures: Sequence[Outcome],
     now: dt.datetime,
     by: str | None,
 ) -> tuple[list[Outcome], dict[str, pa.Table], list[int]]:
-    """What to do with each staged report, given what is stored: the outcomes, the rows
-    to insert (the ingest log's included) and the ids of reports being replaced."""
+    """What to do with each staged report, given what is stored (this transaction's
+    earlier steps included): the outcomes, the rows to insert (the ingest log's
+    included) and the ids of reports being replaced."""
     items = [(c, i, item) for c, chunk in enumerate(chunks) for i, item in enumerate(chunk.items)]
     con.register("batch_keys", pa.table({"report_key": [item.key for *_, item in items]}))
     existing = {
@@ -327,7 +408,7 @@ def _decide(
         ).fetchall()
     }
     con.unregister("batch_keys")
-    next_id = int(_scalar(con, "SELECT coalesce(max(report_id), 0) + 1 FROM reports"))
+    next_id = _next_id(con, "reports", "report_id")
     # key -> (report id, sha, where its rows are: chunk and item)
     to_write: dict[str, tuple[int, str, int, int]] = {}
     replaced: list[int] = []
@@ -360,16 +441,21 @@ def _decide(
             )
         )
         log.append(_log_row(now, item.file_name, item.sha256, report_id, action, by=by))
-    for failure in failures:
-        log.append(_log_row(now, failure.file_name, None, None, "failed", failure.message, by=by))
     ids = [[-1] * len(chunk.items) for chunk in chunks]
     for report_id, _, c, i in to_write.values():
         ids[c][i] = report_id
-    first_event = int(_scalar(con, "SELECT coalesce(max(event_id), 0) + 1 FROM events"))
-    rows = _tables(chunks, ids, now, first_event)
+    rows = _tables(chunks, ids, now, _next_id(con, "events", "event_id"))
     # executemany costs a millisecond a row in DuckDB; a table is one insert.
-    rows["ingest_log"] = _arrow(log, tables.BY_NAME["ingest_log"].arrow_schema)
+    rows["ingest_log"] = _log_table(log)
     return outcomes, rows, replaced
+
+
+def _log_table(rows: Sequence[Row]) -> pa.Table:
+    return _arrow(rows, tables.BY_NAME["ingest_log"].arrow_schema)
+
+
+def _failure_row(now: dt.datetime, failure: Outcome, by: str | None) -> Row:
+    return _log_row(now, failure.file_name, None, None, "failed", failure.message, by=by)
 
 
 def _log_row(
