@@ -30,8 +30,15 @@ BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
 
 
-def _run(*args: str | Path) -> None:
-    subprocess.run([str(arg) for arg in args], cwd=ROOT, check=True)
+def _install(*args: str | Path) -> None:
+    """Run a pip command; its output is shown only if it fails (a build backend warns
+    on every editable install, which tells the user nothing)."""
+    done = subprocess.run(
+        [str(arg) for arg in args], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    if done.returncode:
+        sys.stderr.write(done.stdout + done.stderr)
+        sys.exit(f"the install failed (pip exit {done.returncode}); its output is above")
 
 
 def ensure_env(extra: str | None) -> None:
@@ -49,10 +56,10 @@ def ensure_env(extra: str | None) -> None:
         print(f"creating {VENV.name} ...", flush=True)
         venv.create(VENV, with_pip=True)
     print(f"installing {spec} (first run only; a few minutes) ...", flush=True)
-    _run(
+    _install(
         PYTHON, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--upgrade", "pip"
     )
-    _run(
+    _install(
         PYTHON, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
         "-c", "constraints.txt", "-e", spec,
     )  # fmt: skip
