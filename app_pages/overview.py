@@ -53,7 +53,7 @@ if found.alerts:
         box = st.warning if alert.kind in ("stale", "series_stale") else st.info
         box(text, icon=ALERT_ICONS[alert.kind])
 else:
-    st.success(ctx.t("digest_no_alerts"), icon=":material/check_circle:")
+    st.success(digest.no_alerts_text(found, lang), icon=":material/check_circle:")
 
 
 # --- tiles ---------------------------------------------------------------------------------

@@ -213,6 +213,7 @@ def render_html(
         week=i18n.t("digest_week", lang, start=found.week, end=end, published=published),
         scope=i18n.t("brief_scope", lang, series=", ".join(found.series_reports.index)),
         alerts=[digest.alert_text(a, lang) for a in found.alerts],
+        no_alerts=digest.no_alerts_text(found, lang),
         changes=changes.to_dict("records"),
         sums=sums.to_dict("records"),
         charts=_charts(db, found, lang, include_sample),
@@ -229,7 +230,6 @@ def render_html(
 
 _KEYS = (
     "digest_alerts",
-    "digest_no_alerts",
     "digest_changes",
     "digest_sums",
     "digest_sums_note",
@@ -286,7 +286,7 @@ figcaption { font-weight: bold; }
 {% if sample_note %}<p class="note badge">{{ sample_note }}</p>{% endif %}
 <h2>{{ t.digest_alerts }}</h2>
 {% if alerts %}<ul class="alerts">{% for a in alerts %}<li>{{ a }}</li>{% endfor %}</ul>
-{% else %}<p>{{ t.digest_no_alerts }}</p>{% endif %}
+{% else %}<p>{{ no_alerts }}</p>{% endif %}
 <h2>{{ t.digest_changes }}</h2>
 <table><tr><th>{{ t.col_what }}</th><th>{{ t.col_latest }}</th><th>{{ t.col_as_of }}</th>
 <th>{{ t.col_chg_prev }}</th><th>{{ t.col_chg_4w }}</th><th>{{ t.col_chg_52w }}</th>

@@ -407,6 +407,27 @@ def format_change(value: float | None, qualifier: str, unit: str, lang: str) -> 
     return f"{i18n.qualifier_sign(qualifier)}{sign}{text}"
 
 
+def unjudged(digest: Digest) -> int:
+    """How many of this week's stated series (deals aside: summed, not banded) have too
+    short a history for a usual range: the digest cannot call them usual."""
+    lines = digest.lines
+    if lines.empty:
+        return 0
+    current = lines[(lines["kind"] != "event") & (lines["weeks_since"] == 0)]
+    return int(current["band_status"].isna().sum())
+
+
+def no_alerts_text(digest: Digest, lang: str) -> str:
+    """What the digest says when it has no alert, without calling a series usual that it
+    could not judge."""
+    n = unjudged(digest)
+    if not n:
+        return i18n.t("digest_no_alerts", lang)
+    return i18n.t(
+        "digest_no_alerts_unjudged_one" if n == 1 else "digest_no_alerts_unjudged", lang, n=n
+    )
+
+
 def alert_text(alert: Alert, lang: str) -> str:
     """One alert as a sentence.
 

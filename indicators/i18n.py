@@ -367,6 +367,18 @@ TEXT: dict[str, dict[str, str]] = {
         "ja": "注意すべき変化はありません（全ての系列が最新の報告書に記載され、通常の範囲内）。",
         "en": "Nothing unusual: every series is in the latest report and within its usual range.",
     },
+    "digest_no_alerts_unjudged": {
+        "ja": "注意すべき変化はありません（全ての系列が最新の報告書に記載）。ただし {n} 系列は"
+        "記載の履歴が短く、通常の範囲をまだ判定できません。",
+        "en": "Nothing unusual: every series is in the latest report. {n} of them have too"
+        " short a history to judge a usual range yet.",
+    },
+    "digest_no_alerts_unjudged_one": {
+        "ja": "注意すべき変化はありません（全ての系列が最新の報告書に記載）。ただし 1 系列は"
+        "記載の履歴が短く、通常の範囲をまだ判定できません。",
+        "en": "Nothing unusual: every series is in the latest report. One of them has too"
+        " short a history to judge a usual range yet.",
+    },
     "digest_changes": {"ja": "指標の変化", "en": "Indicator changes"},
     "digest_sums": {
         "ja": "流量・取引の合計（週・月初来・年初来）",

@@ -157,3 +157,34 @@ def test_a_past_week_reads_as_it_did_then(story_db: Path) -> None:
     assert line(then, "political_prisoners")["value"] == WEEKS[3].prisoners
     latest = queries.latest(story_db, series=None, include_sample=False, week=week)
     assert latest["week"].max().date() == WEEKS[3].period_start
+
+
+def test_a_quiet_week_without_history_is_not_called_usual(tmp_path: Path) -> None:
+    """Two weeks of a fresh store: nothing stale, nothing outside a range, but no series
+    has the history a usual range needs, and the digest says so instead of "within its
+    usual range"."""
+    paths = []
+    for week in WEEKS[:2]:
+        path = tmp_path / week.file_name
+        path.write_text(h.report_text(week), encoding="utf-8")
+        paths.append(path)
+    db = tmp_path / "t.duckdb"
+    assert not ingest.ingest(db, paths, workers=1).failed
+
+    short = digest.build(db, series=None, include_sample=False)
+
+    assert short.alerts == []
+    assert digest.unjudged(short) == 3  # prisoners, LT and LV; the deals are summed
+    for lang in ("ja", "en"):
+        text = digest.no_alerts_text(short, lang)
+        assert text != i18n.t("digest_no_alerts", lang)
+        assert "3" in text
+
+
+def test_a_quiet_week_with_history_is_within_its_usual_range(found: digest.Digest) -> None:
+    """In the story's last week every stated series has ten weeks behind it: each is
+    judged (within, above or below), none left out of the quiet sentence."""
+    judged = found.lines[found.lines["kind"] != "event"]
+    stated = judged[judged["weeks_since"] == 0]
+    assert stated["band_status"].notna().all()
+    assert digest.unjudged(found) == 0
