@@ -143,7 +143,8 @@ def build_parser() -> argparse.ArgumentParser:
         type=_date,
         default=None,
         metavar="DATE",
-        help="any day of the week (default: the week of the latest report)",
+        help="any day of the week, or a report's publication date for the week it covers "
+        "(default: the week of the latest report)",
     )
     brief_cmd.add_argument("--lang", choices=("ja", "en"), default="ja")
     brief_cmd.add_argument(
@@ -408,13 +409,16 @@ def cmd_brief(args: argparse.Namespace) -> int:
             include_sample = args.sample == "yes"
         else:  # series named on the command line are taken as asked for
             include_sample = True if args.series else default_sample
-        made = brief.build(
-            db,
-            series=args.series or default_series,
-            include_sample=include_sample,
-            week=args.week,
-            lang=args.lang,
-        )
+        scope = {"series": args.series or default_series, "include_sample": include_sample}
+        week = args.week
+        if week is not None and (covered := queries.published_week(db, week, **scope)):
+            print(
+                f"{week}: the report published that day covers the week of {covered}; "
+                "its brief follows",
+                file=sys.stderr,
+            )
+            week = covered
+        made = brief.build(db, **scope, week=week, lang=args.lang)
         data = made.pdf() if suffix == ".pdf" else made.html.encode("utf-8")
     except store.StoreError as error:
         print(error, file=sys.stderr)

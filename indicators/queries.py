@@ -1010,6 +1010,25 @@ def relevant_events(
 # --- reports -------------------------------------------------------------------------
 
 
+def published_week(
+    db: store.Location, day: dt.date, *, series: Sequence[str] | None, include_sample: bool
+) -> dt.date | None:
+    """The week (its Monday) of the report in scope published on ``day``, when no report
+    in scope covers the week ``day`` falls in: a date a user knows a report by (its
+    publication, a few days after the week it covers) names that report's week."""
+    sql = f"""
+        WITH {_SCOPE}
+        SELECT min({_REPORT_WEEK}) FILTER (WHERE published = $day) AS week,
+               coalesce(bool_or({_REPORT_WEEK} = date_trunc('week', $day::DATE)), false)
+                   AS covered
+        FROM scope
+    """
+    found = _run(db, sql, {**_scope(series, include_sample), "day": day}).iloc[0]
+    if found["covered"] or pd.isna(found["week"]):
+        return None
+    return pd.Timestamp(found["week"]).date()
+
+
 def coverage(
     db: store.Location,
     *,

@@ -120,6 +120,29 @@ def test_brief_html_for_mail_is_self_contained(story_db: Path, tmp_path: Path) -
         assert figure in html.replace("&amp;", "&"), figure
 
 
+def test_a_reports_publication_date_names_the_week_it_covers(
+    story_db: Path, tmp_path: Path
+) -> None:
+    """The last report is published on the Thursday after its week, a week no report
+    covers: that date asks for the report's brief. An earlier publication date falls in
+    the next report's week, and stays that week."""
+    out = tmp_path / "brief.html"
+    done = run_cli("brief", "--week", story.LAST.published.isoformat(), "--lang", "en",
+                   "--out", str(out), "--db", str(story_db))  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert f"covers the week of {story.LAST.period_start}" in done.stderr
+    title = f"{i18n.t('brief_title', 'en')} {story.LAST.period_start} – {story.LAST.period_end}"
+    assert title in out.read_text(encoding="utf-8")
+
+    earlier = story.WEEKS[-3]
+    done = run_cli("brief", "--week", earlier.published.isoformat(), "--lang", "en",
+                   "--out", str(out), "--db", str(story_db))  # fmt: skip
+    assert done.returncode == 0 and "covers" not in done.stderr
+    assert f"{story.WEEKS[-2].period_start} – {story.WEEKS[-2].period_end}" in out.read_text(
+        encoding="utf-8"
+    )
+
+
 def test_no_japanese_font_is_one_clear_line(story_db: Path, tmp_path: Path) -> None:
     latin = Path(pytest.importorskip("reportlab").__file__).parent / "fonts" / "Vera.ttf"
     assert latin.is_file() and not brief.covers_japanese(latin)
