@@ -461,7 +461,7 @@ def ingest_uploads(
             by=by,
         )
         if refused:
-            store.write(db, [], refused, by=by)  # logged like any failed file
+            store.write(db, refused, by=by)  # logged like any failed file
     except ingest.IngestStopped as stopped:
         result, error = stopped.result, str(stopped)
     except store.StoreError as failed:

@@ -243,8 +243,7 @@ _STEP = 8
 
 def write(
     db: Location,
-    staged: Iterable[StagedChunk | Parsed | Outcome],
-    failures: Sequence[Outcome] = (),
+    staged: Iterable[StagedChunk | Outcome],
     *,
     by: str | None = None,
 ) -> list[Outcome]:
@@ -262,7 +261,7 @@ def write(
     the search index of the transaction's events is made once, at the end, as one
     sorted run.
     """
-    arriving = _Arriving(staged, failures)
+    arriving = _Arriving(staged)
     store = backend(db)
     step = None if store.costly_statements else _STEP
 
@@ -326,16 +325,9 @@ class _Arriving:
     """The writer's input as it arrives, kept: a transaction retried after a conflict
     stores the same chunks again, then goes on with the rest."""
 
-    def __init__(
-        self, staged: Iterable[StagedChunk | Parsed | Outcome], failures: Sequence[Outcome]
-    ) -> None:
+    def __init__(self, staged: Iterable[StagedChunk | Outcome]) -> None:
         self.chunks: list[StagedChunk] = []
-        self.failures = list(failures)
-        if isinstance(staged, Sequence):  # all here: the loose reports staged together
-            loose = [item for item in staged if isinstance(item, Parsed)]
-            staged = [item for item in staged if not isinstance(item, Parsed)]
-            if loose:
-                staged.append(stage(loose))
+        self.failures: list[Outcome] = []
         self._source = iter(staged)
 
     def groups(self, size: int | None) -> Iterator[list[StagedChunk]]:
@@ -359,7 +351,7 @@ class _Arriving:
         if isinstance(item, Outcome):
             self.failures.append(item)
         else:
-            self.chunks.append(item if isinstance(item, StagedChunk) else stage([item]))
+            self.chunks.append(item)
         return True
 
 
