@@ -603,6 +603,7 @@ def start() -> Context:
     auth.gate(lang)  # the sign-in screen and nothing else, until someone signs in
     db = store.default_db()
     _ensure_database(db, lang)
+    store.mirror.enable(db)  # a lake's search from a local copy (once per process)
     _use_defined_indicators(db, lang)
     ctx = _sidebar(db, lang)
     auth.sidebar(ctx)

@@ -24,6 +24,7 @@ are not in the frame are left out until the next search, which sees the new stor
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import threading
 from collections import OrderedDict
@@ -36,7 +37,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from indicators import store
-from indicators.store import search
+from indicators.store import mirror, search
 
 _EPOCH = dt.date(1970, 1, 1)
 #: Searches whose matches are kept (a mask of one byte per event each), and stores
@@ -97,6 +98,8 @@ class Page:
 
     event_ids: list[int]
     report_ids: list[int]
+    #: the state of the store the page was chosen at (None: no search)
+    signature: tuple[int, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -284,10 +287,15 @@ def matches(
             _MATCHES.move_to_end(key)
             return kept[1]
     # Once per place it stands, not per event: the mask makes them one, and making
-    # a common word's places distinct costs more than the index lookup.
-    one_read = store.connection.backend(db).costly_statements
-    with store.connect(db, read_only=True) as con:
-        found = search.find(con, text, within, one_read=one_read)
+    # a common word's places distinct costs more than the index lookup. A lake's
+    # search reads this process's copy of it when that holds the same snapshot.
+    with mirror.reading(db, signature) as local:
+        if local is not None:
+            found = search.find(local, text, within)
+    if local is None:
+        one_read = store.connection.backend(db).costly_statements
+        with store.connect(db, read_only=True) as con:
+            found = search.find(con, text, within, one_read=one_read)
     mask = np.zeros(len(events), dtype=bool)
     mask[events.rows(found.astype(np.int64, copy=False))] = True
     with _LOCK:
@@ -321,13 +329,15 @@ _SELECTIONS: OrderedDict[tuple[str, tuple[int, ...], str, Filters], np.ndarray] 
 KEPT_SELECTIONS = 4
 
 
-def _selected(db: store.Location, text: str, filters: Filters) -> tuple[Frame, np.ndarray]:
+def _selected(
+    db: store.Location, text: str, filters: Filters
+) -> tuple[tuple[int, ...], Frame, np.ndarray]:
     signature, events = frame(db)
     key = (str(db), signature, text, filters)
     with _LOCK:
         if key in _SELECTIONS:
             _SELECTIONS.move_to_end(key)
-            return events, _SELECTIONS[key]
+            return signature, events, _SELECTIONS[key]
     chosen = events.in_scope(filters)
     if chosen.all():
         chosen = matches(db, signature, events, text).copy()
@@ -338,22 +348,22 @@ def _selected(db: store.Location, text: str, filters: Filters) -> tuple[Frame, n
         _SELECTIONS[key] = chosen
         while len(_SELECTIONS) > KEPT_SELECTIONS:
             _SELECTIONS.popitem(last=False)
-    return events, chosen
+    return signature, events, chosen
 
 
 def count(db: store.Location, text: str, filters: Filters) -> int:
     """How many events in scope have ``text`` (normalised)."""
-    _, chosen = _selected(db, text, filters)
+    _, _, chosen = _selected(db, text, filters)
     return int(np.count_nonzero(chosen))
 
 
 def page(db: store.Location, text: str, filters: Filters, *, limit: int, offset: int = 0) -> Page:
     """One page of the events in scope that have ``text``, newest first."""
-    events, chosen = _selected(db, text, filters)
-    return events.page(chosen, limit, offset)
+    signature, events, chosen = _selected(db, text, filters)
+    return dataclasses.replace(events.page(chosen, limit, offset), signature=signature)
 
 
 def weekly(db: store.Location, text: str, filters: Filters) -> pd.DataFrame:
     """The events in scope that have ``text`` per week and sample or not."""
-    events, chosen = _selected(db, text, filters)
+    _, events, chosen = _selected(db, text, filters)
     return events.weekly(chosen)

@@ -33,7 +33,7 @@ import pandas as pd
 from indicators import event_search, review, store
 from indicators.extract import default_definitions
 from indicators.read import normalize
-from indicators.store import aggregates, search
+from indicators.store import aggregates, mirror, search
 
 Scope = dict[str, Any]
 
@@ -824,7 +824,7 @@ def events(
     if params["text"] is not None and limit is not None and limit <= _POINT_LOOKUPS:
         filters = event_search.Filters.of(series, include_sample, start, end, sections)
         found = event_search.page(db, params["text"], filters, limit=limit, offset=offset)
-        return _events_by_id(db, found.event_ids, found.report_ids)
+        return _events_by_id(db, found.event_ids, found.report_ids, found.signature)
     cte, condition = _text_search(params["text"])
     matching = f"""FROM events e JOIN scope s USING (report_id)
         {_EVENTS_WHERE}{condition}
@@ -847,18 +847,41 @@ def _id_list(ids: Sequence[int]) -> str:
     return ", ".join(str(int(i)) for i in ids)
 
 
-def _events_by_id(db: store.Location, ids: list[int], report_ids: list[int]) -> pd.DataFrame:
+def _events_by_id(
+    db: store.Location,
+    ids: list[int],
+    report_ids: list[int],
+    signature: tuple[int, ...] | None = None,
+) -> pd.DataFrame:
     """The rows of a page of events, by their ids and their reports' (integers, written
-    into the SQL).
+    into the SQL); ``signature``: the state of the store the ids were chosen at.
 
     A file looks both up in its indexes (``events.event_id``, the reports' primary
-    key): 8 ms for 50 events spread over 1.4 million. Without them DuckDB decodes each
-    id's block of every text column; on a lake, the range of the ids narrows the files
-    read first (and none at all for no ids).
+    key): 8 ms for 50 events spread over 1.4 million; so does a lake's local copy
+    (:mod:`indicators.store.mirror`) when it holds that state. Without them DuckDB
+    decodes each id's block of every text column; on a lake, the range of the ids
+    narrows the files read first (and none at all for no ids).
     """
     order = "ORDER BY e.first_date DESC, s.published DESC, s.report_id, e.event_seq"
-    if ids and store.connection.backend(db).constraints:
-        sql = f"""
+    by_index = bool(ids) and store.connection.backend(db).constraints
+    with mirror.reading(db, signature if ids else None) as local:
+        if local is not None:
+            return local.execute(_by_index_sql(ids, report_ids, order)).df()
+    if by_index:
+        return _run(db, _by_index_sql(ids, report_ids, order), {})
+    sql = f"""
+        SELECT {_EVENT_COLUMNS}
+        FROM events e JOIN reports s USING (report_id)
+        WHERE e.event_id BETWEEN {min(ids, default=0)} AND {max(ids, default=-1)}
+          AND list_contains({ids}, e.event_id)
+        {order}
+    """
+    return _run(db, sql, {})
+
+
+def _by_index_sql(ids: list[int], report_ids: list[int], order: str) -> str:
+    """A page's rows looked up by the indexes of their ids (a file, or a lake's copy)."""
+    return f"""
             WITH e AS MATERIALIZED (
                 SELECT event_id, report_id, event_seq, first_date, section, headline, body,
                        sources, dates
@@ -869,15 +892,6 @@ def _events_by_id(db: store.Location, ids: list[int], report_ids: list[int]) -> 
             SELECT {_EVENT_COLUMNS} FROM e JOIN s USING (report_id)
             {order}
         """
-        return _run(db, sql, {})
-    sql = f"""
-        SELECT {_EVENT_COLUMNS}
-        FROM events e JOIN reports s USING (report_id)
-        WHERE e.event_id BETWEEN {min(ids, default=0)} AND {max(ids, default=-1)}
-          AND list_contains({ids}, e.event_id)
-        {order}
-    """
-    return _run(db, sql, {})
 
 
 def events_count(

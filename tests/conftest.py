@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,12 @@ REAL_EXPECTED = REPORTS / "belarus-weekly-2023-11-30.expected.json"
 
 # Test helper modules (pdfmaker, ...) are imported by plain name.
 sys.path.insert(0, str(TESTS))
+
+# A dashboard on a lake keeps a local copy of its search (indicators.store.mirror), by
+# default in the user's cache folder: the tests' copies go to a folder of their own
+# (inherited by the apps they start), removed when the test process ends.
+_COPIES = tempfile.TemporaryDirectory(prefix="indicators-copies-")
+os.environ["INDICATORS_SEARCH_MIRROR"] = _COPIES.name
 
 import pgcluster  # noqa: E402  (a helper module of this folder)
 

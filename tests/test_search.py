@@ -15,7 +15,7 @@ import pyarrow as pa
 import pytest
 
 from indicators import event_search, ingest, queries, sample, store
-from indicators.store import search
+from indicators.store import mirror, search
 
 REPORTS = Path(__file__).parent / "reports"
 REAL = REPORTS / "belarus-weekly-2023-11-30.txt"
@@ -34,6 +34,24 @@ def _scanned(db: store.Location, text: str) -> set[tuple[int, int]]:
         db, "SELECT report_id, event_seq FROM events WHERE contains(search_text, ?)", [wanted]
     )
     return set(zip(rows["report_id"], rows["event_seq"], strict=True))
+
+
+@pytest.fixture(params=["file", "ducklake", "ducklake-copy"])
+def any_store(
+    request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> store.Location:
+    """A fresh store of each backend, and a lake searched as the dashboard searches it:
+    through its local copy (indicators.store.mirror), brought up to date by the search
+    that finds it behind, so that every page and count of these tests reads the copy
+    (a search without a page, ``limit=None``, is SQL on the store itself)."""
+    if request.param == "file":
+        return tmp_path / "t.duckdb"
+    location: str = request.getfixturevalue("lake")
+    if request.param == "ducklake-copy":
+        monkeypatch.setenv("INDICATORS_SEARCH_MIRROR", str(tmp_path / "copies"))
+        mirror.enable(location, inline=True)
+        request.addfinalizer(lambda: mirror.disable(location))
+    return location
 
 
 @pytest.fixture

@@ -3,11 +3,13 @@
 Split by concern: :mod:`~indicators.store.connection` (the two backends: opening,
 locks, waits, retries), :mod:`~indicators.store.tables` (the tables, written down
 once), :mod:`~indicators.store.schema` (migrations), :mod:`~indicators.store.writing`
-(staging parsed reports and storing them) and :mod:`~indicators.store.extensions`
+(staging parsed reports and storing them), :mod:`~indicators.store.mirror` (a
+dashboard's local copy of a lake's search) and :mod:`~indicators.store.extensions`
 (DuckDB extensions from installed packages, never downloaded). Callers use the names
 re-exported here.
 """
 
+from indicators.store import mirror
 from indicators.store.connection import (
     DEFAULT_DB,
     Location,
@@ -67,6 +69,7 @@ __all__ = [
     "location",
     "lock_timeout",
     "migrate",
+    "mirror",
     "query",
     "query_arrow",
     "row_counts",
