@@ -10,6 +10,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -172,3 +173,21 @@ def test_a_file_keeps_no_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     assert mirror.mirror(db) is None
     assert queries.events_count(db, **ALL, text="政治犯") > 0
     assert not (tmp_path / "copies").exists()
+
+
+def test_a_copy_that_cannot_be_made_leaves_the_search_to_the_lake(
+    lake_with_copy: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: Any
+) -> None:
+    db = lake_with_copy
+    expected = _lake_answers(db)
+    mirror.disable(db)
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder", "utf-8")
+    monkeypatch.setenv("INDICATORS_SEARCH_MIRROR", str(blocker / "copies"))
+    mirror.enable(db, inline=True)
+    with caplog.at_level("WARNING", logger="indicators.store.mirror"):
+        assert _answers(db) == expected
+    copy = mirror.mirror(db)
+    assert copy is not None and copy.unusable and copy.reads == 0
+    warned = [r.getMessage() for r in caplog.records]
+    assert len(warned) == 1 and "local copy is not kept" in warned[0], warned
