@@ -74,6 +74,7 @@ def test_the_lake_figures_are_measured_on_a_real_postgresql(
     postgres: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("INDICATORS_DATA_PATH", str(tmp_path))  # restored afterwards
+    monkeypatch.setenv("INDICATORS_SEARCH_MIRROR", str(tmp_path))  # the bench sets it too
     corpus = tmp_path / "corpus"
     files = bench.write_corpus(corpus, 2, 1)[:24]
     for extra in set(corpus.rglob("*.txt")) - set(files):
@@ -85,4 +86,7 @@ def test_the_lake_figures_are_measured_on_a_real_postgresql(
     assert figures["lake data MB (Parquet)"] > 0
     latencies = figures["lake queries ms (p50, p95)"]
     assert all(p50 <= p95 for p50, p95 in latencies.values())
+    through_copy = figures["lake queries through the local copy ms (p50, p95)"]
+    assert len(through_copy) == 2 and all(p50 <= p95 for p50, p95 in through_copy.values())
+    assert figures["lake search's local copy made (s)"] > 0
     print("\n".join(bench._markdown(figures, "lake, 24 reports")))
