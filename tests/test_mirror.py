@@ -191,3 +191,17 @@ def test_a_copy_that_cannot_be_made_leaves_the_search_to_the_lake(
     assert copy is not None and copy.unusable and copy.reads == 0
     warned = [r.getMessage() for r in caplog.records]
     assert len(warned) == 1 and "local copy is not kept" in warned[0], warned
+
+
+def test_a_damaged_copy_file_is_made_again(lake_with_copy: str) -> None:
+    db = lake_with_copy
+    expected = _lake_answers(db)
+    copy = mirror.mirror(db)
+    assert copy is not None
+    mirror.disable(db)
+    copy.path.write_bytes(b"not a DuckDB file" * 1000)
+    mirror.enable(db, inline=True)
+    assert _answers(db) == expected
+    copy = mirror.mirror(db)
+    assert copy is not None and copy.reads > 0 and not copy.unusable
+    assert _differences(db) == 0

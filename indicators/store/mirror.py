@@ -13,10 +13,11 @@ thread:
   snapshot (``AT (VERSION => n)``) into a new file that then takes the old one's place
   (14 s at 1.4 million events, 1.1 GB);
 - after that, from the lake's change feed (``table_changes``) between the snapshot it
-  holds and the latest: rows deleted are removed by their key, rows still there at the
-  end are added, all in one transaction with the snapshot it now holds. The row counts
+  holds and the latest: reports and events deleted are removed by their key, those
+  still there at the end are added, and the index follows the events; all in one
+  transaction with the snapshot it now holds (1-3 s after an ingest). The row counts
   are then checked against the lake's at that snapshot; a copy that differs is made
-  again whole.
+  again whole, and so is a copy file that is damaged.
 
 A search uses the copy only when it holds the very snapshot the search's frame was read
 at (:func:`reading`); otherwise the lake answers, as without a copy, and the copy
@@ -204,14 +205,19 @@ class Mirror:
             if self.attached:
                 return True
             self.path.parent.mkdir(parents=True, exist_ok=True)
+            attach = f"ATTACH {connection._quote(str(self.path))} AS {NAME}"
             try:
-                con.execute(f"ATTACH {connection._quote(str(self.path))} AS {NAME}")
-            except duckdb.IOException as error:
-                if "lock" not in str(error).lower():
-                    raise
-                log.info("%s: kept by another process; this one searches the lake", self.path)
-                self.unusable = True
-                return False
+                con.execute(attach)
+            except duckdb.Error as error:
+                if "lock" in str(error).lower():
+                    log.info("%s: kept by another process; this one searches the lake", self.path)
+                    self.unusable = True
+                    return False
+                # Not a DuckDB file, or a damaged one: it is only a copy; make it again.
+                log.warning("%s: the search's local copy is made again (%s)", self.path, error)
+                self.path.unlink(missing_ok=True)
+                self.path.with_name(self.path.name + ".wal").unlink(missing_ok=True)
+                con.execute(attach)
             _create(con, NAME)
             self.attached = True
             return True
