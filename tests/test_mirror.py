@@ -199,6 +199,7 @@ def test_a_damaged_copy_file_is_made_again(lake_with_copy: str) -> None:
     copy = mirror.mirror(db)
     assert copy is not None
     mirror.disable(db)
+    copy.path.parent.mkdir(parents=True, exist_ok=True)
     copy.path.write_bytes(b"not a DuckDB file" * 1000)
     mirror.enable(db, inline=True)
     assert _answers(db) == expected
