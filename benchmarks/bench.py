@@ -269,8 +269,7 @@ def local_copy_figures(lake: str, work: Path, runs: int) -> dict[str, Any]:
     lake's search (:mod:`indicators.store.mirror`), made first and timed apart."""
     os.environ["INDICATORS_SEARCH_MIRROR"] = str(work / "search-copies")
     began = time.perf_counter()
-    mirror.enable(lake)
-    copy = mirror.mirror(lake)
+    copy = mirror.enable(lake)
     assert copy is not None
     copy.wait()
     made = time.perf_counter() - began

@@ -554,7 +554,7 @@ class LakeBackend(Backend):
         con = self._catalog()
         try:
             latest = "SELECT max(snapshot_id) FROM ducklake_snapshot"
-            found = con.execute("FROM postgres_query('lake_turns', ?)", [latest]).fetchall()
+            found = con.execute("FROM postgres_query('lake_catalog', ?)", [latest]).fetchall()
             return (int(found[0][0]),)
         except duckdb.Error as error:
             raise translate_error(self.catalog, error) from None
@@ -562,13 +562,13 @@ class LakeBackend(Backend):
             con.close()
 
     def _catalog(self) -> duckdb.DuckDBPyConnection:
-        """A cursor with the catalog's PostgreSQL database attached as ``lake_turns``
+        """A cursor with the catalog's PostgreSQL database attached as ``lake_catalog``
         (once per process: by the first signature or write)."""
         assert self._postgres is not None
         con = self._instance().cursor()
         try:
             con.execute(
-                f"ATTACH IF NOT EXISTS {_quote(self._postgres)} AS lake_turns (TYPE postgres)"
+                f"ATTACH IF NOT EXISTS {_quote(self._postgres)} AS lake_catalog (TYPE postgres)"
             )
         except duckdb.Error as error:
             con.close()
@@ -624,7 +624,7 @@ class LakeBackend(Backend):
         if self._postgres is None:
             yield
             return
-        turn = self._catalog()  # the catalog's database once more, for the lock
+        turn = self._catalog()  # the catalog's database, for the lock
         try:
             turn.execute("BEGIN TRANSACTION")
             wait_ms = int(lock_timeout() * 1000)
@@ -634,7 +634,7 @@ class LakeBackend(Backend):
                 f"pg_advisory_xact_lock({_TURN_KEY})"
             )
             try:
-                turn.execute("FROM postgres_query('lake_turns', ?)", [lock]).fetchall()
+                turn.execute("FROM postgres_query('lake_catalog', ?)", [lock]).fetchall()
             except duckdb.Error as error:
                 if "lock timeout" not in str(error).lower():
                     raise translate_error(self.catalog, error, doing="cannot write") from None

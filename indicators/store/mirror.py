@@ -39,7 +39,7 @@ from pathlib import Path
 
 import duckdb
 
-from indicators.store import connection, search
+from indicators.store import connection, schema, search
 
 log = logging.getLogger(__name__)
 
@@ -180,10 +180,9 @@ class Mirror:
 
     def sync(self) -> int:
         """Bring the copy to the lake's latest snapshot; that snapshot."""
-        con = self.lake._instance().cursor()
-        try:
-            target = int(con.execute("FROM report_db.current_snapshot()").fetchall()[0][0])
-            version = _lake_version(con)
+        target = self.lake.signature()[0]
+        with self.lake.connect(read_only=True) as con:
+            version = schema.schema_version(con)
             if not self._attach(con):
                 return target
             held = con.execute(f"SELECT snapshot, format, lake_version FROM {NAME}.mirror_state")
@@ -196,8 +195,6 @@ class Mirror:
                 log.warning("%s: the copy differed from the lake; made again", self.path)
             self._copy_whole(con, target, version)
             return target
-        finally:
-            con.close()
 
     def _attach(self, con: duckdb.DuckDBPyConnection) -> bool:
         """Attach the copy (made empty if new); False if another process holds it."""
@@ -334,8 +331,7 @@ class Mirror:
                 fresh.with_name(fresh.name + ".wal").unlink(missing_ok=True)
         with self._lock:
             self._detach(con)
-            os.replace(fresh, self.path)
-            self.path.with_name(self.path.name + ".new.wal").unlink(missing_ok=True)
+            os.replace(fresh, self.path)  # (detached: checkpointed, no WAL beside it)
             con.execute(f"ATTACH {connection._quote(str(self.path))} AS {NAME}")
             self.attached = True
 
@@ -362,10 +358,6 @@ def _latest(changes: str) -> str:
         f"AS latest FROM {changes}) WHERE latest = 1 "
         "AND change_type IN ('insert', 'update_postimage'))"
     )
-
-
-def _lake_version(con: duckdb.DuckDBPyConnection) -> int:
-    return int(con.execute("SELECT max(version) FROM report_db.schema_version").fetchall()[0][0])
 
 
 def _create(con: duckdb.DuckDBPyConnection, database: str, *, indexes: bool = True) -> None:
@@ -405,13 +397,14 @@ _ENABLED: set[str] = set()
 _GUARD = threading.Lock()
 
 
-def enable(db: connection.Location, *, inline: bool = False) -> None:
+def enable(db: connection.Location, *, inline: bool = False) -> Mirror | None:
     """Keep a local copy of this lake's search in this process (a no-op for a file, or
-    where ``INDICATORS_SEARCH_MIRROR`` is ``off``); starts the first copy. ``inline``:
-    a search that finds the copy behind brings it up to date first (tests)."""
+    where ``INDICATORS_SEARCH_MIRROR`` is ``off``); starts the first copy, and returns
+    the copy. ``inline``: a search that finds the copy behind brings it up to date
+    first (tests)."""
     lake = connection.backend(db)
     if not isinstance(lake, connection.LakeBackend):
-        return
+        return None
     with _GUARD:
         first = str(db) not in _ENABLED
         _ENABLED.add(str(db))
@@ -420,6 +413,7 @@ def enable(db: connection.Location, *, inline: bool = False) -> None:
         found.inline = inline
         if first and not inline:
             found.catch_up()
+    return found
 
 
 def mirror(db: connection.Location) -> Mirror | None:
@@ -445,7 +439,7 @@ def reading(
 ) -> Iterator[duckdb.DuckDBPyConnection | None]:
     """A cursor on the local copy of ``db``'s search when it holds the store at
     ``signature`` (its tables by their plain names), else None: ask the store."""
-    found = mirror(db) if signature is not None else None
+    found = None if signature is None else mirror(db)
     if found is None or signature is None:
         yield None
         return
