@@ -84,6 +84,8 @@ _AS_OF = re.compile(rf"(?P<d>{_DAY})(?:の)?(?:現在|時点)")
 # A year alone stays: "2024年の…" says the count is a year's.
 _MASK = re.compile(r"(?:\d{4}年)?\d{1,2}月\d{1,2}日")
 _SENTENCE_BREAK = re.compile("[。\n]")
+# What may open a sentence or clause before a うち that points back: 「このうち」「・うち」.
+_POINTER = re.compile(r"[・\s]*(?:この|その|これらの|それらの)?")
 _CLAUSE_END = "、。\n"
 _NOT_YET_WINDOW = 8
 _NEGATION_WINDOW = 5  # 認め|なかった, 認め|られず: the negation within a short inflection
@@ -439,17 +441,33 @@ def _topic(indicator: Indicator, item: _Item, candidate: _Candidate) -> str | No
 def _part_of_earlier(
     indicator: Indicator, item: _Item, candidate: _Candidate, negations: Words
 ) -> bool:
-    """Whether the candidate is a part of a number stated before it in its sentence: an
-    ``excluded_following`` word (うち) after an earlier number ("20人を拘束し、うち3人…"),
-    not after a group without a number ("越えようとした者のうち、…524人")."""
+    """Whether the candidate is a part of a number stated before it: an
+    ``excluded_following`` word (うち) after an earlier number in its sentence
+    ("20人を拘束し、うち3人…"), or opening its sentence or clause, where it points back at
+    a number said before ("…阻止した。このうち2人を病院に搬送"). Not after a group named
+    without a number ("越えようとした者のうち47人の入国を阻止"): that number is the count."""
     words = indicator.excluded_following
-    s_start = candidate.sentence[0]
+    s_start, c_start = candidate.sentence[0], candidate.clause[0]
     if words.pattern is None or candidate.start <= s_start:
         return False
+    if _points_back(words, item.masked, s_start) or _points_back(words, item.masked, c_start):
+        return True
     first = next((c.end for c in item.candidates if s_start <= c.start < candidate.start), None)
     if first is None:
         return False
     return _scope_has(words, item.masked, first, candidate.start, negations)
+
+
+def _points_back(words: Words, text: str, start: int) -> bool:
+    """Whether the text at ``start`` opens with one of ``words``, alone or after この/その
+    (a bullet's ・ aside).
+
+    >>> from indicators.definitions import Words
+    >>> words = Words.of(["のうち", "うち"])
+    >>> [_points_back(words, t, 0) for t in ("このうち2人", "・うち3人", "者のうち4人")]
+    [True, True, False]
+    """
+    return words.starts(text, _POINTER.match(text, start).end())  # type: ignore[union-attr]
 
 
 def _stated_for_one_day(text: str, start: int, end: int) -> bool:

@@ -136,6 +136,37 @@ def test_border_count_without_any_range_is_dated_by_the_report_week() -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("sentences", "counts"),
+    [
+        # A count taken from the attempters, named without a number, is the count.
+        (["ラトビア国境警備隊によると、越境を試みた者のうち47人の入国を阻止した。"], [47]),
+        (["ラトビア国境警備隊によると、越境を試みた者のうち、47人の入国を阻止した。"], [47]),
+        # A うち that points back at a number said before is a part of it, in the same
+        # sentence or opening the next one, alone or after この/その.
+        (["ラトビア国境警備隊は 30人の入国を阻止し、うち 3人は未成年。"], [30]),
+        (["ラトビア国境警備隊は 30人の入国を阻止。", "このうち 2人を病院に搬送。"], [30]),
+        (["ラトビア国境警備隊は 30人の入国を阻止。同隊は、このうち 2人を病院に搬送。"], [30]),
+        (["ラトビア国境警備隊は 30人の入国を阻止。", "うち、女性は 3人。"], [30]),
+        (["ラトビア国境警備隊は 30人の入国を阻止。", "そのうちの 4人はイラク国籍。"], [30]),
+        # ... also where that number is not a count (none here): the part is no count.
+        (["ラトビア国境警備隊は移民の集団を阻止。", "このうち 2人を病院に搬送。"], []),
+        (["ラトビア国境警備隊は移民の集団を阻止した。", "うち、女性は 3人。"], []),
+    ],
+)
+def test_border_count_of_a_group_and_parts_of_a_count(
+    sentences: list[str], counts: list[int]
+) -> None:
+    found = run(
+        "【内政】",
+        "●ベラルーシからの不法越境",
+        *(f"・{s}" for s in sentences),
+        "（11月 21日～11月 27日 Pozirk）",
+    )
+    observed = [o for o in found.observations if o.indicator == "border_interceptions"]
+    assert [(o.dimension, o.value) for o in observed] == [("LV", Decimal(c)) for c in counts]
+
+
 def test_numbers_in_other_sentences_are_quantities_not_observations() -> None:
     found = run(
         "【内政】",
