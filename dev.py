@@ -68,8 +68,18 @@ def ensure_env(extra: str | None) -> None:
 
 def app(args: list[str]) -> int:
     ensure_env(None)
+    return subprocess.call(app_command(args), cwd=ROOT)
+
+
+def app_command(args: list[str]) -> list[str]:
+    """``streamlit run app.py`` with ``args``. Unless they say where the dashboard is
+    reached, it is at localhost: a headless Streamlit otherwise asks a server on the
+    internet for this machine's address to print it (and warns when there is no
+    internet, as on many analysts' networks)."""
     command = [str(BIN / "streamlit"), "run", "app.py", *args]
-    return subprocess.call(command, cwd=ROOT)
+    if not any(a.startswith(("--server.address", "--browser.serverAddress")) for a in args):
+        command += ["--browser.serverAddress", "localhost"]
+    return command
 
 
 # What the skipped tests need, by the words their skip reasons use: (what, Debian packages).

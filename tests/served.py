@@ -44,11 +44,17 @@ def free_port() -> int:
 
 @contextlib.contextmanager
 def serving(
-    command: Sequence[str], *, ready: str, cwd: Path, env: dict[str, str]
+    command: Sequence[str],
+    *,
+    ready: str,
+    cwd: Path,
+    env: dict[str, str],
+    seen: list[str] | None = None,
 ) -> Iterator[subprocess.Popen[str]]:
     """Run ``command`` until the block ends; enter once it prints a line containing
     ``ready`` (waits on its output, never sleeps), fail with what it printed if it
-    exits or stays silent for :data:`STARTUP_SECONDS`."""
+    exits or stays silent for :data:`STARTUP_SECONDS`. ``seen`` gets the lines printed
+    up to ``ready``'s."""
     server = subprocess.Popen(
         list(command), cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
     )
@@ -60,7 +66,7 @@ def serving(
         lines.put(None)  # the process closed its output: it has ended
 
     threading.Thread(target=read, daemon=True).start()
-    seen: list[str] = []
+    seen = [] if seen is None else seen
     try:
         while not any(ready in line for line in seen):
             try:

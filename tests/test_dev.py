@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+import served
 from conftest import ROOT
 
 _spec = importlib.util.spec_from_file_location("dev", ROOT / "dev.py")
@@ -55,3 +57,27 @@ def test_skips_for_the_hook() -> None:
     """Skips only inside the test above (which runs it); passes on its own."""
     if dev.os.environ.get("SKIP_FOR_HOOK"):
         pytest.skip("no Node.js here (apt-get install npm)")
+
+
+@pytest.mark.parametrize(
+    ("given", "printed"),
+    [
+        ([], "URL: http://localhost:{port}"),
+        (["--server.address", "127.0.0.1"], "URL: http://127.0.0.1:{port}"),
+    ],
+)
+def test_the_dashboard_starts_without_asking_the_internet_for_its_address(
+    tmp_path: Path, given: list[str], printed: str
+) -> None:
+    """`python3 dev.py app` prints where the dashboard is, and nothing about an external
+    address: a headless Streamlit asks a server on the internet for one unless told."""
+    port = served.free_port()
+    command = dev.app_command(["--server.port", str(port), *given])
+    env = dict(os.environ, INDICATORS_DB=str(tmp_path / "store.duckdb"))
+    output: list[str] = []
+    with served.serving(command, ready="URL:", cwd=ROOT, env=env, seen=output):
+        pass
+    printed_lines = "".join(output)
+    assert printed.format(port=port) in printed_lines
+    assert "external ip" not in printed_lines.lower(), printed_lines
+    assert "External URL" not in printed_lines
