@@ -161,8 +161,8 @@ TEXT: dict[str, dict[str, str]] = {
     },
     "name_ok": {"ja": "決定", "en": "OK"},
     "name_needed": {
-        "ja": "報告書を追加する前に、お名前を入力してください。",
-        "en": "Give your name before adding reports.",
+        "ja": "報告書の追加や数値の確認・修正の前に、お名前を入力してください。",
+        "en": "Give your name before adding reports or reviewing numbers.",
     },
     "change_name": {"ja": "名前を変更", "en": "Change name"},
     "auth_settings_wrong": {
