@@ -1,0 +1,382 @@
+"""Sentences of the three indicators in wordings of their own, each with what the analyst
+would write down from it by the conventions (the shared ``reports/dev/README.md``).
+
+They were written from the conventions before the extractor was run on them, as a
+measure of how it carries to wordings it was not built on: all 48 were right when they
+were written (2026-12-03), in plain text, wrapped as PDF-extracted text at six widths,
+and laid out as two-column PDFs by LibreOffice. Kept here they lock those results. Each
+sentence is an item of a report of its own (one political-prisoners count per report).
+"""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from test_extract import run
+
+# (headline, bullets, citation, observations: (indicator, country, value, unit, qualifier))
+CASES = [
+    (
+        "●政治犯の状況",
+        ["人権団体「ヴャスナ」によると、12月1日現在、ベラルーシ国内の政治犯は1,430人。"],
+        "（12月 1日 ヴャスナ）",
+        [("political_prisoners", None, 1430, "persons", "exact")],
+    ),
+    (
+        "●政治犯の状況",
+        ["ヴャスナが政治犯と認定している者の数は、前週から5人減って1,425人となった。"],
+        "（12月 1日 ヴャスナ）",
+        [("political_prisoners", None, 1425, "persons", "exact")],
+    ),
+    (
+        "●政治犯の状況",
+        ["ヴャスナによれば、政治犯の総数は1,400人を超えた。"],
+        "（12月 1日 ヴャスナ）",
+        [("political_prisoners", None, 1400, "persons", "at_least")],
+    ),
+    (
+        "●政治犯の状況",
+        ["ヴャスナは、現在約1,410名を政治犯として認定している。"],
+        "（12月 1日 ヴャスナ）",
+        [("political_prisoners", None, 1410, "persons", "approx")],
+    ),
+    (
+        "●政治犯の状況",
+        [
+            "ヴャスナによると、2020年以降に政治犯と認定された者は延べ3,500人に上り、現在も1,420人が拘束されている。"
+        ],
+        "（12月 1日 ヴャスナ）",
+        [("political_prisoners", None, 1420, "persons", "exact")],
+    ),
+    (
+        "●政治犯の状況（11月28日時点）",
+        ["ヴャスナによると、政治犯は1,433人。うち女性は160人。"],
+        "（11月 29日 ヴャスナ）",
+        [("political_prisoners", None, 1433, "persons", "exact")],
+    ),
+    (
+        "●政治犯の状況",
+        ["ヴャスナによると、今週新たに12人が政治犯と認定され、政治犯の数は1,441人に達した。"],
+        "（12月 1日 ヴャスナ）",
+        [("political_prisoners", None, 1441, "persons", "exact")],
+    ),
+    (
+        "●政治犯の状況",
+        ["ヴャスナによると、政治犯として認定された人の数は1,380人余りとなっている。"],
+        "（12月 1日 ヴャスナ）",
+        [("political_prisoners", None, 1380, "persons", "approx")],
+    ),
+    (
+        "●政治犯の状況",
+        [
+            "ヴャスナによると、今年に入ってから恩赦で釈放された政治犯は200人近くに上る一方、政治犯の数は依然として1,350人前後で推移している。"
+        ],
+        "（12月 1日 ヴャスナ）",
+        [("political_prisoners", None, 1350, "persons", "approx")],
+    ),
+    (
+        "●ベラルーシからの不法越境",
+        ["リトアニア国境警備局は、同期間に25人の不法越境者の入国を拒否した。"],
+        "（11月 20日～26日 リトアニア国境警備局）",
+        [("border_interceptions", "LT", 25, "persons", "exact")],
+    ),
+    (
+        "●ベラルーシからの不法越境",
+        [
+            "ポーランド国境警備隊によると、11月20日から26日までの間に、ベラルーシ側からの越境の試みは約300件に上った。"
+        ],
+        "（11月 27日 ポーランド国境警備隊）",
+        [("border_interceptions", "PL", 300, "attempts", "approx")],
+    ),
+    (
+        "●ベラルーシからの不法越境",
+        ["ラトビアでは、1週間で64人がベラルーシ国境で追い返された。"],
+        "（11月 27日 LSM）",
+        [("border_interceptions", "LV", 64, "persons", "exact")],
+    ),
+    (
+        "●ベラルーシからの不法越境",
+        [
+            "ポーランド国境警備隊は、ベラルーシとの国境で少なくとも150人の越境を阻止した。このうち20人はアフガニスタン国籍。"
+        ],
+        "（11月 20日～26日 ポーランド国境警備隊）",
+        [("border_interceptions", "PL", 150, "persons", "at_least")],
+    ),
+    (
+        "●ベラルーシからの不法越境",
+        ["リトアニア国境警備局は、同期間に人道的理由で3人の入国を認め、19人の入国を拒否した。"],
+        "（11月 20日～26日 リトアニア国境警備局）",
+        [("border_interceptions", "LT", 19, "persons", "exact")],
+    ),
+    (
+        "●ベラルーシからの不法越境",
+        [
+            "ラトビア国境警備隊によると、今年に入ってからの阻止件数は1万2,000件を超え、今週は48件だった。"
+        ],
+        "（11月 20日～26日 ラトビア国境警備隊）",
+        [("border_interceptions", "LV", 48, "attempts", "exact")],
+    ),
+    (
+        "●ベラルーシからの不法越境",
+        [
+            "ポーランド国境警備隊によれば、11月24日には1日で70人が越境を試み、週全体では約250人が阻止された。"
+        ],
+        "（11月 20日～26日 ポーランド国境警備隊）",
+        [("border_interceptions", "PL", 250, "persons", "approx")],
+    ),
+    (
+        "●ベラルーシからの不法越境",
+        [
+            "リトアニア、ラトビア両国の国境警備当局は、それぞれ12人、30人のベラルーシからの越境を阻止した。"
+        ],
+        "（11月 20日～26日 BNS）",
+        [
+            ("border_interceptions", "LT", 12, "persons", "exact"),
+            ("border_interceptions", "LV", 30, "persons", "exact"),
+        ],
+    ),
+    (
+        "●ベラルーシからの不法越境",
+        ["ラトビア国境警備隊は、ベラルーシからの不法入国を試みた42人を阻止したと発表した。"],
+        "（11月 20日～26日 ラトビア国境警備隊）",
+        [("border_interceptions", "LV", 42, "persons", "exact")],
+    ),
+    (
+        "●ベラルーシからの不法越境",
+        ["ポーランドの国境警備隊は、同国境で計180件の越境の試みを記録した。"],
+        "（11月 20日～26日 ポーランド国境警備隊）",
+        [("border_interceptions", "PL", 180, "attempts", "exact")],
+    ),
+    (
+        "●ベラルーシとロシアの協力",
+        ["ベラルーシとロシアの企業は、総額5億ドル相当の契約に署名した。"],
+        "（11月 24日 ベルタ通信）",
+        [("trade_deal_value", "RU", 500000000, "USD", "exact")],
+    ),
+    (
+        "●中国との経済協力",
+        ["ベラルーシと中国は、約3億元規模の投資協定を締結した。"],
+        "（11月 24日 ベルタ通信）",
+        [("trade_deal_value", "CN", 300000000, "CNY", "approx")],
+    ),
+    (
+        "●カザフスタンとの協力",
+        ["フォーラムでは、カザフスタン企業との間で総額2,500万ドル超の契約が結ばれた。"],
+        "（11月 24日 ベルタ通信）",
+        [("trade_deal_value", "KZ", 25000000, "USD", "at_least")],
+    ),
+    (
+        "●ロシア・ブリャンスク州との協力",
+        ["ベラルーシは同州と、1億ロシア・ルーブルの供給契約を交わした。"],
+        "（11月 24日 ベルタ通信）",
+        [("trade_deal_value", "RU", 100000000, "RUB", "exact")],
+    ),
+    (
+        "●ベトナムとの協力",
+        ["両国は、年内に総額1,000万ドルの契約を締結する予定。"],
+        "（11月 24日 ベルタ通信）",
+        [],
+    ),
+    (
+        "●イランとの貿易",
+        ["ベラルーシとイランの貿易額は1～9月に1億ドルに達した。"],
+        "（11月 24日 ベルタ通信）",
+        [],
+    ),
+    (
+        "●ジンバブエとの協力",
+        ["ベラルーシとジンバブエは、トラクター供給に関する4,800万ドルの契約に調印した。"],
+        "（11月 24日 ベルタ通信）",
+        [("trade_deal_value", "ZW", 48000000, "USD", "exact")],
+    ),
+    (
+        "●ロシアとの協力",
+        ["ベラルーシとロシアは、総額48百万ドルの協定に署名した。"],
+        "（11月 24日 ベルタ通信）",
+        [("trade_deal_value", "RU", 48000000, "USD", "exact")],
+    ),
+    (
+        "●モンゴルとの協力",
+        ["両国の企業は、計3件、総額約700万ユーロの契約を締結した。"],
+        "（11月 24日 ベルタ通信）",
+        [("trade_deal_value", "MN", 7000000, "EUR", "approx")],
+    ),
+    (
+        "●政治犯の状況",
+        ["ヴャスナのデータでは、11月30日時点の政治囚は1,412人。"],
+        "（11月 30日 ヴャスナ）",
+        [("political_prisoners", None, 1412, "persons", "exact")],
+    ),
+    (
+        "●政治犯の数（12月1日現在）",
+        ["ヴャスナの集計で1,418人。先週比で3人の減少。"],
+        "（12月 1日 ヴャスナ）",
+        [("political_prisoners", None, 1418, "persons", "exact")],
+    ),
+    (
+        "●政治犯の状況",
+        ["ヴャスナは、新たに9名を政治犯と認定したと発表。これにより政治犯は計1,427名となった。"],
+        "（12月 1日 ヴャスナ）",
+        [("political_prisoners", None, 1427, "persons", "exact")],
+    ),
+    (
+        "●政治犯の状況",
+        [
+            "ヴャスナによると、今週は6人の政治犯が刑期を終えて釈放され、政治犯の数は1,399人に減少した。"
+        ],
+        "（12月 1日 ヴャスナ）",
+        [("political_prisoners", None, 1399, "persons", "exact")],
+    ),
+    (
+        "●政治犯の状況",
+        ["ヴャスナによると、政治的理由で拘束されている者は1,400人以上に上る。"],
+        "（12月 1日 ヴャスナ）",
+        [("political_prisoners", None, 1400, "persons", "at_least")],
+    ),
+    (
+        "●政治犯の状況",
+        [
+            "ヴャスナによると、政治犯のうち未成年者は5人、女性は158人で、政治犯全体では1,402人となっている。"
+        ],
+        "（12月 1日 ヴャスナ）",
+        [("political_prisoners", None, 1402, "persons", "exact")],
+    ),
+    (
+        "●ベラルーシからの不法越境（11月20日～26日）",
+        [
+            "リトアニア：14人の入国を拒否。",
+            "ラトビア：51人の越境を阻止。",
+            "ポーランド：約220件の越境の試み。",
+        ],
+        "（11月 27日 各国国境警備当局）",
+        [
+            ("border_interceptions", "LT", 14, "persons", "exact"),
+            ("border_interceptions", "LV", 51, "persons", "exact"),
+            ("border_interceptions", "PL", 220, "attempts", "approx"),
+        ],
+    ),
+    (
+        "●ベラルーシからの不法越境",
+        ["ポーランド国境警備隊によると、ベラルーシ国境では同期間、不法越境未遂が120件あった。"],
+        "（11月 20日～26日 ポーランド国境警備隊）",
+        [("border_interceptions", "PL", 120, "attempts", "exact")],
+    ),
+    (
+        "●ベラルーシからの不法越境",
+        ["リトアニア国境警備局によると、ベラルーシ国境で入国を阻まれた移民は33人だった。"],
+        "（11月 20日～26日 リトアニア国境警備局）",
+        [("border_interceptions", "LT", 33, "persons", "exact")],
+    ),
+    (
+        "●ベラルーシからの不法越境",
+        [
+            "ラトビア国境警備隊は、11月20日～26日に、ベラルーシから不法に国境を越えようとした87人を押し戻した。前週は102人だった。"
+        ],
+        "（11月 27日 ラトビア国境警備隊）",
+        [("border_interceptions", "LV", 87, "persons", "exact")],
+    ),
+    (
+        "●ベラルーシからの不法越境",
+        [
+            "ポーランド国境警備隊によれば、年初からの越境の試みは約2万8,000件に達し、先週は1日平均40件、週間では290件だった。"
+        ],
+        "（11月 20日～26日 ポーランド国境警備隊）",
+        [("border_interceptions", "PL", 290, "attempts", "exact")],
+    ),
+    (
+        "●ベラルーシからの不法越境",
+        [
+            "ポーランド国境警備隊によると、同期間に密入国を手助けした容疑者5人を拘束し、越境の試み95件を阻止した。"
+        ],
+        "（11月 20日～26日 ポーランド国境警備隊）",
+        [("border_interceptions", "PL", 95, "attempts", "exact")],
+    ),
+    (
+        "●ウクライナ国境",
+        ["ウクライナ国境警備庁は、ベラルーシ国境で7人の不法越境者を拘束した。"],
+        "（11月 20日～26日 ウクライナ国境警備庁）",
+        [("border_interceptions", "UA", 7, "persons", "exact")],
+    ),
+    (
+        "●オマーンとの協力",
+        ["ベラルーシ企業とオマーン企業は、1.2億ドル相当の契約パッケージに署名した。"],
+        "（11月 24日 ベルタ通信）",
+        [("trade_deal_value", "OM", 120000000, "USD", "exact")],
+    ),
+    (
+        "●ロシアとの協力",
+        ["ロシア・ニジニノヴゴロド州との間で、総額1,500万米ドルの合意文書が署名された。"],
+        "（11月 24日 ベルタ通信）",
+        [("trade_deal_value", "RU", 15000000, "USD", "exact")],
+    ),
+    (
+        "●中国との協力",
+        ["双方は、総額2億人民元の契約を締結。"],
+        "（11月 24日 ベルタ通信）",
+        [("trade_deal_value", "CN", 200000000, "CNY", "exact")],
+    ),
+    (
+        "●インドとの協力",
+        ["ベラルーシカリはインド企業と、約6,000万ドルのカリ肥料供給契約をまとめた。"],
+        "（11月 24日 ベルタ通信）",
+        [("trade_deal_value", "IN", 60000000, "USD", "approx")],
+    ),
+    (
+        "●ロシアとの協力",
+        [
+            "ミンスク州とロシア・トムスク州は、総額500万ドルの契約に署名した。昨年の両州間の貿易額は3,000万ドルだった。"
+        ],
+        "（11月 24日 ベルタ通信）",
+        [("trade_deal_value", "RU", 5000000, "USD", "exact")],
+    ),
+    (
+        "●ケニアとの協力",
+        ["ベラルーシとケニアは、2,000万ドルの契約締結に向けた協議を行った。"],
+        "（11月 24日 ベルタ通信）",
+        [],
+    ),
+    (
+        "●タジキスタンとの協力",
+        [
+            "タジキスタンとは、既に署名済みの1,200万ドルの契約に加え、新たに800万ドルの契約が締結された。"
+        ],
+        "（11月 24日 ベルタ通信）",
+        [
+            ("trade_deal_value", "TJ", 12000000, "USD", "exact"),
+            ("trade_deal_value", "TJ", 8000000, "USD", "exact"),
+        ],
+    ),
+]
+
+
+def _observed(body: list[str]) -> list[tuple[object, ...]]:
+    found = run(*body)
+    return sorted(
+        (o.indicator, o.dimension, int(o.value), o.unit, o.qualifier) for o in found.observations
+    )
+
+
+def _item(case: tuple, width: int | None) -> list[str]:
+    """The case as a report's item, its bullets wrapped at about ``width`` characters
+    as a PDF's text is (None: one line each)."""
+    headline, bullets, citation, _ = case
+    lines = []
+    rng = random.Random(width)
+    for bullet in bullets:
+        text = "・" + bullet
+        if width is None:
+            lines.append(text)
+            continue
+        at = 0
+        while at < len(text):
+            step = width + rng.randint(-3, 3)
+            lines.append(text[at : at + step])
+            at += step
+    return ["【内政】", headline, *lines, citation]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[f"{i:02d}" for i in range(len(CASES))])
+@pytest.mark.parametrize("width", [None, 9, 15, 23])
+def test_a_wording_gives_what_the_conventions_say(case: tuple, width: int | None) -> None:
+    assert _observed(_item(case, width)) == sorted(case[3])
