@@ -177,6 +177,9 @@ class Definitions:
     references: tuple[str, ...]
     #: words that pair a list of values with a list of places named before (それぞれ)
     respectively: Words
+    #: words that name several places at once (バルト三国, 3か国): a reporter's count
+    #: said of them is their total, no one country's
+    together: Words
     #: words right after an exclusion word that undo it (入国を認めなかった)
     negations: Words
     #: every word naming a place (countries and regions) -> ISO country code
@@ -624,7 +627,7 @@ def _build(data: dict[str, Any]) -> Definitions:
     counters = _table("[counters]", data.get("counters", {}))
     _check_keys("[counters]", counters, ("words",))
     references = _table("[references]", data.get("references", {}))
-    _check_keys("[references]", references, ("words", "respectively"))
+    _check_keys("[references]", references, ("words", "respectively", "together"))
     negation = _table("[negation]", data.get("negation", {}))
     _check_keys("[negation]", negation, ("after",))
     return Definitions(
@@ -642,6 +645,7 @@ def _build(data: dict[str, Any]) -> Definitions:
         respectively=Words.of(
             _strings("[references]", "respectively", references.get("respectively", []))
         ),
+        together=Words.of(_strings("[references]", "together", references.get("together", []))),
         negations=Words.of(_strings("[negation]", "after", negation.get("after", []))),
     )
 

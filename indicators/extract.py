@@ -451,11 +451,22 @@ def _part_of_earlier(
     if words.pattern is None or candidate.start <= s_start:
         return False
     if _points_back(words, item.masked, s_start) or _points_back(words, item.masked, c_start):
-        return True
+        return not _own_reporter(indicator, item, candidate)
     first = next((c.end for c in item.candidates if s_start <= c.start < candidate.start), None)
     if first is None:
         return False
-    return _scope_has(words, item.masked, first, candidate.start, negations)
+    if not _scope_has(words, item.masked, first, candidate.start, negations):
+        return False
+    return not _own_reporter(indicator, item, candidate)
+
+
+def _own_reporter(indicator: Indicator, item: _Item, candidate: _Candidate) -> bool:
+    """Whether a part of a total names the country it is of, between the number before
+    it and it: "計350人…、うちリトアニアが25人、ラトビアが60人" gives each country's count."""
+    if indicator.dimension != "reporter":
+        return False
+    since = max(candidate.sentence[0], candidate.previous_end)
+    return len(_reporters(item, indicator, since, candidate.number_start)) == 1
 
 
 def _points_back(words: Words, text: str, start: int) -> bool:
@@ -532,7 +543,9 @@ def _place(
 ) -> tuple[str, str] | None:
     """The country a candidate is of, and where it was named: the nearest place before
     it in its clause, after it in its clause, before it in its sentence, after it in its
-    sentence, then before it in the item. 同国/両国 resolve to the place named before."""
+    sentence (not past what leads to the next number), then before it in the item.
+    同国/両国 resolve to the place named before. None for a reporter's count said of
+    several countries together (their total)."""
     allowed = indicator.dimension_countries
     home = reading.home
 
@@ -557,11 +570,14 @@ def _place(
     respectively = _respectively(item, candidate, places, reading)
     if respectively:
         return respectively, "sentence, respectively"
+    if indicator.dimension == "reporter" and _said_of_several(item, indicator, candidate):
+        return None
+    ahead = _own_text_end(item, candidate, indicator)
     for name, low, high, backwards in (
         ("clause", c_start, at, True),
-        ("clause", candidate.end, c_end, False),
+        ("clause", candidate.end, min(c_end, ahead), False),
         ("sentence", s_start, at, True),
-        ("sentence", candidate.end, s_end, False),
+        ("sentence", candidate.end, min(s_end, ahead), False),
         ("item", 0, s_start, True),
     ):
         lo = bisect.bisect_left(starts, low)
@@ -577,6 +593,47 @@ def _place(
                 via = " via 同国" if places[index][2] == REFERENCE else ""
                 return code, name + via
     return None
+
+
+def _reporters(item: _Item, indicator: Indicator, start: int, end: int) -> set[str]:
+    """The reporting countries named in ``item.text[start:end]`` (references aside)."""
+    home = item.reading.home
+    return {
+        code
+        for at, _, code in item.places
+        if start <= at < end and code in indicator.dimension_countries and code != home
+    }
+
+
+def _said_of_several(item: _Item, indicator: Indicator, candidate: _Candidate) -> bool:
+    """Whether a count is said of several reporting countries together, so that it is
+    none of theirs: two or more named, or a word for several (バルト三国, 3か国), in its
+    clause before it, else in its sentence since the number before it
+    ("リトアニア、ラトビア、ポーランドの国境警備当局は、計350人")."""
+    together = item.reading.definitions.together
+    since = max(candidate.sentence[0], candidate.previous_end)
+    for start in (max(candidate.clause[0], since), since):
+        named = _reporters(item, indicator, start, candidate.number_start)
+        if len(named) > 1 or together.search(item.text, start, candidate.number_start):
+            return True
+        if named:
+            return False
+    return False
+
+
+def _own_text_end(item: _Item, candidate: _Candidate, indicator: Indicator) -> int:
+    """Where a candidate's own text ends, for a place named after it: where its sentence
+    does, or, when another number follows in it, before what leads to that number (from
+    the last 、, opening bracket or うち before it), so that "計42人（リトアニア12人、…）" and
+    "350人が阻止され、うちリトアニアが25人" name no country for the total."""
+    following, sentence_end = candidate.next_start, candidate.sentence[1]
+    if following >= sentence_end:
+        return sentence_end
+    stops = [item.text.rfind(mark, candidate.end, following) for mark in "、（("]
+    words = indicator.excluded_following
+    if words.pattern is not None:
+        stops += [m.start() for m in words.pattern.finditer(item.masked, candidate.end, following)]
+    return max(stops, default=-1) if max(stops, default=-1) >= 0 else following
 
 
 def _respectively(

@@ -167,6 +167,66 @@ def test_border_count_of_a_group_and_parts_of_a_count(
     assert [(o.dimension, o.value) for o in observed] == [("LV", Decimal(c)) for c in counts]
 
 
+_EACH = [("LT", 25), ("LV", 60), ("PL", 265)]
+
+
+@pytest.mark.parametrize(
+    ("sentences", "counts"),
+    [
+        # A count said of several countries together is none of theirs; its parts that
+        # name their country are each country's count.
+        (
+            [
+                "バルト三国とポーランドの国境警備当局は、同期間に合わせて350人の越境を阻止した。"
+                "このうちリトアニアは25人、ラトビアは60人、ポーランドは265人。"
+            ],
+            _EACH,
+        ),
+        (
+            [
+                "リトアニア、ラトビア、ポーランドの国境警備当局は、計350人の越境を阻止した。",
+                "内訳はリトアニア25人、ラトビア60人、ポーランド265人。",
+            ],
+            _EACH,
+        ),
+        (
+            [
+                "同期間、3か国の国境で計350人が阻止され、"
+                "うちリトアニアが25人、ラトビアが60人、ポーランドが265人だった。"
+            ],
+            _EACH,
+        ),
+        (
+            [
+                "同期間、国境で計350人が阻止され、"
+                "うちリトアニアが25人、ラトビアが60人、ポーランドが265人だった。"
+            ],
+            _EACH,
+        ),
+        (
+            ["国境警備当局は計42人（リトアニア12人、ラトビア30人）の越境を阻止した。"],
+            [("LT", 12), ("LV", 30)],
+        ),
+        # One country named after its count, another number later in the item.
+        (
+            ["19人の入国を拒否したと、リトアニア国境警備局が発表した。", "前週は25人だった。"],
+            [("LT", 19)],
+        ),
+    ],
+)
+def test_a_total_of_several_countries_is_none_of_theirs(
+    sentences: list[str], counts: list[tuple[str, int]]
+) -> None:
+    found = run(
+        "【内政】",
+        "●ベラルーシからの不法越境",
+        *(f"・{s}" for s in sentences),
+        "（11月 20日～11月 26日 各国国境警備当局）",
+    )
+    observed = [o for o in found.observations if o.indicator == "border_interceptions"]
+    assert [(o.dimension, o.value) for o in observed] == [(c, Decimal(n)) for c, n in counts]
+
+
 def test_numbers_in_other_sentences_are_quantities_not_observations() -> None:
     found = run(
         "【内政】",
