@@ -86,6 +86,8 @@ _MASK = re.compile(r"(?:\d{4}年)?\d{1,2}月\d{1,2}日")
 _SENTENCE_BREAK = re.compile("[。\n]")
 # What may open a sentence or clause before a うち that points back: 「このうち」「・うち」.
 _POINTER = re.compile(r"[・\s]*(?:この|その|これらの|それらの)?")
+# Between an amount and the same amount in another currency: "（約", "相当（日本円で約".
+_RESTATED = re.compile(r"(?:相当|規模|程度)?\s*[（(][^（）()\d。]{0,12}")
 _CLAUSE_END = "、。\n"
 _NOT_YET_WINDOW = 8
 _NEGATION_WINDOW = 5  # 認め|なかった, 認め|られず: the negation within a short inflection
@@ -384,6 +386,8 @@ def _decide(
         return None
     if indicator.daily_excluded and _stated_for_one_day(text, *before):
         return None
+    if indicator.shape == "money" and _restates_the_one_before(item, candidate):
+        return None
 
     if indicator.predicate:
         said = _predicate(indicator, item, candidate)
@@ -479,6 +483,18 @@ def _points_back(words: Words, text: str, start: int) -> bool:
     [True, True, False]
     """
     return words.starts(text, _POINTER.match(text, start).end())  # type: ignore[union-attr]
+
+
+def _restates_the_one_before(item: _Item, candidate: _Candidate) -> bool:
+    """Whether an amount is the one right before it in another currency, in brackets
+    after it: "5億ドル（約750億円）", "35億ロシア・ルーブル相当（日本円で約50億円）"."""
+    index = next(i for i, c in enumerate(item.candidates) if c is candidate)
+    if index == 0:
+        return False
+    before = item.candidates[index - 1]
+    if before.word not in item.reading.definitions.currency_words:
+        return False
+    return _RESTATED.fullmatch(item.text, before.end, candidate.start) is not None
 
 
 def _stated_for_one_day(text: str, start: int, end: int) -> bool:

@@ -227,6 +227,38 @@ def test_a_total_of_several_countries_is_none_of_theirs(
     assert [(o.dimension, o.value) for o in observed] == [(c, Decimal(n)) for c, n in counts]
 
 
+@pytest.mark.parametrize(
+    ("sentence", "deals"),
+    [
+        # The same amount in another currency, in brackets after it, is no second deal.
+        ("総額5億ドル（約750億円）の契約に署名した。", [(500_000_000, "USD")]),
+        (
+            "総額35億ロシア・ルーブル（約3,800万ドル）相当の契約に署名した。",
+            [(3_500_000_000, "RUB")],
+        ),
+        ("5億ドル相当（日本円で約750億円）の協定に調印した。", [(500_000_000, "USD")]),
+        # Amounts of their own stay, bracketed or not.
+        ("2件の契約（総額500万ドル）に署名した。", [(5_000_000, "USD")]),
+        (
+            "契約A（300万ドル）と契約B（200万ドル）に署名した。",
+            [(3_000_000, "USD"), (2_000_000, "USD")],
+        ),
+    ],
+)
+def test_an_amount_restated_in_another_currency_is_one_deal(
+    sentence: str, deals: list[tuple[int, str]]
+) -> None:
+    found = run(
+        "【経済】",
+        "●ロシアとの協力",
+        f"・ベラルーシとロシアは、{sentence}",
+        "（11月 24日 ベルタ通信）",
+    )
+    assert [(o.value, o.unit, o.dimension) for o in found.observations] == [
+        (Decimal(v), unit, "RU") for v, unit in deals
+    ]
+
+
 def test_numbers_in_other_sentences_are_quantities_not_observations() -> None:
     found = run(
         "【内政】",
