@@ -454,23 +454,33 @@ def _part_of_earlier(
     s_start, c_start = candidate.sentence[0], candidate.clause[0]
     if words.pattern is None or candidate.start <= s_start:
         return False
-    if _points_back(words, item.masked, s_start) or _points_back(words, item.masked, c_start):
-        return not _own_reporter(indicator, item, candidate)
+    for opening in (s_start, c_start):
+        if _points_back(words, item.masked, opening):
+            return not _own_reporter(indicator, item, candidate, opening)
     first = next((c.end for c in item.candidates if s_start <= c.start < candidate.start), None)
     if first is None:
         return False
     if not _scope_has(words, item.masked, first, candidate.start, negations):
         return False
-    return not _own_reporter(indicator, item, candidate)
+    said = words.search(item.masked, first, candidate.start)
+    return not _own_reporter(indicator, item, candidate, said.start() if said else first)
 
 
-def _own_reporter(indicator: Indicator, item: _Item, candidate: _Candidate) -> bool:
-    """Whether a part of a total names the country it is of, between the number before
-    it and it: "計350人…、うちリトアニアが25人、ラトビアが60人" gives each country's count."""
+def _own_reporter(indicator: Indicator, item: _Item, candidate: _Candidate, part_at: int) -> bool:
+    """Whether a part of a total (its うち at ``part_at``) is a country's own count: the
+    total was said of several countries or of none, and the part names one country
+    between the number before it and it ("計350人…、うちリトアニアが25人、ラトビアが60人").
+    A part of one country's count stays a part ("ラトビアは48人、うちリトアニア経由は5人")."""
     if indicator.dimension != "reporter":
         return False
     since = max(candidate.sentence[0], candidate.previous_end)
-    return len(_reporters(item, indicator, since, candidate.number_start)) == 1
+    if len(_reporters(item, indicator, since, candidate.number_start)) != 1:
+        return False
+    whole = next((c for c in reversed(item.candidates) if c.end <= part_at), None)
+    if whole is None:
+        return True
+    reading = item.reading
+    return _place(item, whole, reading, indicator) is None
 
 
 def _points_back(words: Words, text: str, start: int) -> bool:

@@ -207,6 +207,16 @@ _EACH = [("LT", 25), ("LV", 60), ("PL", 265)]
             ["国境警備当局は計42人（リトアニア12人、ラトビア30人）の越境を阻止した。"],
             [("LT", 12), ("LV", 30)],
         ),
+        # A part of one country's count stays a part, a country named in it or not.
+        (
+            ["ラトビア国境警備隊によると、同期間に阻止されたのは48人で、うちリトアニア経由は5人。"],
+            [("LV", 48)],
+        ),
+        # People let in on humanitarian grounds beside the count are not it.
+        (
+            ["リトアニア国境警備局は、1週間で31人を追い返し、2人に人道的理由で入国を許可した。"],
+            [("LT", 31)],
+        ),
         # One country named after its count, another number later in the item.
         (
             ["19人の入国を拒否したと、リトアニア国境警備局が発表した。", "前週は25人だった。"],
