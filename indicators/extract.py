@@ -212,6 +212,11 @@ class _Reading:
         self.definitions = definitions
         country = report.title.removesuffix("公開情報とりまとめ")
         self.home = definitions.places.get(country)
+        #: the counter and currency words of what the indicators count
+        self._counted = {
+            *definitions.currency_words,
+            *(w for unit in definitions.units.values() for w in unit.counters),
+        }
 
     def item(self, event: Event) -> _Item:
         text = "\n".join([event.headline, *event.body])
@@ -221,12 +226,18 @@ class _Reading:
             starts += [m.end() for m in _SENTENCE_BREAK.finditer(text) if m.end() < len(text)]
         highlight = event.section in self.definitions.highlight_sections
         item = _Item(event, text, highlight, starts, candidates, self)
-        for index, candidate in enumerate(candidates):
+        # The scopes of a number reach back and forward to the numbers an indicator
+        # counts (persons, attempts, money), not past a percentage or an age kept only
+        # for review ("貿易額は前年比15%増の10億ドル": 貿易額 is said of the 10億).
+        bounds = [c for c in candidates if c.word in self._counted]
+        ends = [c.end for c in bounds]
+        for candidate in candidates:
             candidate.sentence = item.sentence_span(candidate.start)
             candidate.clause = _clause_span(item, candidate.start, candidate.end)
-            candidate.previous_end = candidates[index - 1].end if index else 0
-            following = index + 1 < len(candidates)
-            candidate.next_start = candidates[index + 1].start if following else len(text)
+            before = bisect.bisect_left(ends, candidate.end)
+            candidate.previous_end = bounds[before - 1].end if before else 0
+            after = next((c.start for c in bounds[before:] if c.start > candidate.start), None)
+            candidate.next_start = len(text) if after is None else after
         return item
 
     def _candidate(self, text: str, match: QuantityMatch) -> _Candidate:

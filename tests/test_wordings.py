@@ -380,3 +380,121 @@ def _item(case: tuple, width: int | None) -> list[str]:
 @pytest.mark.parametrize("width", [None, 9, 15, 23])
 def test_a_wording_gives_what_the_conventions_say(case: tuple, width: int | None) -> None:
     assert _observed(_item(case, width)) == sorted(case[3])
+
+
+# Written the same way later that day, from the conventions, as (headline, bullets,
+# observations: (indicator, country, value)). Of the first 13 the extractor got 10
+# right; the three it got wrong (a trade figure behind a percentage taken for a deal, a
+# deal of an earlier visit, a year's sum of deals) were mended after, and the last four
+# were written after those mends: for those seven this is a lock, not a measure.
+LATER = [
+    (
+        "●政治犯の状況",
+        [
+            "ヴャスナによると、政治犯の数は1,450人。",
+            "一方、独立系メディアは、政治犯の実数は3,000人を超えるとの見方を示した。",
+        ],
+        [("political_prisoners", None, 1450)],
+    ),
+    (
+        "●政治犯の状況",
+        [
+            "ヴャスナによると、政治犯は1,450人。ヴャスナはこれまでに延べ4,000人以上を政治犯と認定してきた。"
+        ],
+        [("political_prisoners", None, 1450)],
+    ),
+    (
+        "●政治犯の状況",
+        ["ヴャスナによると、政治犯1,450人のうち、約700人が重い刑を受けている。"],
+        [("political_prisoners", None, 1450)],
+    ),
+    (
+        "●政治犯の状況",
+        ["ヴャスナによると、政治犯の数は前週比で5人増え、1,455人となった。"],
+        [("political_prisoners", None, 1455)],
+    ),
+    (
+        "●ベラルーシからの不法越境",
+        [
+            "ポーランド国境警備隊によると、今週のベラルーシ国境での越境の試みは約250件で、前週の約320件から減少した。"
+        ],
+        [("border_interceptions", "PL", 250)],
+    ),
+    (
+        "●ベラルーシからの不法越境",
+        ["ポーランド国境警備隊によると、越境の試みは約250件で、前の週（約320件）より減った。"],
+        [("border_interceptions", "PL", 250)],
+    ),
+    (
+        "●ベラルーシからの不法越境",
+        ["ラトビア国境警備隊によると、越境の試みは今週48件と、前週の2倍に増えた。"],
+        [("border_interceptions", "LV", 48)],
+    ),
+    (
+        "●ロシアとの協力",
+        ["両国間の貿易額は前年比15%増の10億ドルに達し、会談では総額2億ドルの契約に署名した。"],
+        [("trade_deal_value", "RU", 200000000)],
+    ),
+    (
+        "●ロシアとの協力",
+        [
+            "ロシアとの会談では、総額2億ドルの契約に署名した。前回の訪問時には1億ドルの契約が結ばれていた。"
+        ],
+        [("trade_deal_value", "RU", 200000000)],
+    ),
+    ("●中国との協力", ["昨年署名された5億ドルの契約の履行状況を確認した。"], []),
+    (
+        "●中国との協力",
+        [
+            "ベラルーシと中国は、総額3億ドルの契約に署名した。これにより、両国間で今年署名された契約の総額は12億ドルに達した。"
+        ],
+        [("trade_deal_value", "CN", 300000000)],
+    ),
+    (
+        "●ベラルーシからの不法越境",
+        [
+            "リトアニア国境警備局によると、今年に入ってから入国を拒否された者は計2,100人に上り、今週は19人だった。"
+        ],
+        [("border_interceptions", "LT", 19)],
+    ),
+    (
+        "●ベラルーシからの不法越境",
+        [
+            "リトアニア国境警備局によると、同期間の越境の試みは19件で、2023年の週平均（約40件）を下回った。"
+        ],
+        [("border_interceptions", "LT", 19)],
+    ),
+    (
+        "●ロシアとの協力",
+        ["ベラルーシとロシアは、総額5億ドル（約750億円）の契約に署名した。"],
+        [("trade_deal_value", "RU", 500000000)],
+    ),
+    (
+        "●ロシアとの協力",
+        ["今年最大となる総額5億ドルの契約がロシアとの間で署名された。"],
+        [("trade_deal_value", "RU", 500000000)],
+    ),
+    (
+        "●ベラルーシからの不法越境",
+        [
+            "ポーランド国境警備隊によると、ベラルーシ国境での越境の試みは約250件で、うち約30％は夜間だった。"
+        ],
+        [("border_interceptions", "PL", 250)],
+    ),
+    (
+        "●政治犯の状況",
+        ["ヴャスナによると、政治犯は1,450人で、その約10％が女性。"],
+        [("political_prisoners", None, 1450)],
+    ),
+]
+
+
+@pytest.mark.parametrize("case", LATER, ids=[f"later{i:02d}" for i in range(len(LATER))])
+def test_a_later_wording_gives_what_the_conventions_say(case: tuple) -> None:
+    headline, bullets, wanted = case
+    section = "【経済】" if "協力" in headline else "【内政】"
+    found = run(
+        section, headline, *("・" + b for b in bullets), "（11月 24日 ヴャスナ、ベルタ通信）"
+    )
+    observed = [(o.indicator, o.dimension, int(o.value)) for o in found.observations]
+    assert sorted(observed) == sorted(wanted)
