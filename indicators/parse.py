@@ -23,15 +23,16 @@ _DATE_PAREN = re.compile(r"^（(?:\d{4}年)?\d{1,2}(?:月\d{1,2})?日")
 _END = "（了）"
 # A citation with one dated source and no brackets or commas in it.
 _ONE_DATE_ONE_SOURCE = re.compile(
-    r"(?P<month>\d{1,2})月(?P<day>\d{1,2})日(?P<source>(?!同日)[^、（）「」『』～〜0-9]*)$"
+    r"(?P<month>\d{1,2})月(?P<day>\d{1,2})日(?:付け?)?(?P<source>(?!同日)[^、（）「」『』～〜0-9]*)$"
 )
 _SAME_DAY = "同日"
 
-# One date as items write it, with an optional second end for a range. The month may be
-# left out ("24日"): it is the month of the date before it.
+# One date as items write it, with an optional second end for a range, and 付 ("dated")
+# after it. The month may be left out ("24日"): it is the month of the date before it.
 _DATE = re.compile(
     r"""(?:(?P<year>\d{4})年)?(?:(?P<month>\d{1,2})月)?(?P<day>\d{1,2})日
-        (?:～(?:(?P<year2>\d{4})年)?(?:(?P<month2>\d{1,2})月)?(?P<day2>\d{1,2})日)?""",
+        (?:～(?:(?P<year2>\d{4})年)?(?:(?P<month2>\d{1,2})月)?(?P<day2>\d{1,2})日)?
+        (?:付け?)?""",
     re.VERBOSE,
 )
 _FULL_DATE = re.compile(r"^(?P<year>\d{4})年(?P<month>\d{1,2})月(?P<day>\d{1,2})日$")
@@ -169,6 +170,8 @@ def parse_citation(content: str, anchor: dt.date) -> tuple[list[dt.date], list[s
     (['2023-11-23', '2023-11-24'], ['国営ベルタ通信', 'ゼルカロ（鏡）'])
     >>> parse_citation("11月21日～11月27日Pozirk", dt.date(2023, 11, 30))[0][-1]
     datetime.date(2023, 11, 27)
+    >>> parse_citation("11月24日付ベルタ通信、25日付け「ゼルカロ」、同日付タス通信", published)[1]
+    ['ベルタ通信', 'ゼルカロ', 'タス通信']
 
     同日 ("the same day") repeats the date before it, which is listed once:
 
@@ -186,7 +189,7 @@ def parse_citation(content: str, anchor: dt.date) -> tuple[list[dt.date], list[s
     month: int | None = None
     for part in split_top_level(content):
         if part.startswith(_SAME_DAY):
-            part = part.removeprefix(_SAME_DAY).strip()
+            part = part.removeprefix(_SAME_DAY).removeprefix("付け").removeprefix("付").strip()
             if part:
                 sources.append(_strip_quotes(part))
             continue
