@@ -55,7 +55,15 @@ def test_parse_number(text: str, value: int) -> None:
 
 @pytest.mark.parametrize(
     ("phrase", "qualifier"),
-    [("少なくとも 22人", "at_least"), ("約 22人", "approx"), ("22人", "exact")],
+    [
+        ("少なくとも 22人", "at_least"),
+        ("22人以上", "at_least"),
+        ("約 22人", "approx"),
+        ("22人近く", "approx"),
+        ("22人弱", "approx"),  # a little under: as 近く
+        ("22人強", "approx"),  # a little over: as 余り
+        ("22人", "exact"),
+    ],
 )
 def test_count_qualifiers(phrase: str, qualifier: str) -> None:
     found = run(
