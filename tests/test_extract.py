@@ -26,6 +26,19 @@ def run(*body: str, definitions_path: Path | None = None, **header: str) -> Extr
     return extract(parse_text(report_text(*body, **header)), definitions)
 
 
+def border_counts(bullets: list[str]) -> list[tuple[str | None, Decimal]]:
+    """The border counts (country, value) of an item of these bullets."""
+    found = run(
+        "【内政】",
+        "●ベラルーシからの不法越境",
+        *(f"・{b}" for b in bullets),
+        "（11月 21日～11月 27日 各国国境警備当局）",
+    )
+    return [
+        (o.dimension, o.value) for o in found.observations if o.indicator == "border_interceptions"
+    ]
+
+
 def plain(extraction: Extraction) -> list[tuple[object, ...]]:
     return [
         (o.indicator, o.dimension, o.value, o.unit, o.qualifier, o.as_of)
@@ -165,14 +178,7 @@ def test_border_count_without_any_range_is_dated_by_the_report_week() -> None:
 def test_border_count_of_a_group_and_parts_of_a_count(
     sentences: list[str], counts: list[int]
 ) -> None:
-    found = run(
-        "【内政】",
-        "●ベラルーシからの不法越境",
-        *(f"・{s}" for s in sentences),
-        "（11月 21日～11月 27日 Pozirk）",
-    )
-    observed = [o for o in found.observations if o.indicator == "border_interceptions"]
-    assert [(o.dimension, o.value) for o in observed] == [("LV", Decimal(c)) for c in counts]
+    assert border_counts(sentences) == [("LV", Decimal(c)) for c in counts]
 
 
 _EACH = [("LT", 25), ("LV", 60), ("PL", 265)]
@@ -235,14 +241,7 @@ _EACH = [("LT", 25), ("LV", 60), ("PL", 265)]
 def test_a_total_of_several_countries_is_none_of_theirs(
     sentences: list[str], counts: list[tuple[str, int]]
 ) -> None:
-    found = run(
-        "【内政】",
-        "●ベラルーシからの不法越境",
-        *(f"・{s}" for s in sentences),
-        "（11月 20日～11月 26日 各国国境警備当局）",
-    )
-    observed = [o for o in found.observations if o.indicator == "border_interceptions"]
-    assert [(o.dimension, o.value) for o in observed] == [(c, Decimal(n)) for c, n in counts]
+    assert border_counts(sentences) == [(c, Decimal(n)) for c, n in counts]
 
 
 @pytest.mark.parametrize(
