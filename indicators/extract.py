@@ -15,6 +15,7 @@ lines) joined by line breaks, without the citation; positions below are offsets 
 from __future__ import annotations
 
 import bisect
+import calendar
 import datetime as dt
 import re
 from collections.abc import Sequence
@@ -79,7 +80,8 @@ _RANGE = re.compile(rf"(?P<a>{_DAY})(?:～|から)(?P<b>{_DAY})")
 # A count stated for one day: "12月31日に3人", "1月2日は2人" (particles only between).
 _DAY_ON = re.compile(rf"{_DAY}(?:には|に|は|だけで|のみで)、?$")
 # The day a count is "as of": 11月24日現在, 1月26日時点, 12月1日現在の.
-_AS_OF = re.compile(rf"(?P<d>{_DAY})(?:の)?(?:現在|時点)")
+_MONTH_END = re.compile(r"(?:(?P<y>\d{4})年)?(?P<m>\d{1,2})月末")
+_AS_OF = re.compile(rf"(?P<d>{_DAY}|{_MONTH_END.pattern})(?:の)?(?:現在|時点)")
 # Dates are masked before exclusion words are looked for: 3月1日 holds no "1日" (a day).
 # A year alone stays: "2024年の…" says the count is a year's.
 _MASK = re.compile(r"(?:\d{4}年)?\d{1,2}月\d{1,2}日")
@@ -780,7 +782,19 @@ def _quantity(item: _Item, candidate: _Candidate, definitions: Definitions) -> Q
 
 
 def _date(text: str, anchor: dt.date) -> dt.date | None:
-    """A date written in an item (year and month optional), its year from ``anchor``."""
+    """A date written in an item (year and month optional; 11月末 is the month's last
+    day), its year from ``anchor``.
+
+    >>> _date("11月末", dt.date(2023, 12, 7)), _date("2024年2月末", dt.date(2024, 3, 7))
+    (datetime.date(2023, 11, 30), datetime.date(2024, 2, 29))
+    """
+    month_end = _MONTH_END.fullmatch(text)
+    if month_end:
+        first = infer_date(int(month_end["m"]), 1, anchor)
+        if first is None:
+            return None
+        year = int(month_end["y"]) if month_end["y"] else first.year
+        return dt.date(year, first.month, calendar.monthrange(year, first.month)[1])
     parts = _DATE_PARTS.fullmatch(text)
     if parts is None:
         return None

@@ -362,6 +362,16 @@ def test_as_of_across_new_year() -> None:
     assert [o.as_of for o in found.observations] == [D(2023, 12, 29)]
 
 
+@pytest.mark.parametrize(
+    "written", ["11月末時点の政治犯の数は 1,380人", "11月末現在、政治犯は 1,380人"]
+)
+def test_as_of_the_end_of_a_month(written: str) -> None:
+    found = run(
+        "【内政】", "●政治犯の状況", f"・ヴャスナによると、{written}。", "（12月 1日 ヴャスナ）"
+    )
+    assert [(o.value, o.as_of) for o in found.observations] == [(Decimal(1380), D(2023, 11, 30))]
+
+
 def test_default_definitions_name_the_three_indicators() -> None:
     ids = [indicator.id for indicator in load_definitions().indicators]
     assert ids == ["political_prisoners", "border_interceptions", "trade_deal_value"]
