@@ -167,6 +167,17 @@ def decode(data: bytes) -> str:
     return text
 
 
+# A dash between two dates is the range sign: 11月20日－26日, 11月20日 – 11月26日.
+_DASH_RANGE = re.compile(r"日\s*[-‐‑–—−]\s*(?=\d)")
+
+
+def _canonical(text: str) -> str:
+    """NFKC (brackets and the range sign full-width), no artifact spaces, one range
+    sign."""
+    text = _drop_artifact_spaces(_nfkc(text))
+    return _DASH_RANGE.sub("日～", text) if "日" in text else text
+
+
 def normalize(line: str) -> str:
     """One line in canonical form: NFKC, Japanese brackets, no artifact spaces.
 
@@ -174,8 +185,10 @@ def normalize(line: str) -> str:
     '（11月24日）少なくとも22人'
     >>> normalize("「Justice for Journalist」財団")
     '「Justice for Journalist」財団'
+    >>> normalize("11月20日－26日、11月27日 – 12月3日")
+    '11月20日～26日、11月27日～12月3日'
     """
-    return _drop_artifact_spaces(_nfkc(line)).strip()
+    return _canonical(line).strip()
 
 
 def clean_lines(text: str) -> list[str]:
@@ -193,7 +206,7 @@ def clean_lines(text: str) -> list[str]:
     kept = "\n".join(filter(None, map(str.strip, text.splitlines())))
     lines = [
         line.strip()
-        for line in _drop_artifact_spaces(_nfkc(kept)).split("\n")
+        for line in _canonical(kept).split("\n")
         # Only a line that opens like a page number is tried as one.
         if line and not (line[0] in _PAGE_NUMBER_OPENINGS and _PAGE_NUMBER.match(line))
     ]

@@ -145,6 +145,19 @@ def test_border_count_in_attempts_and_persons() -> None:
     }
 
 
+@pytest.mark.parametrize("sign", ["～", "〜", "-", "－", "–", "から"])
+def test_a_range_written_with_any_sign_dates_the_count(sign: str) -> None:
+    found = run(
+        "【内政】",
+        "●国境の状況",
+        f"・ラトビア国境警備隊によると、11月13日{sign}19日に64人の越境を阻止した。",
+        "（11月 20日 LSM）",
+    )
+    assert [(o.value, o.period_start, o.period_end) for o in found.observations] == [
+        (Decimal(64), D(2023, 11, 13), D(2023, 11, 19))
+    ]
+
+
 def test_border_count_without_any_range_is_dated_by_the_report_week() -> None:
     found = run(
         "【内政】",
