@@ -234,6 +234,11 @@ _EACH = [("LT", 25), ("LV", 60), ("PL", 265)]
             ["国境警備当局は計42人（リトアニア12人、ラトビア30人）の越境を阻止した。"],
             [("LT", 12), ("LV", 30)],
         ),
+        # 各国 where migrants head for is no group of reporters.
+        (
+            ["ポーランド国境警備隊によると、欧州各国を目指す移民の越境の試みは同期間に約250件。"],
+            [("PL", 250)],
+        ),
         # A part of one country's count stays a part, a country named in it or not.
         (
             ["ラトビア国境警備隊によると、同期間に阻止されたのは48人で、うちリトアニア経由は5人。"],
