@@ -156,8 +156,14 @@ class _Candidate:
     # Its scopes in the item's text, set once the item's candidates are all known.
     sentence: tuple[int, int] = (0, 0)
     clause: tuple[int, int] = (0, 0)
-    previous_end: int = 0  # the end of the candidate before it, or 0
-    next_start: int = 0  # the start of the candidate after it, or the text's end
+    # The nearest numbers an indicator counts (persons, attempts, money) around it.
+    previous: _Candidate | None = None  # the one before it, or None
+    next_start: int = 0  # the start of the one after it, or the text's end
+
+    @property
+    def previous_end(self) -> int:
+        """The end of the counted number before it, or 0."""
+        return 0 if self.previous is None else self.previous.end
 
 
 @dataclass
@@ -232,14 +238,14 @@ class _Reading:
         # counts (persons, attempts, money), not past a percentage or an age kept only
         # for review ("貿易額は前年比15%増の10億ドル": 貿易額 is said of the 10億).
         bounds = [c for c in candidates if c.word in self._counted]
-        ends = [c.end for c in bounds]
+        bound_starts = [c.start for c in bounds]
         for candidate in candidates:
             candidate.sentence = item.sentence_span(candidate.start)
             candidate.clause = _clause_span(item, candidate.start, candidate.end)
-            before = bisect.bisect_left(ends, candidate.end)
-            candidate.previous_end = bounds[before - 1].end if before else 0
-            after = next((c.start for c in bounds[before:] if c.start > candidate.start), None)
-            candidate.next_start = len(text) if after is None else after
+            before = bisect.bisect_left(bound_starts, candidate.start)
+            candidate.previous = bounds[before - 1] if before else None
+            after = bisect.bisect_right(bound_starts, candidate.start)
+            candidate.next_start = bounds[after].start if after < len(bounds) else len(text)
         return item
 
     def _candidate(self, text: str, match: QuantityMatch) -> _Candidate:
@@ -511,11 +517,8 @@ def _points_back(words: Words, text: str, start: int) -> bool:
 def _restates_the_one_before(item: _Item, candidate: _Candidate) -> bool:
     """Whether an amount is the one right before it in another currency, in brackets
     after it: "5億ドル（約750億円）", "35億ロシア・ルーブル相当（日本円で約50億円）"."""
-    index = next(i for i, c in enumerate(item.candidates) if c is candidate)
-    if index == 0:
-        return False
-    before = item.candidates[index - 1]
-    if before.word not in item.reading.definitions.currency_words:
+    before = candidate.previous
+    if before is None or before.word not in item.reading.definitions.currency_words:
         return False
     return _RESTATED.fullmatch(item.text, before.end, candidate.start) is not None
 
