@@ -353,12 +353,19 @@ def extract(report: Report, definitions: Definitions | None = None) -> Extractio
 def _scope_has(words: Words, text: str, start: int, end: int, negations: Words) -> bool:
     """Whether one of ``words`` is in ``text[start:end]``, not negated right after it
     (入国を認めなかった is no admission)."""
+    return _scope_find(words, text, start, end, negations) is not None
+
+
+def _scope_find(
+    words: Words, text: str, start: int, end: int, negations: Words
+) -> re.Match[str] | None:
+    """The first of ``words`` in ``text[start:end]`` not negated right after it."""
     if start >= end or words.pattern is None:
-        return False
+        return None
     for found in words.pattern.finditer(text, start, end):
         if not negations.search(text, found.end(), found.end() + _NEGATION_WINDOW):
-            return True
-    return False
+            return found
+    return None
 
 
 def _decide(
@@ -479,10 +486,8 @@ def _part_of_earlier(
     first = next((c.end for c in item.candidates if s_start <= c.start < candidate.start), None)
     if first is None:
         return False
-    if not _scope_has(words, item.masked, first, candidate.start, negations):
-        return False
-    said = words.search(item.masked, first, candidate.start)
-    return not _own_reporter(indicator, item, candidate, said.start() if said else first)
+    said = _scope_find(words, item.masked, first, candidate.start, negations)
+    return said is not None and not _own_reporter(indicator, item, candidate, said.start())
 
 
 def _own_reporter(indicator: Indicator, item: _Item, candidate: _Candidate, part_at: int) -> bool:
@@ -496,10 +501,7 @@ def _own_reporter(indicator: Indicator, item: _Item, candidate: _Candidate, part
     if len(_reporters(item, indicator, since, candidate.number_start)) != 1:
         return False
     whole = next((c for c in reversed(item.candidates) if c.end <= part_at), None)
-    if whole is None:
-        return True
-    reading = item.reading
-    return _place(item, whole, reading, indicator) is None
+    return whole is None or _place(item, whole, item.reading, indicator) is None
 
 
 def _points_back(words: Words, text: str, start: int) -> bool:
@@ -675,7 +677,8 @@ def _own_text_end(item: _Item, candidate: _Candidate, indicator: Indicator) -> i
     words = indicator.excluded_following
     if words.pattern is not None:
         stops += [m.start() for m in words.pattern.finditer(item.masked, candidate.end, following)]
-    return max(stops, default=-1) if max(stops, default=-1) >= 0 else following
+    last = max(stops)
+    return last if last >= 0 else following
 
 
 def _respectively(
