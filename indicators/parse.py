@@ -21,18 +21,20 @@ _SUBHEADING = re.compile(r"^（\d{1,2}）")
 # A date parenthesis opens with a date: "（11月20日", "（24日", "（2023年11月20日".
 _DATE_PAREN = re.compile(r"^（(?:\d{4}年)?\d{1,2}(?:月\d{1,2})?日")
 _END = "（了）"
+# 付/付け ("dated") may follow a citation's date: 11月24日付ベルタ通信, 同日付タス通信.
+_DATED = "(?:付け?)?"
 # A citation with one dated source and no brackets or commas in it.
 _ONE_DATE_ONE_SOURCE = re.compile(
-    r"(?P<month>\d{1,2})月(?P<day>\d{1,2})日(?:付け?)?(?P<source>(?!同日)[^、（）「」『』～〜0-9]*)$"
+    rf"(?P<month>\d{{1,2}})月(?P<day>\d{{1,2}})日{_DATED}(?P<source>(?!同日)[^、（）「」『』～〜0-9]*)$"
 )
-_SAME_DAY = "同日"
+_SAME_DAY = re.compile(f"同日{_DATED}")
 
-# One date as items write it, with an optional second end for a range, and 付 ("dated")
-# after it. The month may be left out ("24日"): it is the month of the date before it.
+# One date as items write it, with an optional second end for a range. The month may be
+# left out ("24日"): it is the month of the date before it.
 _DATE = re.compile(
     r"""(?:(?P<year>\d{4})年)?(?:(?P<month>\d{1,2})月)?(?P<day>\d{1,2})日
-        (?:～(?:(?P<year2>\d{4})年)?(?:(?P<month2>\d{1,2})月)?(?P<day2>\d{1,2})日)?
-        (?:付け?)?""",
+        (?:～(?:(?P<year2>\d{4})年)?(?:(?P<month2>\d{1,2})月)?(?P<day2>\d{1,2})日)?"""
+    + _DATED,
     re.VERBOSE,
 )
 _FULL_DATE = re.compile(r"^(?P<year>\d{4})年(?P<month>\d{1,2})月(?P<day>\d{1,2})日$")
@@ -188,8 +190,9 @@ def parse_citation(content: str, anchor: dt.date) -> tuple[list[dt.date], list[s
     sources: list[str] = []
     month: int | None = None
     for part in split_top_level(content):
-        if part.startswith(_SAME_DAY):
-            part = part.removeprefix(_SAME_DAY).removeprefix("付け").removeprefix("付").strip()
+        same_day = _SAME_DAY.match(part)
+        if same_day:
+            part = part[same_day.end() :].strip()
             if part:
                 sources.append(_strip_quotes(part))
             continue
