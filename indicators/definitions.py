@@ -67,6 +67,31 @@ class Words:
         return self.pattern is not None and self.pattern.match(text, at) is not None
 
 
+# Katakana written with ヴ or without it: ベネズエラ/ヴェネズエラ, モルドバ/モルドヴァ.
+_V_SOUNDS = {"ヴァ": "バ", "ヴィ": "ビ", "ヴェ": "ベ", "ヴォ": "ボ", "ヴ": "ブ"}
+_V_SOUND = re.compile("|".join([*_V_SOUNDS, *_V_SOUNDS.values()]))
+_PLAIN_TO_V = {plain: v for v, plain in _V_SOUNDS.items()}
+
+
+def spellings(word: str) -> list[str]:
+    """The word and its spellings with ヴ for バ行 and back (at most three places varied).
+
+    >>> spellings("ベネズエラ")
+    ['ベネズエラ', 'ヴェネズエラ']
+    >>> spellings("ヤロスラヴリ")
+    ['ヤロスラヴリ', 'ヤロスラブリ']
+    """
+    found = [""]
+    at = 0
+    for varied, sound in enumerate(_V_SOUND.finditer(word)):
+        kept = word[at : sound.start()]
+        other = _V_SOUNDS.get(sound[0]) or _PLAIN_TO_V[sound[0]]
+        choices = (sound[0], other) if varied < 3 else (sound[0],)
+        found = [f + kept + c for f in found for c in choices]
+        at = sound.end()
+    return [f + word[at:] for f in found]
+
+
 @dataclass(frozen=True)
 class Names:
     ja: str
@@ -180,6 +205,9 @@ class Definitions:
     #: words that name several places at once (バルト三国, 3か国): a reporter's count
     #: said of them is their total, no one country's
     together: Words
+    #: words right after a place that make it where goods go or come from (向け, 産),
+    #: not a party to a deal
+    goods: Words
     #: words right after an exclusion word that undo it (入国を認めなかった)
     negations: Words
     #: every word naming a place (countries and regions) -> ISO country code
@@ -198,12 +226,15 @@ class Definitions:
         places: dict[str, str] = dict.fromkeys(self.references, REFERENCE)
         for country in self.country_table.values():
             for word in country.words:
+                for spelling in spellings(word):
+                    places.setdefault(spelling, country.code)
                 places[word] = country.code
         for code, words in self.regions.items():
             for word in words:
-                places.setdefault(word, code)
-                if "・" in word:
-                    places.setdefault(word.replace("・", ""), code)
+                for spelling in spellings(word):
+                    places.setdefault(spelling, code)
+                    if "・" in spelling:
+                        places.setdefault(spelling.replace("・", ""), code)
         currency_words = {w: c.code for c in self.currencies.values() for w in c.words}
         prefixes = {w: q.code for q in self.qualifiers.values() for w in q.before}
         suffixes = {w: q.code for q in self.qualifiers.values() for w in q.after}
@@ -627,7 +658,7 @@ def _build(data: dict[str, Any]) -> Definitions:
     counters = _table("[counters]", data.get("counters", {}))
     _check_keys("[counters]", counters, ("words",))
     references = _table("[references]", data.get("references", {}))
-    _check_keys("[references]", references, ("words", "respectively", "together"))
+    _check_keys("[references]", references, ("words", "respectively", "together", "goods"))
     negation = _table("[negation]", data.get("negation", {}))
     _check_keys("[negation]", negation, ("after",))
     return Definitions(
@@ -646,6 +677,7 @@ def _build(data: dict[str, Any]) -> Definitions:
             _strings("[references]", "respectively", references.get("respectively", []))
         ),
         together=Words.of(_strings("[references]", "together", references.get("together", []))),
+        goods=Words.of(_strings("[references]", "goods", references.get("goods", []))),
         negations=Words.of(_strings("[negation]", "after", negation.get("after", []))),
     )
 

@@ -87,6 +87,11 @@ _AS_OF = re.compile(rf"(?P<d>{_DAY}|{_MONTH_END.pattern})(?:の)?(?:現在|時�
 _MASK = re.compile(r"(?:\d{4}年)?\d{1,2}月\d{1,2}日")
 _SENTENCE_BREAK = re.compile("[。\n]")
 # What may open a sentence or clause before a うち that points back: 「このうち」「・うち」.
+# A year a deal was signed in, said before the signing: "2023年に同社と締結した契約".
+_SIGNED_IN = re.compile(r"(?P<year>\d{4})年(?:\d{1,2}月)?(?:\d{1,2}日)?(?:中?に|以降)")
+# What stands between two values of one list: "、ラトビアが" (a place and a particle).
+_LIST_GAP = re.compile(r"[、，]\s*[^、，。\d（）()]{1,15}?(?:が|は|で|も|：|:)?\s*")
+_WEEK_LIKE = 4  # days from a range's first to its last: a week's, give or take holidays
 _POINTER = re.compile(r"[・\s]*(?:この|その|これらの|それらの)?")
 # Between an amount and the same amount in another currency: "（約", "相当（日本円で約".
 _RESTATED = re.compile(r"(?:相当|規模|程度)?\s*[（(][^（）()\d。]{0,12}")
@@ -220,6 +225,8 @@ class _Reading:
         self.definitions = definitions
         country = report.title.removesuffix("公開情報とりまとめ")
         self.home = definitions.places.get(country)
+        #: the first year the report's week is in
+        self.year = (report.period_start or report.published).year
         #: the counter and currency words of what the indicators count
         self._counted = {
             *definitions.currency_words,
@@ -405,7 +412,7 @@ def _decide(
         return None
     # From the number before it in its sentence (or the sentence's start), across 、:
     # 年初からの累計では、4,800人 is the year's total.
-    since = (max(s_start, candidate.previous_end), candidate.start)
+    since = (max(s_start, _list_head(item, candidate).previous_end), candidate.start)
     if _scope_has(indicator.excluded_in_sentence, masked, *since, negations):
         return None
     if _part_of_earlier(indicator, item, candidate, negations):
@@ -417,7 +424,7 @@ def _decide(
 
     if indicator.predicate:
         said = _predicate(indicator, item, candidate)
-        if said is None:
+        if said is None or _signed_before_the_year(indicator, item, candidate):
             return None
         reasons.append(said)
 
@@ -450,6 +457,10 @@ def _topic(indicator: Indicator, item: _Item, candidate: _Candidate) -> str | No
     """Where the indicator's topic is said for this candidate, narrowest first."""
     topic, text = indicator.topic, item.text
     (s_start, s_end), (c_start, c_end) = candidate.sentence, candidate.clause
+    change = candidate.previous
+    if change and change.start >= s_start and indicator.excluded_next.starts(text, change.end):
+        # "政治犯の数は前週から3人減り、1,405人となった": the change's clause is the level's.
+        c_start = min(c_start, change.clause[0])
     if indicator.topic_scope == "clause":
         found = topic.search(text, c_start, c_end)
         return f"{found[0]} in the clause" if found else None
@@ -468,6 +479,19 @@ def _topic(indicator: Indicator, item: _Item, candidate: _Candidate) -> str | No
     return None
 
 
+def _list_head(item: _Item, candidate: _Candidate) -> _Candidate:
+    """The first value of the list the candidate is in, itself where it is in none:
+    "2024年の年間累計は、ポーランドが約3万件、ラトビアが1万3,000人余り、リトアニアが1,000人超"
+    is one list, all said of 年間累計."""
+    head = candidate
+    while (before := head.previous) is not None and before.start >= candidate.sentence[0]:
+        gap = _LIST_GAP.fullmatch(item.text, before.end, head.start)
+        if gap is None or not any(before.end <= p[0] < head.start for p in item.places):
+            break
+        head = before
+    return head
+
+
 def _part_of_earlier(
     indicator: Indicator, item: _Item, candidate: _Candidate, negations: Words
 ) -> bool:
@@ -482,12 +506,21 @@ def _part_of_earlier(
         return False
     for opening in (s_start, c_start):
         if _points_back(words, item.masked, opening):
+            # Not a part where what it points back at is a number of another kind
+            # ("中国の業者と120万トンの契約…。このうち中国側との契約の総額は約4億ドル").
+            whole = next((c for c in reversed(item.candidates) if c.end <= opening), None)
+            if whole is not None and _is_money(item, whole) != _is_money(item, candidate):
+                return False
             return not _own_reporter(indicator, item, candidate, opening)
     first = next((c.end for c in item.candidates if s_start <= c.start < candidate.start), None)
     if first is None:
         return False
     said = _scope_find(words, item.masked, first, candidate.start, negations)
     return said is not None and not _own_reporter(indicator, item, candidate, said.start())
+
+
+def _is_money(item: _Item, candidate: _Candidate) -> bool:
+    return candidate.word in item.reading.definitions.currency_words
 
 
 def _own_reporter(indicator: Indicator, item: _Item, candidate: _Candidate, part_at: int) -> bool:
@@ -538,6 +571,20 @@ def _stated_for_one_day(text: str, start: int, end: int) -> bool:
         return False
     return not any(
         a <= day.start() < b for a, b in (m.span() for m in _RANGE.finditer(text, start, end))
+    )
+
+
+def _signed_before_the_year(indicator: Indicator, item: _Item, candidate: _Candidate) -> bool:
+    """Whether the text before the candidate says it was signed in a year before the
+    report's: "2023年に同メーカーと締結した契約（総額5億元）", "2011年に締結した融資協定
+    （最大100億ドル）" are earlier deals."""
+    pattern = indicator.predicate.pattern
+    assert pattern is not None
+    since = max(candidate.sentence[0], candidate.previous_end)
+    return any(
+        int(year["year"]) < item.reading.year
+        and pattern.search(item.text, year.end(), candidate.start) is not None
+        for year in _SIGNED_IN.finditer(item.text, since, candidate.start)
     )
 
 
@@ -599,6 +646,24 @@ def _place(
         return code != home and (not allowed or code in allowed)
 
     places = [p for p in item.places if usable(p[2])]
+    respectively = _respectively(item, candidate, places, reading)
+    if respectively:
+        return respectively, "sentence, respectively"
+    if indicator.dimension == "reporter" and _said_of_several(item, indicator, candidate):
+        return None
+    # Where goods go or come from (中国向け, ロシア産) is no party: named only if no other is.
+    goods = reading.definitions.goods
+    parties = [p for p in places if not goods.starts(item.text, p[1])]
+    found = _nearest(item, candidate, indicator, parties)
+    if found is None and len(parties) < len(places):
+        found = _nearest(item, candidate, indicator, places)
+    return found
+
+
+def _nearest(
+    item: _Item, candidate: _Candidate, indicator: Indicator, places: list[tuple[int, int, str]]
+) -> tuple[str, str] | None:
+    """The nearest of ``places`` to a candidate, in the order :func:`_place` gives."""
 
     def resolve(index: int) -> str | None:
         """The code of places[index], a reference followed back."""
@@ -611,11 +676,6 @@ def _place(
     c_start, c_end = candidate.clause
     s_start, s_end = candidate.sentence
     at = candidate.number_start
-    respectively = _respectively(item, candidate, places, reading)
-    if respectively:
-        return respectively, "sentence, respectively"
-    if indicator.dimension == "reporter" and _said_of_several(item, indicator, candidate):
-        return None
     ahead = _own_text_end(item, candidate, indicator)
     for name, low, high, backwards in (
         ("clause", c_start, at, True),
@@ -872,7 +932,9 @@ def _dates(
             if not indicator.other_period.search(text, max(0, r[0] - 4), r[0])
         ]
         own = [r for r in ranges if s_start <= r[0] < s_end]
-        earlier = [r for r in ranges if r[0] < s_start]
+        # A range shorter than a week's is a part of one (その夜, 2日間): no period for the
+        # counts said after it.
+        earlier = [r for r in ranges if r[0] < s_start and (r[2] - r[1]).days >= _WEEK_LIKE]
         if own:
             return own[0][2], own[0][1], own[0][2], "the range in its sentence"
         if earlier:

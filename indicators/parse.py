@@ -21,6 +21,8 @@ _SUBHEADING = re.compile(r"^（\d{1,2}）")
 # A date parenthesis opens with a date: "（11月20日", "（24日", "（2023年11月20日".
 _DATE_PAREN = re.compile(r"^（(?:\d{4}年)?\d{1,2}(?:月\d{1,2})?日")
 _END = "（了）"
+_PAIRS = {"【": "】", "（": "）"}
+_REJOIN_LINES = 3  # at most this many lines joined to a bracket left open
 # 付/付け ("dated") may follow a citation's date: 11月24日付ベルタ通信, 同日付タス通信.
 _DATED = "(?:付け?)?"
 # A citation with one dated source and no brackets or commas in it.
@@ -286,8 +288,39 @@ def _header(lines: list[str]) -> tuple[str, str, dt.date, tuple[dt.date, dt.date
     return title, issuer, published, period
 
 
+def _rejoin_brackets(lines: list[str]) -> list[str]:
+    """Lines a narrow column broke inside a bracket put back together: a section heading
+    ("【ルカシェンコ" / "大統領動静】") anywhere, and in the header the period
+    ("（12月30日～1" / "月5日）"). Other lines are joined by :func:`parse_lines` itself.
+
+    >>> _rejoin_brackets(["題", "（12月30日～1", "月5日）", "【ルカシェン", "コ大統領動静】"])
+    ['題', '（12月30日～1月5日）', '【ルカシェンコ大統領動静】']
+    """
+    out: list[str] = []
+    header, pending, closing, left = True, "", "", 0
+    for line in lines:
+        if pending:
+            pending += line
+            left -= 1
+            if closing in line or not left:
+                out.append(pending)
+                pending = ""
+            continue
+        opening = line[0]
+        if opening in "【●":
+            header = False
+        if (opening == "【" or (opening == "（" and header)) and _PAIRS[opening] not in line:
+            pending, closing, left = line, _PAIRS[opening], _REJOIN_LINES
+            continue
+        out.append(line)
+    if pending:
+        out.append(pending)
+    return out
+
+
 def parse_lines(lines: list[str]) -> Report:
     """A report from its clean lines (see :func:`indicators.read.clean_lines`)."""
+    lines = _rejoin_brackets(lines)
     first_structural = next(
         (i for i, line in enumerate(lines) if _SECTION.match(line) or line.startswith("●")),
         len(lines),
@@ -296,12 +329,10 @@ def parse_lines(lines: list[str]) -> Report:
     items: list[_Item] = []
     section = ""
     item: _Item | None = None
-    for line in lines[first_structural:]:
+    for line in _until_end(lines[first_structural:]):
         # Most lines continue the one before; the first character rules out the rest
         # before any pattern is tried.
         opening = line[0]
-        if opening == "（" and line == _END:
-            break
         if opening == "【" and (found := _SECTION.match(line)):
             section, item = found["name"], None
         elif opening == "●":
@@ -330,12 +361,50 @@ def parse_lines(lines: list[str]) -> Report:
     )
 
 
+def _glued_citation(segment: str, published: dt.date) -> int:
+    """Where a citation starts that a tool put on the last sentence's line, else 0.
+
+    >>> published = dt.date(2023, 10, 26)
+    >>> _glued_citation("・試みは95件。（10月17日～10月23日Pozirk）", published)
+    8
+    >>> _glued_citation("・発言。（10月20日）", published)
+    0
+    >>> _glued_citation("・同日（10月20日）に発表。", published)
+    0
+    """
+    at = segment.rfind("。（")
+    if at < 0 or not _is_date_paren(tail := segment[at + 1 :]):
+        return 0
+    return at + 1 if parse_citation(tail[1:-1], published)[1] else 0
+
+
+def _until_end(lines: list[str]) -> list[str]:
+    """The lines before the report's closing （了）, which may end the last line instead.
+
+    >>> _until_end(["・本文。", "（4月12日 統計委員会） （了）", "- 3 -"])
+    ['・本文。', '（4月12日 統計委員会）']
+    """
+    for index, line in enumerate(lines):
+        if line.endswith(_END):
+            rest = line.removesuffix(_END).rstrip()
+            return lines[:index] + ([rest] if rest else [])
+    return lines
+
+
 def _event(seq: int, item: _Item, published: dt.date) -> Event:
     segments = list(item.segments)
     headline = item.headline
     dates: list[dt.date] = []
     sources: list[str] = []
     cited = ""
+    if len(segments) > 1 and _is_date_paren(segments[0]):
+        found, named = parse_citation(segments[0][1:-1], published)
+        if len(found) == 1 and not named:
+            # A headline wrapped just before its "（11月20日）", bullets after: the date is
+            # the headline's (a range there is the period of the item's counts).
+            headline = _join(headline, segments.pop(0))
+    if segments and (glued := _glued_citation(segments[-1], published)):
+        segments[-1:] = [segments[-1][:glued], segments[-1][glued:]]
     if segments and _is_date_paren(segments[-1]):
         citation = segments.pop()
         dates, sources = parse_citation(citation[1:-1], published)

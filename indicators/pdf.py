@@ -45,7 +45,12 @@ SAME_LINE = 0.5  # centres closer than this (in ems of the smaller text) share a
 COLUMN_START = 1.5  # a line starting this close to its column's left edge is body text
 FULL_LINE = 2.5  # a line ending this close to its column's right edge may have wrapped
 PARAGRAPH_SPACE = 0.4  # lines this much further apart than wrapped ones: a new paragraph
+INSIDE = 0.6  # a character this much within another's height is on its line
 WRAP_PITCH = 0.2  # lines at most this much further apart than the tightest: one paragraph
+
+# Marks that open a paragraph and never a wrapped line: word processors keep ・ from a
+# line's start (行頭禁則, JIS X 4051), ● opens items and 【 sections only.
+_NEVER_WRAPPED = ("・", "･", "●", "【")
 
 # The PDF header may sit anywhere in the first 1024 bytes (PDF 32000-1, annex H.3);
 # the end-of-file marker closes the last revision, so its absence means a cut file.
@@ -310,8 +315,12 @@ def _split_runs(
     small = np.minimum(height[1:], height[:-1])
     large = np.maximum(height[1:], height[:-1])
     gap = x0[1:] - x1[:-1]
+    # Where pdfium has no font metrics its "loose" box is the glyph's own: a "、" is a
+    # low sliver of its line. Inside the next character's height, it is on that line.
+    overlap = np.minimum(y1[1:], y1[:-1]) - np.maximum(y0[1:], y0[:-1])
+    within = overlap >= INSIDE * small
     breaks = (
-        (np.abs(middle[1:] - middle[:-1]) > 0.3 * small)  # a new line
+        ((np.abs(middle[1:] - middle[:-1]) > 0.3 * small) & ~within)  # a new line
         | (gap < -0.5 * small)  # drawn backwards: the stream went elsewhere
         | (gap > PIECE_GAP * large)  # across a gutter (one TJ may span both columns)
     )
@@ -390,7 +399,7 @@ def _layout(runs: list[_Piece]) -> _Page:
     anchor: _Piece | None = None  # the row's first run: comparing to it stops chaining
     for run in sorted(runs, key=lambda r: -r.middle):
         limit = SAME_LINE * min(run.height, anchor.height) if anchor else 0.0
-        if anchor is None or anchor.middle - run.middle > limit:
+        if anchor is None or (anchor.middle - run.middle > limit and not _inside(run, anchor)):
             rows.append(_Row())
             anchor = run
         rows[-1].pieces.append(run)
@@ -400,6 +409,12 @@ def _layout(runs: list[_Piece]) -> _Page:
         row.bottom = min(p.bottom for p in row.pieces)
     heights = [p.height for row in rows for p in row.pieces]
     return _Page(rows, statistics.median(heights) if heights else 10.0)
+
+
+def _inside(a: _Piece, b: _Piece) -> bool:
+    """Whether the lower of two pieces lies within the other's height (a lone "、")."""
+    overlap = min(a.top, b.top) - max(a.bottom, b.bottom)
+    return overlap >= INSIDE * min(a.height, b.height)
 
 
 def _segments(runs: list[_Piece], row: int) -> list[_Piece]:
@@ -738,6 +753,7 @@ def _unwrap(flows: list[list[_Line]], pitch: float | None, em: float) -> list[st
                 and above.middle - line.middle <= pitch + WRAP_PITCH * em
                 and right - above.x1 <= FULL_LINE * em
                 and line.x0 - left <= COLUMN_START * em
+                and not _opens_paragraph(above.text, line.text)
             )
             if wrapped:
                 texts[-1] = _join_wrapped(texts[-1], line.text)
@@ -745,6 +761,21 @@ def _unwrap(flows: list[list[_Line]], pitch: float | None, em: float) -> list[st
                 texts.append(line.text)
         out += texts
     return out
+
+
+def _opens_paragraph(above: str, line: str) -> bool:
+    """Whether the text alone shows ``line`` opening a paragraph, whatever the spacing.
+
+    Where a page sets little or no space between paragraphs, a full line followed by a
+    bullet or a citation looks like a wrap. A line cannot open with ・ in Japanese
+    typesetting, and after a sentence's end a "（" opens a citation or a sub-heading.
+
+    >>> _opens_paragraph("…を阻止。", "・ラトビア"), _opens_paragraph("…を許可。", "（10月17日 X）")
+    (True, True)
+    >>> _opens_paragraph("●見出しが続く", "（11月20日）"), _opens_paragraph("…した。", "また、")
+    (False, False)
+    """
+    return line.startswith(_NEVER_WRAPPED) or (above.endswith("。") and line.startswith("（"))
 
 
 def _right_edge(flow: list[_Line], em: float) -> float:

@@ -94,8 +94,10 @@ def _drop_artifact_spaces(text: str) -> str:
     parts, last = [], 0
     for space in _SPACES.finditer(text):
         start, end = space.span()
-        if (start and not text[start - 1].isascii()) or (
-            end < len(text) and not text[end].isascii()
+        if (
+            (start and not text[start - 1].isascii())
+            or (end < len(text) and not text[end].isascii())
+            or _inside_number(text, start, end)
         ):
             parts.append(text[last:start])
             last = end
@@ -103,6 +105,22 @@ def _drop_artifact_spaces(text: str) -> str:
         return text
     parts.append(text[last:])
     return "".join(parts)
+
+
+def _inside_number(text: str, start: int, end: int) -> bool:
+    """Whether a space follows a number's separator and precedes its digits ("1, 450",
+    "1. 2万"), as an extractor leaves them in justified text.
+
+    >>> _drop_artifact_spaces("1, 450 人、1. 2 万人、1, 2, 3")
+    '1,450人、1.2万人、1,2,3'
+    """
+    return (
+        start >= 2
+        and text[start - 1] in ",."
+        and text[start - 2].isdigit()
+        and end < len(text)
+        and text[end].isdigit()
+    )
 
 
 _PAGE_NUMBER = re.compile(

@@ -285,3 +285,71 @@ def test_text_after_the_end_mark_and_before_the_first_item_is_no_event() -> None
         )
     )
     assert [event.headline for event in report.events] == ["見出し"]
+
+
+def test_a_headline_wrapped_before_its_date_keeps_the_date_when_bullets_follow() -> None:
+    report = parse_text(
+        report_text(
+            "【抗議勢力の動き】",
+            "●民主勢力による「調整評議会」選挙の日程発表",
+            "（11月 22日）",
+            "・民主勢力は、選挙をオンラインで実施する旨発表。",
+            "【内政】",
+            "●ベラルーシから欧州への不法越境の試み",
+            "（11月 13日～11月 19日）",
+            "・リトアニア国境警備局は 22人を阻止。",
+            "（11月 21日 Pozirk）",
+        )
+    )
+    council, border = report.events
+    assert council.headline == "民主勢力による「調整評議会」選挙の日程発表（11月22日）"
+    assert (council.dates, council.sources) == ([D(2023, 11, 22)], [])
+    # A range on the line after a headline is the period of the item's counts, as before.
+    assert border.headline == "ベラルーシから欧州への不法越境の試み"
+    assert border.period == (D(2023, 11, 13), D(2023, 11, 19))
+
+
+def test_a_citation_on_the_last_sentences_line_closes_the_item() -> None:
+    report = parse_text(
+        report_text(
+            "【内政】",
+            "●不法越境",
+            "・ラトビアでは、不法越境の試みは 95件。（11月 21日～11月 27日 Pozirk）",
+            "●大統領の発言",
+            "・大統領は、協力の拡大を求めた。（11月 22日）",
+        )
+    )
+    border, remark = report.events
+    assert border.body == ["・ラトビアでは、不法越境の試みは95件。"]
+    assert (border.dates, border.sources) == ([D(2023, 11, 21), D(2023, 11, 27)], ["Pozirk"])
+    # Dates alone after a sentence name no source: no citation, the text stays.
+    assert (remark.body, remark.dates) == (["・大統領は、協力の拡大を求めた。（11月22日）"], [])
+
+
+def test_the_end_mark_on_the_last_citations_line_ends_the_report() -> None:
+    report = parse_text(
+        report_text(
+            "【統計等】",
+            "●実質賃金",
+            "・前年同期比 3.2%上昇。",
+            "（11月 24日 国家統計委員会） （了）",
+        )
+    )
+    [event] = report.events
+    assert (event.dates, event.sources) == ([D(2023, 11, 24)], ["国家統計委員会"])
+
+
+def test_a_narrow_column_breaking_a_section_heading_or_the_period_is_read_whole() -> None:
+    report = parse_text(
+        report_text(
+            "【ルカシェンコ",
+            "大統領動静】",
+            "●新年の辞",
+            "（12月 31日 大統領府）",
+            published="2025年 1月 9日",
+            period="（12月 30日～1 \n\n月 5日）",
+        )
+    )
+    assert (report.period_start, report.period_end) == (D(2024, 12, 30), D(2025, 1, 5))
+    [event] = report.events
+    assert (event.section, event.headline) == ("ルカシェンコ大統領動静", "新年の辞")

@@ -439,3 +439,25 @@ def test_garbled_pdf_gives_text_or_input_error_never_a_pdfium_error(seed: int) -
 def test_a_plain_latin_pdf_reads() -> None:
     text = pdf_to_text(pdfmaker.latin_pdf(["First line.", "Second line."], pages=2))
     assert text.split("\n") == ["First line.", "Second line."] * 2
+
+
+def test_a_bullet_or_citation_under_a_full_line_opens_a_paragraph_of_its_own(font: Path) -> None:
+    # Paragraphs set close together (a browser's print): the page alone shows a full
+    # line and the one under it as one paragraph; the text shows a new one (・ never
+    # opens a wrapped line, and after 。 a "（" opens a citation).
+    lines = [
+        "●見出しが列の幅いっぱいまで続いて日付の直前で折り返す",
+        "（11月20日）",
+        "・箇条書きの最初の行は列の幅のいっぱいまで文字が並ぶ。",
+        "・次の箇条書きも列の幅のいっぱいまで文字が並んで終わる。",
+        "（11月21日 大統領府）",
+    ]
+    drawn, y = [], 760.0
+    for index, line in enumerate(lines):
+        y -= 8 if index == 2 else 0  # space only after the headline: pitch is known
+        drawn.append(Text(42, y, line, size=9))
+        y -= 12
+    assert pdf_to_text(pdfmaker.draw_pdf([drawn])).split("\n") == [
+        "●見出しが列の幅いっぱいまで続いて日付の直前で折り返す（11月20日）",
+        *lines[2:],
+    ]

@@ -568,3 +568,163 @@ def test_a_later_wording_gives_what_the_conventions_say(case: tuple) -> None:
     )
     observed = [(o.indicator, o.dimension, int(o.value)) for o in found.observations]
     assert sorted(observed) == sorted(wanted)
+
+
+# Written from the conventions a day later (2026-12-03, 15:50 UTC), before the extractor
+# ran on them: 30 items, each right in plain text and wrapped at three widths (120 of
+# 120). A measure when written; a lock from then on. (headline, bullets, observations:
+# (indicator, country, value, qualifier)); the border items cite 11月27日～12月3日.
+P, B, D = "●政治犯の状況", "●ベラルーシからの不法越境", "●経済協力"
+pp, bi, td = "political_prisoners", "border_interceptions", "trade_deal_value"
+ROUND_FIVE = [
+    (
+        P,
+        ["ヴャスナによると、政治犯の数は１，４５２人（１２月１日現在）。"],
+        [(pp, None, 1452, "exact")],
+    ),
+    (
+        P,
+        ["ヴャスナによれば、政治犯は先週の1,460人から1,452人に減った。"],
+        [(pp, None, 1452, "exact")],
+    ),
+    (
+        P,
+        [
+            "ヴャスナによると、12月1日時点で1,452人が政治犯と認定されている。このうち、今週新たに認定されたのは8人。"
+        ],
+        [(pp, None, 1452, "exact")],
+    ),
+    (P, ["独立系人権団体ヴャスナは、政治犯を1,452人と数えている。"], [(pp, None, 1452, "exact")]),
+    (
+        P,
+        ["ヴャスナによると、政治犯の数は1,452人で、前週比8人減となった。"],
+        [(pp, None, 1452, "exact")],
+    ),
+    (P, ["ヴャスナによると、今週は政治犯12人が恩赦により釈放された。"], []),
+    (
+        P,
+        ["ヴャスナによると、政治犯は約1,500人に上り、うち約170人が女性である。"],
+        [(pp, None, 1500, "approx")],
+    ),
+    (P, ["ヴャスナによると、政治犯の数はおよそ1,450人。"], [(pp, None, 1450, "approx")]),
+    (
+        B,
+        [
+            "リトアニア国境警備局によると、11月27日から12月3日までに、ベラルーシからの不法越境者28人の入国を拒否した。"
+        ],
+        [(bi, "LT", 28, "exact")],
+    ),
+    (
+        B,
+        ["ラトビア国境警備隊によると、同期間、ベラルーシとの国境で不法越境の試みを56件阻止した。"],
+        [(bi, "LV", 56, "exact")],
+    ),
+    (
+        B,
+        ["ポーランドでは、ベラルーシからの越境の試みが前週比20件減の210件となった。"],
+        [(bi, "PL", 210, "exact")],
+    ),
+    (
+        B,
+        ["リトアニアでは、同期間に不法越境を試みた31名が追い返された。"],
+        [(bi, "LT", 31, "exact")],
+    ),
+    (
+        B,
+        ["ポーランド国境警備隊によると、今年1月からの累計は3万件を超え、同期間は約230件だった。"],
+        [(bi, "PL", 230, "approx")],
+    ),
+    (
+        B,
+        ["リトアニア国境警備局によると、1日あたり平均5人、週間で計35人の入国を拒否した。"],
+        [(bi, "LT", 35, "exact")],
+    ),
+    (
+        B,
+        ["ラトビア国境警備隊は、同期間に41人の入国を拒否したほか、3人を人道的理由で受け入れた。"],
+        [(bi, "LV", 41, "exact")],
+    ),
+    (
+        B,
+        [
+            "ポーランド国境警備隊によると、ベラルーシ国境での不法越境の試みは、同期間に約1,100件に上った。"
+        ],
+        [(bi, "PL", 1100, "approx")],
+    ),
+    (B, ["リトアニア：同期間に22人の越境を阻止（前週は18人）。"], [(bi, "LT", 22, "exact")]),
+    (
+        D,
+        ["ベラルーシとベトナムは、総額3,000万ドルの契約に署名した。"],
+        [(td, "VN", 30000000, "exact")],
+    ),
+    (
+        D,
+        ["ベラルーシとロシア・タタルスタン共和国は、1億2,000万ドルの契約を締結した。"],
+        [(td, "RU", 120000000, "exact")],
+    ),
+    (
+        D,
+        ["ベラルーシ企業は、中国企業との間で総額8,500万ドル超の契約を締結した。"],
+        [(td, "CN", 85000000, "at_least")],
+    ),
+    (
+        D,
+        ["ベラルーシとアゼルバイジャンは、総額1,500万ユーロの協定に調印した。"],
+        [(td, "AZ", 15000000, "exact")],
+    ),
+    (D, ["ベラルーシとウズベキスタンは、今後3年間でトラクター500台を供給する契約に署名した。"], []),
+    (
+        D,
+        ["ベラルーシとロシア・ヤロスラヴリ州は、総額約50億ロシア・ルーブルの契約に署名した。"],
+        [(td, "RU", 5000000000, "approx")],
+    ),
+    (D, ["ベラルーシとモンゴルは、総額200万ドルの契約を締結する見通し。"], []),
+    (
+        D,
+        ["ベラルーシ企業と外国企業複数社は、総額4,000万ドルの契約に署名した。"],
+        [(td, None, 40000000, "exact")],
+    ),
+    (
+        D,
+        ["ベラルーシとインドネシアは、パーム油供給に関する契約（総額1,000万ドル）に署名した。"],
+        [(td, "ID", 10000000, "exact")],
+    ),
+    (
+        D,
+        ["ベラルーシとセルビアの企業間で、計2,300万ドル相当の契約が締結された。"],
+        [(td, "RS", 23000000, "exact")],
+    ),
+    (
+        D,
+        ["ベラルーシとキルギスは、2,000万ドルの融資協定に署名した。"],
+        [(td, "KG", 20000000, "exact")],
+    ),
+    (D, ["ベラルーシの対中輸出は1～10月に前年同期比20%増加し、15億ドルとなった。"], []),
+    (
+        "●ベラルーシ・ベトナム経済協力",
+        ["双方は、総額3,000万ドルの契約に署名した。"],
+        [(td, "VN", 30000000, "exact")],
+    ),
+]
+
+
+def _round_five_item(case: tuple, width: int | None) -> list[str]:
+    headline, bullets, _ = case
+    section = "【経済】" if "経済" in headline else "【内政】"
+    citation = (
+        "（11月 27日～12月 3日 各国国境警備当局）"
+        if headline == B
+        else "（12月 1日 ヴャスナ、ベルタ通信）"
+    )
+    _, _, *lines, _ = _item((headline, bullets, citation, None), width)
+    return [section, headline, *lines, citation]
+
+
+@pytest.mark.parametrize("case", ROUND_FIVE, ids=[f"five{i:02d}" for i in range(len(ROUND_FIVE))])
+@pytest.mark.parametrize("width", [None, 9, 15, 23])
+def test_a_fifth_round_wording_gives_what_the_conventions_say(
+    case: tuple, width: int | None
+) -> None:
+    found = run(*_round_five_item(case, width))
+    observed = [(o.indicator, o.dimension, int(o.value), o.qualifier) for o in found.observations]
+    assert sorted(observed, key=str) == sorted(case[2], key=str)
