@@ -372,6 +372,13 @@ def test_deals_found_by_the_blind_weeks(
             ],
             [],
         ),
+        # A whole year's figures by country, the year said once at the sentence's start.
+        (
+            [
+                "2024年通年では、ポーランド側で約3万人、ラトビア側で1万3,000人余りの越境が阻止された。"
+            ],
+            [],
+        ),
         # Soldiers counted after the number.
         (["ポーランド国防省によれば、国境地帯には約5,000人の兵士が展開している。"], []),
         (["ウクライナ国境警備庁は、ベラルーシ領内のロシア軍の兵力は約1万2,000人と発表。"], []),
