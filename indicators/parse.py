@@ -397,11 +397,11 @@ def _event(seq: int, item: _Item, published: dt.date) -> Event:
     dates: list[dt.date] = []
     sources: list[str] = []
     cited = ""
-    if len(segments) > 1 and _is_date_paren(segments[0]):
+    if segments and _is_date_paren(segments[0]):
         found, named = parse_citation(segments[0][1:-1], published)
-        if len(found) == 1 and not named:
-            # A headline wrapped just before its "（11月20日）", bullets after: the date is
-            # the headline's (a range there is the period of the item's counts).
+        if not named and (len(found) == 1 or len(segments) == 1):
+            # "●見出し（11月20日）" wrapped just before its date: the date is the headline's
+            # (a range with bullets after it is the period of the item's counts).
             headline = _join(headline, segments.pop(0))
     if segments and (glued := _glued_citation(segments[-1], published)):
         segments[-1:] = [segments[-1][:glued], segments[-1][glued:]]
@@ -409,10 +409,6 @@ def _event(seq: int, item: _Item, published: dt.date) -> Event:
         citation = segments.pop()
         dates, sources = parse_citation(citation[1:-1], published)
         cited = citation[1:-1]
-        if not sources and not segments:
-            # "●見出し（11月20日）" wrapped just before its date: the date is the headline's.
-            headline = _join(headline, citation)
-            dates, cited = [], ""
     if not dates:
         for content in _PARENTHESES.findall(headline):
             if _DATE.match(content):
