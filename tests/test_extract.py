@@ -26,6 +26,18 @@ def run(*body: str, definitions_path: Path | None = None, **header: str) -> Extr
     return extract(parse_text(report_text(*body, **header)), definitions)
 
 
+def deals_of(headline: str, *bullets: str) -> list[tuple[str | None, Decimal, str]]:
+    """The deals (counterparty, value, currency) of an item of these bullets."""
+    found = run(
+        "【経済】", f"●{headline}", *(f"・{b}" for b in bullets), "（11月 24日 ベルタ通信）"
+    )
+    return [
+        (o.dimension, o.value, o.unit)
+        for o in found.observations
+        if o.indicator == "trade_deal_value"
+    ]
+
+
 def border_counts(bullets: list[str]) -> list[tuple[str | None, Decimal]]:
     """The border counts (country, value) of an item of these bullets."""
     found = run(
@@ -283,26 +295,8 @@ def test_a_total_of_several_countries_is_none_of_theirs(
 def test_an_amount_restated_in_another_currency_is_one_deal(
     sentence: str, deals: list[tuple[int, str]]
 ) -> None:
-    found = run(
-        "【経済】",
-        "●ロシアとの協力",
-        f"・ベラルーシとロシアは、{sentence}",
-        "（11月 24日 ベルタ通信）",
-    )
-    assert [(o.value, o.unit, o.dimension) for o in found.observations] == [
-        (Decimal(v), unit, "RU") for v, unit in deals
-    ]
-
-
-def deals_of(headline: str, *bullets: str) -> list[tuple[str | None, Decimal, str]]:
-    """The deals (counterparty, value, currency) of an item of these bullets."""
-    found = run(
-        "【経済】", f"●{headline}", *(f"・{b}" for b in bullets), "（11月 24日 ベルタ通信）"
-    )
-    return [
-        (o.dimension, o.value, o.unit)
-        for o in found.observations
-        if o.indicator == "trade_deal_value"
+    assert deals_of("ロシアとの協力", f"ベラルーシとロシアは、{sentence}") == [
+        ("RU", Decimal(v), unit) for v, unit in deals
     ]
 
 
