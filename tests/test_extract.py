@@ -321,6 +321,14 @@ def test_an_amount_restated_in_another_currency_is_one_deal(
             ["ヴェネズエラの国営企業との間で、総額3,600万米ドル以上の供給契約に署名。"],
             [("VE", 36_000_000, "USD")],
         ),
+        # Found in the trial: 両国 after a headline naming ヴィエトナム, 中国向け in the deal.
+        (
+            [
+                "ヴィエトナム首相が来訪。",
+                "両国企業は、中国向けの輸送を含む総額2,000万ドルの契約に署名した。",
+            ],
+            [("VN", 20_000_000, "USD")],
+        ),
         # このうち pointing back at tonnes, not at a deal: the amount is a deal of its own.
         (
             [
