@@ -36,6 +36,15 @@ def warn(text: str) -> None:
     say(text, sys.stderr)
 
 
+def counted(n: int, noun: str) -> str:
+    """``n`` things, singular for one.
+
+    >>> counted(1, "file"), counted(2, "report")
+    ('1 file', '2 reports')
+    """
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
 def _date(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
@@ -333,8 +342,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         stored = sum(o.action in ("added", "replaced") for o in error.result.outcomes)
         left = len(files) - len(error.result.outcomes)
         warn(
-            f"{error}. Stored in this run: {stored} reports (listed above as added or "
-            f"replaced); not stored: {left} files"
+            f"{error}. Stored in this run: {counted(stored, 'report')} (listed above as "
+            f"added or replaced); not stored: {counted(left, 'file')}"
         )
         return EXIT_FAILED
     except store.StoreError as error:
@@ -353,8 +362,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         o.n_observations for o in result.outcomes if o.action in ("added", "replaced")
     )
     say(
-        f"total: {len(result.outcomes)} files ({counts}); "
-        f"{events} events and {observations} observations written to "
+        f"total: {counted(len(result.outcomes), 'file')} ({counts}); "
+        f"{counted(events, 'event')} and {counted(observations, 'observation')} written to "
         f"{store.backend(db).label}"
     )
     return EXIT_FAILED if result.failed else EXIT_OK

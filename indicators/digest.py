@@ -423,9 +423,7 @@ def no_alerts_text(digest: Digest, lang: str) -> str:
     n = unjudged(digest)
     if not n:
         return i18n.t("digest_no_alerts", lang)
-    return i18n.t(
-        "digest_no_alerts_unjudged_one" if n == 1 else "digest_no_alerts_unjudged", lang, n=n
-    )
+    return i18n.t("digest_no_alerts_unjudged", lang, n=n)
 
 
 def alert_text(alert: Alert, lang: str) -> str:

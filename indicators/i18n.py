@@ -1,7 +1,8 @@
 """The dashboard's words in Japanese and English; report content itself stays Japanese.
 
 Labels live in one table (:data:`TEXT`), keyed by a short id, so a page never holds a
-literal in one language only. Indicator, unit and country names come from
+literal in one language only. A label counting ``{n}`` things may add an English
+singular (``en_one``), used when ``n`` is 1. Indicator, unit and country names come from
 ``definitions.toml``, where an analyst adds them with the indicator.
 """
 
@@ -36,6 +37,7 @@ TEXT: dict[str, dict[str, str]] = {
     "review_group": {
         "ja": "同じ形の数値: {n}件（{weeks}週にわたる、初出 {first}）",
         "en": "Numbers of this shape: {n} over {weeks} weeks (first {first})",
+        "en_one": "Numbers of this shape: 1 over {weeks} weeks (first {first})",
     },
     "review_stale_note": {
         "ja": "この修正（{action}）を記録した後に文が変わったため、適用していません。"
@@ -93,6 +95,7 @@ TEXT: dict[str, dict[str, str]] = {
     "new_saved": {
         "ja": "指標「{name}」を保存し、{n}件の報告書を再抽出しました（{seconds:.1f}秒）。",
         "en": "Saved “{name}” and extracted {n} reports again ({seconds:.1f} s).",
+        "en_one": "Saved “{name}” and extracted 1 report again ({seconds:.1f} s).",
     },
     "defined_toml": {"ja": "追加した指標（TOML）", "en": "Indicators defined here (TOML)"},
     "origin": {"ja": "由来", "en": "Origin"},
@@ -210,7 +213,7 @@ TEXT: dict[str, dict[str, str]] = {
     },
     "download_png": {"ja": "PNG", "en": "PNG"},
     "download_png_help": {"ja": "グラフを PNG 画像で保存", "en": "Save the chart as a PNG image"},
-    "rows": {"ja": "{n:,} 行", "en": "{n:,} rows"},
+    "rows": {"ja": "{n:,} 行", "en": "{n:,} rows", "en_one": "1 row"},
     "page_n": {"ja": "ページ", "en": "Page"},
     "of_pages": {
         "ja": "{total:,} 件中 {first:,}–{last:,} 件",
@@ -235,6 +238,7 @@ TEXT: dict[str, dict[str, str]] = {
     "stated_weeks_ago": {
         "ja": "最終記載は {n} 週間前（{date}）",
         "en": "last stated {n} weeks ago ({date})",
+        "en_one": "last stated 1 week ago ({date})",
     },
     "stated_week_ago": {
         "ja": "最終記載は 1 週間前（{date}）",
@@ -248,6 +252,7 @@ TEXT: dict[str, dict[str, str]] = {
     "tiles_more": {
         "ja": "ほか {n} 系列は「推移」ページで表示できます。",
         "en": "{n} more series are on the Trends page.",
+        "en_one": "1 more series is on the Trends page.",
     },
     "chart_prisoners": {"ja": "政治犯の数（週ごと）", "en": "Political prisoners (weekly)"},
     "chart_border": {
@@ -372,11 +377,7 @@ TEXT: dict[str, dict[str, str]] = {
         "記載の履歴が短く、通常の範囲をまだ判定できません。",
         "en": "Nothing unusual: every series is in the latest report. {n} of them have too"
         " short a history to judge a usual range yet.",
-    },
-    "digest_no_alerts_unjudged_one": {
-        "ja": "注意すべき変化はありません（全ての系列が最新の報告書に記載）。ただし 1 系列は"
-        "記載の履歴が短く、通常の範囲をまだ判定できません。",
-        "en": "Nothing unusual: every series is in the latest report. One of them has too"
+        "en_one": "Nothing unusual: every series is in the latest report. One of them has too"
         " short a history to judge a usual range yet.",
     },
     "digest_changes": {"ja": "指標の変化", "en": "Indicator changes"},
@@ -391,7 +392,7 @@ TEXT: dict[str, dict[str, str]] = {
         " counts in the month and year of its Monday.",
     },
     "digest_events": {"ja": "今週の出来事（セクション別）", "en": "This week's events by section"},
-    "digest_events_count": {"ja": "{n} 件", "en": "{n} events"},
+    "digest_events_count": {"ja": "{n} 件", "en": "{n} events", "en_one": "1 event"},
     "digest_main": {"ja": "主な出来事", "en": "main event"},
     "digest_band_note": {
         "ja": "通常の範囲: その系列自身の直近 {weeks} 記載週の中央値 ± {k}×ロバスト標準偏差"
@@ -412,7 +413,11 @@ TEXT: dict[str, dict[str, str]] = {
     "col_week": {"ja": "今週", "en": "Week"},
     "col_month": {"ja": "月初来", "en": "Month to date"},
     "col_year": {"ja": "年初来", "en": "Year to date"},
-    "status_not_stated": {"ja": "{n}週間記載なし", "en": "not stated for {n} weeks"},
+    "status_not_stated": {
+        "ja": "{n}週間記載なし",
+        "en": "not stated for {n} weeks",
+        "en_one": "not stated for 1 week",
+    },
     "status_not_stated_one": {"ja": "1週間記載なし", "en": "not stated for 1 week"},
     "status_above": {"ja": "通常の範囲より上", "en": "above its usual range"},
     "status_below": {"ja": "通常の範囲より下", "en": "below its usual range"},
@@ -422,10 +427,12 @@ TEXT: dict[str, dict[str, str]] = {
     "alert_stale": {
         "ja": "{what}: {n}週間記載なし（最終: {date} の週）",
         "en": "{what}: not stated for {n} weeks (last: week of {date})",
+        "en_one": "{what}: not stated for 1 week (last: week of {date})",
     },
     "alert_series_stale": {
         "ja": "{series}: {n}週間報告書なし（最新の報告書 {date}）",
         "en": "{series}: no report for {n} weeks (latest report {date})",
+        "en_one": "{series}: no report for 1 week (latest report {date})",
     },
     "alert_above": {
         "ja": "{what}: {value} — 通常の範囲より上",
@@ -571,11 +578,15 @@ def t(key: str, lang: str, **values: object) -> str:
 
     >>> t("rows", "en", n=1234)
     '1,234 rows'
+    >>> t("digest_events_count", "en", n=1)
+    '1 event'
     >>> t("page_trends", "ja")
     '推移'
     """
     entry = TEXT[key]
     text = entry.get(lang) or entry[DEFAULT_LANG]
+    if values.get("n") == 1:
+        text = entry.get(f"{lang}_one", text)
     return text.format(**values) if values else text
 
 

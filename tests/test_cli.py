@@ -117,9 +117,9 @@ def test_ingest_of_good_files_exits_0_and_again_changes_nothing(
     db: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert main(["ingest", str(REAL), "--db", str(db)]) == 0
-    assert "added" in capsys.readouterr().out
+    assert "total: 1 file (1 added); 19 events and 5 observations" in capsys.readouterr().out
     assert main(["ingest", str(REAL), "--db", str(db)]) == 0
-    assert "unchanged" in capsys.readouterr().out
+    assert "total: 1 file (1 unchanged); 0 events and 0 observations" in capsys.readouterr().out
     assert store.row_counts(db)["reports"] == 1
 
 
