@@ -194,8 +194,17 @@ def test_a_quiet_week_with_history_is_within_its_usual_range(found: digest.Diges
 def test_english_counts_of_one_are_singular() -> None:
     """Every label that counts ``{n}`` things reads in the singular for one, in English."""
     counted = [key for key, entry in i18n.TEXT.items() if "{n}" in entry["en"]]
-    fields = {"what": "Latvia", "series": "Latvia", "date": "2023-11-30", "name": "x",
-              "seconds": 1.0, "weeks": 8, "first": "2023-11-30", "total": 3, "k": 3}
+    fields = {
+        "what": "Latvia",
+        "series": "Latvia",
+        "date": "2023-11-30",
+        "name": "x",
+        "seconds": 1.0,
+        "weeks": 8,
+        "first": "2023-11-30",
+        "total": 3,
+        "k": 3,
+    }
     plural = re.compile(r"\b1 (events|weeks|reports|rows|more series are)\b")
     wrong = [key for key in counted if plural.search(i18n.t(key, "en", n=1, **fields))]
     assert counted and not wrong
