@@ -87,8 +87,9 @@ _AS_OF = re.compile(rf"(?P<d>{_DAY}|{_MONTH_END.pattern})(?:の)?(?:現在|時�
 _MASK = re.compile(r"(?:\d{4}年)?\d{1,2}月\d{1,2}日")
 _SENTENCE_BREAK = re.compile("[。\n]")
 # What may open a sentence or clause before a うち that points back: 「このうち」「・うち」.
-# A year a deal was signed in, said before the signing: "2023年に同社と締結した契約".
-_SIGNED_IN = re.compile(r"(?P<year>\d{4})年(?:\d{1,2}月)?(?:\d{1,2}日)?(?:中?に|以降)")
+# When a deal was signed, said before the signing: "2023年に同社と締結した契約",
+# "2024年3月に同州との間で調印された契約".
+_SIGNED_IN = re.compile(r"(?P<year>\d{4})年(?:(?P<month>\d{1,2})月)?(?:\d{1,2}日)?(?:中?に|以降)")
 # What stands between two values of one list: "、ラトビアが" (a place and a particle).
 _LIST_GAP = re.compile(r"[、，]\s*[^、，。\d（）()]{1,15}?(?:が|は|で|も|：|:)?\s*")
 _WEEK_LIKE = 4  # days from a range's first to its last: a week's, give or take holidays
@@ -225,8 +226,9 @@ class _Reading:
         self.definitions = definitions
         country = report.title.removesuffix("公開情報とりまとめ")
         self.home = definitions.places.get(country)
-        #: the first year the report's week is in
-        self.year = (report.period_start or report.published).year
+        #: the first month the report's week is in, as (year, month)
+        first = report.period_start or report.published
+        self.month = (first.year, first.month)
         #: the counter and currency words of what the indicators count
         self._counted = {
             *definitions.currency_words,
@@ -424,7 +426,7 @@ def _decide(
 
     if indicator.predicate:
         said = _predicate(indicator, item, candidate)
-        if said is None or _signed_before_the_year(indicator, item, candidate):
+        if said is None or _signed_before_the_week(indicator, item, candidate):
             return None
         reasons.append(said)
 
@@ -574,17 +576,25 @@ def _stated_for_one_day(text: str, start: int, end: int) -> bool:
     )
 
 
-def _signed_before_the_year(indicator: Indicator, item: _Item, candidate: _Candidate) -> bool:
-    """Whether the text before the candidate says it was signed in a year before the
-    report's: "2023年に同メーカーと締結した契約（総額5億元）", "2011年に締結した融資協定
-    （最大100億ドル）" are earlier deals."""
+def _signed_before_the_week(indicator: Indicator, item: _Item, candidate: _Candidate) -> bool:
+    """Whether the text before the candidate says it was signed in a year, or a month,
+    before the report's week: "2023年に同メーカーと締結した契約（総額5億元）", "2011年に
+    締結した融資協定（最大100億ドル）", in a report on 2024-12-30..2025-01-05 "2024年3月に
+    調印された契約" are earlier deals."""
     pattern = indicator.predicate.pattern
     assert pattern is not None
     since = max(candidate.sentence[0], candidate.previous_end)
+    year, month = item.reading.month
     return any(
-        int(year["year"]) < item.reading.year
-        and pattern.search(item.text, year.end(), candidate.start) is not None
-        for year in _SIGNED_IN.finditer(item.text, since, candidate.start)
+        (
+            int(said["year"]) < year
+            or (
+                said["month"] is not None
+                and (int(said["year"]), int(said["month"])) < (year, month)
+            )
+        )
+        and pattern.search(item.text, said.end(), candidate.start) is not None
+        for said in _SIGNED_IN.finditer(item.text, since, candidate.start)
     )
 
 

@@ -174,6 +174,9 @@ def parse_citation(content: str, anchor: dt.date) -> tuple[list[dt.date], list[s
     (['2023-11-23', '2023-11-24'], ['国営ベルタ通信', 'ゼルカロ（鏡）'])
     >>> parse_citation("11月21日～11月27日Pozirk", dt.date(2023, 11, 30))[0][-1]
     datetime.date(2023, 11, 27)
+    >>> dates, _ = parse_citation("11月21日～11月27日 Pozirk、23日 「ゼルカロ」", published)
+    >>> [d.isoformat() for d in dates]
+    ['2023-11-21', '2023-11-27', '2023-11-23']
     >>> parse_citation("11月24日付ベルタ通信、25日付け「ゼルカロ」、同日付タス通信", published)[1]
     ['ベルタ通信', 'ゼルカロ', 'タス通信']
 
@@ -211,8 +214,9 @@ def parse_citation(content: str, anchor: dt.date) -> tuple[list[dt.date], list[s
                     month = int(match[month_key])
                 elif month is None:
                     month = anchor.month
-                elif dates and day < dates[-1].day:
-                    month = month % 12 + 1  # "30日、1日": the next month
+                elif dates and _before(month, day, min(dates)):
+                    # "30日、1日": the next month; "21日～27日 X、23日 Y": the same
+                    month = month % 12 + 1
                 if match[year_key]:
                     with contextlib.suppress(ValueError):  # 2月30日: not a date
                         dates.append(dt.date(int(match[year_key]), month, day))
@@ -224,6 +228,12 @@ def parse_citation(content: str, anchor: dt.date) -> tuple[list[dt.date], list[s
         if part:
             sources.append(_strip_quotes(part))
     return dates, sources
+
+
+def _before(month: int, day: int, first: dt.date) -> bool:
+    """Whether a day written without its month, taken in ``month``, falls before the
+    citation's first date (so that it belongs to the month after)."""
+    return (month, day) < (first.month, first.day) and month == first.month
 
 
 def _join(previous: str, line: str) -> str:

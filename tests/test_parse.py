@@ -101,6 +101,20 @@ def test_infer_date(month: int, day: int, anchor: dt.date, expected: dt.date | N
             ["大統領府", "Pozirk"],
             id="day-only-in-the-next-month",
         ),
+        pytest.param(
+            "5月21日～5月27日 Pozirk、23日 ゼルカロ",
+            D(2024, 5, 30),
+            [D(2024, 5, 21), D(2024, 5, 27), D(2024, 5, 23)],
+            ["Pozirk", "ゼルカロ"],
+            id="day-only-inside-the-range-same-month",
+        ),
+        pytest.param(
+            "11月28日～12月4日 Pozirk、3日 ゼルカロ",
+            D(2024, 12, 5),
+            [D(2024, 11, 28), D(2024, 12, 4), D(2024, 12, 3)],
+            ["Pozirk", "ゼルカロ"],
+            id="day-only-after-a-range-across-months",
+        ),
         pytest.param("11月20日", D(2023, 11, 30), [D(2023, 11, 20)], [], id="date-only"),
     ],
 )
