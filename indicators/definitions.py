@@ -155,6 +155,7 @@ class Indicator:
     excluded_next: Words
     excluded_in_sentence: Words
     excluded_following: Words
+    said_by_others: Words
     dimension: str
     dimension_countries: frozenset[str]
     unnamed: Words
@@ -427,6 +428,7 @@ _INDICATOR_KEYS = {
     "excluded_next": list,
     "excluded_in_sentence": list,
     "excluded_following": list,
+    "said_by_others": list,
     "dimension": str,
     "dimension_countries": list,
     "unnamed": list,
@@ -614,6 +616,7 @@ def _indicator(
         excluded_next=words("excluded_next"),
         excluded_in_sentence=words("excluded_in_sentence"),
         excluded_following=words("excluded_following"),
+        said_by_others=words("said_by_others"),
         dimension=dimension,
         dimension_countries=frozenset(dims),
         unnamed=words("unnamed"),

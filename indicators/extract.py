@@ -417,6 +417,8 @@ def _decide(
     since = (max(s_start, _list_head(item, candidate).previous_end), candidate.start)
     if _scope_has(indicator.excluded_in_sentence, masked, *since, negations):
         return None
+    if _said_by_others(indicator, item, candidate):
+        return None
     if _part_of_earlier(indicator, item, candidate, negations):
         return None
     if indicator.daily_excluded and _stated_for_one_day(text, *before):
@@ -479,6 +481,17 @@ def _topic(indicator: Indicator, item: _Item, candidate: _Candidate) -> str | No
         if found:
             return f"{found[0]} in the item"
     return None
+
+
+def _said_by_others(indicator: Indicator, item: _Item, candidate: _Candidate) -> bool:
+    """Whether someone other than the indicator's own source says the number: one of
+    ``said_by_others`` before it in its sentence, and the source not named there."""
+    pattern = indicator.said_by_others.pattern
+    s_start, s_end = candidate.sentence
+    if pattern is None or pattern.search(item.masked, s_start, candidate.start) is None:
+        return False
+    own = indicator.item_requires.pattern
+    return own is None or own.search(item.text, s_start, s_end) is None
 
 
 def _list_head(item: _Item, candidate: _Candidate) -> _Candidate:

@@ -452,6 +452,35 @@ def test_prisoners_found_by_holdout6(bullets: list[str], values: list[int]) -> N
     assert [o.value for o in found.observations] == [Decimal(v) for v in values]
 
 
+@pytest.mark.parametrize(
+    ("bullets", "values"),
+    [
+        # Another's count in an item that cites Viasna is not Viasna's count.
+        (
+            [
+                "ヴャスナによれば、同団体が認定する政治犯の数は前週から9人減少した。",
+                "国連特別報告者は、現在も1,100人を超える政治犯が収監されているとした。",
+            ],
+            [],
+        ),
+        (["ヴャスナによれば政治犯は1,150人。民主勢力は実際には3,000人以上と推計する。"], [1150]),
+        # Named beside Viasna in the sentence, the count is still Viasna's.
+        (["国連特別報告者も引用したヴャスナの集計では、政治犯は1,150人に上る。"], [1150]),
+    ],
+)
+def test_prisoners_found_by_holdout7(bullets: list[str], values: list[int]) -> None:
+    found = run("【内政】", "●政治犯の数", *(f"・{b}" for b in bullets), "（11月 24日 人権団体）")
+    assert [o.value for o in found.observations] == [Decimal(v) for v in values]
+
+
+def test_a_loan_asked_for_beside_a_deal_signed_is_no_deal() -> None:
+    deals = deals_of(
+        "首相の中国訪問",
+        "山東省の企業と3.5億人民元の契約が締結されたほか、ベラルーシ側は同省の銀行に対し2億ドルの融資を要請した。",
+    )
+    assert deals == [("CN", Decimal(350_000_000), "CNY")]
+
+
 def test_a_range_shorter_than_a_week_dates_no_count_after_it() -> None:
     found = run(
         "【内政】",
