@@ -18,6 +18,7 @@ from indicators.read import clean_lines
 
 _SECTION = re.compile(r"^【(?P<name>[^】]+)】$")
 _SUBHEADING = re.compile(r"^（\d{1,2}）")
+_KATAKANA_PAIR = re.compile("[ァ-ヺー]{2}")
 # A date parenthesis opens with a date: "（11月20日", "（24日", "（2023年11月20日".
 _DATE_PAREN = re.compile(r"^（(?:\d{4}年)?\d{1,2}(?:月\d{1,2})?日")
 _END = "（了）"
@@ -244,6 +245,23 @@ def _join(previous: str, line: str) -> str:
     return previous + line
 
 
+def _inside_a_word(segments: list[str], line: str) -> bool:
+    """Whether a line opening with ・ goes on with a bullet's word ("ロシア" /
+    "・スモレンスク州"): a line should not open with ・, but a word processor that does
+    not keep it off (LibreOffice) breaks there, between two katakana words.
+
+    >>> _inside_a_word(["・同州の企業はロシア"], "・スモレンスク州の企業と")
+    True
+    >>> _inside_a_word(["・ロシアと会談した。"], "・ロシア側は"), _inside_a_word([], "・ロシア")
+    (False, False)
+    >>> _inside_a_word(["（1）ロシア"], "・ロシア側は")
+    False
+    """
+    if not segments or not segments[-1].startswith("・"):
+        return False
+    return _KATAKANA_PAIR.fullmatch(segments[-1][-1:] + line[1:2]) is not None
+
+
 def _opens_date_paren(line: str) -> bool:
     """A line that starts a date parenthesis of its own (a period line or a citation).
 
@@ -350,7 +368,7 @@ def parse_lines(lines: list[str]) -> Report:
             items.append(item)
         elif item is None:
             continue  # prose between a section heading and its first item: no event
-        elif opening == "・" or (
+        elif (opening == "・" and not _inside_a_word(item.segments, line)) or (
             opening == "（" and (_SUBHEADING.match(line) or _opens_date_paren(line))
         ):
             item.segments.append(line)

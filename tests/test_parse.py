@@ -207,6 +207,24 @@ def test_wrapped_lines_are_joined_and_citation_closes_the_item() -> None:
     assert event.sources == ["国営ベルタ通信", "全国テレビ（ONT）"]
 
 
+def test_a_line_opening_with_the_dot_inside_a_katakana_name_continues_its_bullet() -> None:
+    report = parse_text(
+        report_text(
+            "【経済】",
+            "●ブレスト州とスモレンスク州との協力",
+            "・同州の企業はロシア",
+            "・スモレンスク州の企業と契約に署名した。",
+            "・ロシア側は歓迎した。",
+            "（2 月 25 日 ブレスト州執行委員会）",
+        )
+    )
+    [event] = report.events
+    assert event.body == [
+        "・同州の企業はロシア・スモレンスク州の企業と契約に署名した。",
+        "・ロシア側は歓迎した。",
+    ]
+
+
 def test_latin_words_split_over_lines_keep_their_space() -> None:
     report = parse_text(
         report_text(
