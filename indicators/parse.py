@@ -21,6 +21,8 @@ _SUBHEADING = re.compile(r"^（\d{1,2}）")
 _KATAKANA_PAIR = re.compile("[ァ-ヺー]{2}")
 # A date parenthesis opens with a date: "（11月20日", "（24日", "（2023年11月20日".
 _DATE_PAREN = re.compile(r"^（(?:\d{4}年)?\d{1,2}(?:月\d{1,2})?日")
+# A headline's "as of" date on a line of its own: "（8月2日現在）", "（12月29日時点）".
+_AS_OF = re.compile(r"（(?:\d{4}年)?\d{1,2}月\d{1,2}日(?:現在|時点)）")
 _END = "（了）"
 _PAIRS = {"【": "】", "（": "）"}
 _REJOIN_LINES = 3  # at most this many lines joined to a bracket left open
@@ -426,11 +428,15 @@ def _event(seq: int, item: _Item, published: dt.date) -> Event:
     sources: list[str] = []
     cited = ""
     if segments and _is_date_paren(segments[0]):
-        found, named = parse_citation(segments[0][1:-1], published)
-        if not named and (len(found) == 1 or len(segments) == 1):
-            # "●見出し（11月20日）" wrapped just before its date: the date is the headline's
-            # (a range with bullets after it is the period of the item's counts).
+        if _AS_OF.fullmatch(segments[0]):
+            # "●…1,387人に" / "（8月2日現在）": the date of the headline's count
             headline = _join(headline, segments.pop(0))
+        else:
+            found, named = parse_citation(segments[0][1:-1], published)
+            if not named and (len(found) == 1 or len(segments) == 1):
+                # "●見出し（11月20日）" wrapped just before its date: the date is the
+                # headline's (a range with bullets after it is the period of its counts).
+                headline = _join(headline, segments.pop(0))
     if segments and (glued := _glued_citation(segments[-1], published)):
         segments[-1:] = [segments[-1][:glued], segments[-1][glued:]]
     if segments and _is_date_paren(segments[-1]):

@@ -189,6 +189,11 @@ def decode(data: bytes) -> str:
 _DASH_RANGE = re.compile(r"日\s*[-‐‑–—−]\s*(?=\d)")
 
 
+# What may stand beside the title in a running header: nothing, or the period covered
+# ("ベラルーシ公開情報とりまとめ（3月2日～3月8日）").
+_RUNNING_PERIOD = re.compile(r"(?:（\d{1,2}月\d{1,2}日～\d{1,2}月\d{1,2}日）)?")
+
+
 def _canonical(text: str) -> str:
     """NFKC (brackets and the range sign full-width), no artifact spaces, one range
     sign."""
@@ -213,10 +218,12 @@ def clean_lines(text: str) -> list[str]:
     """Non-empty normalised lines, with page numbers and running headers dropped.
 
     The first line is the report's title; the same line again later is a running header
-    at a page break.
+    at a page break, with the period beside it or on the next line as in the header.
 
     >>> clean_lines(" タイトル \\n\\n本文\\n\\n- 2 -\\n\\n タイトル\\n\\n続き")
     ['タイトル', '本文', '続き']
+    >>> clean_lines("題\\n（3月2日～3月8日）\\n・との\\n2/3\\n題（3月2日～3月8日）\\n協議")
+    ['題', '（3月2日～3月8日）', '・との', '協議']
     """
     # Whole-text passes in C wherever they can be: line edges by strip() (which knows
     # U+3000) and empty lines by filter() first, halving the text; then NFKC (it never
@@ -228,8 +235,22 @@ def clean_lines(text: str) -> list[str]:
         # Only a line that opens like a page number is tried as one.
         if line and not (line[0] in _PAGE_NUMBER_OPENINGS and _PAGE_NUMBER.match(line))
     ]
-    title = lines[0] if lines else ""
-    return lines[:1] + [line for line in lines[1:] if line != title]
+    if not lines:
+        return lines
+    title, kept_lines = lines[0], lines[:1]
+    after_title, period = False, ""
+    for line in lines[1:]:
+        if line.startswith(title) and _RUNNING_PERIOD.fullmatch(line, len(title)):
+            after_title = True  # the title again, alone or with the period beside it
+            continue
+        if after_title and line == period:
+            after_title = False  # the period again, on the line after the title
+            continue
+        if not period and line.startswith("（") and _RUNNING_PERIOD.fullmatch(line):
+            period = line  # the header's (kept, even after a repeated title)
+        after_title = False
+        kept_lines.append(line)
+    return kept_lines
 
 
 #: The PDF header may sit anywhere in the first 1024 bytes (PDF 32000-1, annex H.3).

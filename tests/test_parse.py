@@ -341,6 +341,48 @@ def test_a_headline_wrapped_before_its_date_keeps_the_date_when_bullets_follow()
     assert border.period == (D(2023, 11, 13), D(2023, 11, 19))
 
 
+def test_a_headlines_as_of_date_on_a_line_of_its_own_is_the_headlines_not_a_source() -> None:
+    report = parse_text(
+        report_text(
+            "【主な出来事】",
+            "●「ヴャスナ」認定の政治犯、前週より減少し 1,387人に",
+            "（11月 24日現在）",
+            "●政治犯の数（11月 24日時点）",
+            "【内政】",
+            "●政治犯の数",
+            "（11月 24日時点）",
+            "・ヴャスナによれば、政治犯は 1,387人。",
+            "（11月 25日 人権団体「ヴャスナ」）",
+        )
+    )
+    alone, inline, cited = report.events
+    assert alone.headline == "「ヴャスナ」認定の政治犯、前週より減少し1,387人に（11月24日現在）"
+    assert (alone.dates, alone.sources, alone.body) == ([D(2023, 11, 24)], [], [])
+    assert (inline.dates, inline.sources) == ([D(2023, 11, 24)], [])
+    assert cited.headline == "政治犯の数（11月24日時点）"
+    assert (cited.dates, cited.sources) == ([D(2023, 11, 25)], ["人権団体「ヴャスナ」"])
+
+
+def test_a_running_header_with_the_period_inside_a_headline_is_dropped() -> None:
+    report = parse_text(
+        report_text(
+            "【外交】",
+            "●ルイジェンコフ外務大臣とガルージン露外務次官との",
+            "2/3",
+            "ベラルーシ公開情報とりまとめ（11月 20日～11月 26日）",
+            "政治協議",
+            "・協議した。",
+            "- 3 -",
+            "ベラルーシ公開情報とりまとめ",
+            "（11月 20日～11月 26日）",
+            "（11月 22日 外務省）",
+        )
+    )
+    [event] = report.events
+    assert event.headline == "ルイジェンコフ外務大臣とガルージン露外務次官との政治協議"
+    assert (event.body, event.dates, event.period) == (["・協議した。"], [D(2023, 11, 22)], None)
+
+
 def test_a_citation_on_the_last_sentences_line_closes_the_item() -> None:
     report = parse_text(
         report_text(
