@@ -16,6 +16,7 @@ from indicators import i18n, queries, review
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.xdist_group(GROUP)]
 WAIT = STARTUP_SECONDS * 1000
+OPTION_WAIT = 5_000  # ms for an option to be clicked before the box is opened again
 
 
 def t(key: str, **values: object) -> str:
@@ -31,12 +32,27 @@ def idle(page: Any) -> None:
     )
 
 
-def choose(page: Any, label: str, text: str) -> None:
-    """Pick the option of a select box whose label holds ``text`` (typed to filter)."""
-    box = page.get_by_role("combobox", name=label)
-    box.click()
-    page.keyboard.type(text)
-    page.get_by_role("option").filter(has_text=text).first.click()
+def choose(page: Any, label: str, text: str, attempts: int = 3) -> None:
+    """Pick the option of a select box whose label holds ``text`` (typed to filter).
+
+    A rerun that starts after :func:`idle` returned (the script state is still
+    'notRunning' just after a click) rebuilds the box while the option is being
+    clicked: the option is detached and the click waits forever. Open, type and click
+    again, a bounded number of times, after the rerun has finished.
+    """
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    for attempt in range(1, attempts + 1):
+        page.get_by_role("combobox", name=label).click()
+        page.keyboard.type(text)
+        try:
+            page.get_by_role("option").filter(has_text=text).first.click(timeout=OPTION_WAIT)
+            break
+        except PlaywrightTimeout:
+            if attempt == attempts:
+                raise
+            page.keyboard.press("Escape")
+            idle(page)
     idle(page)
 
 
