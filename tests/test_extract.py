@@ -473,6 +473,39 @@ def test_prisoners_found_by_holdout7(bullets: list[str], values: list[int]) -> N
     assert [o.value for o in found.observations] == [Decimal(v) for v in values]
 
 
+@pytest.mark.parametrize(
+    ("bullets", "values"),
+    [
+        # A count since 2020 in a clause of its own before the number is no total.
+        (
+            [
+                "ヴャスナが政治犯と認定し、現在も拘束されている人は1,287人を数える。",
+                "2020年以降の累計では、政治犯と認定された人は6,000人を超えた。",
+            ],
+            [1287],
+        ),
+        # Nor is a prisoner something is done to, in another item of the same week.
+        (["収監中の政治犯1人に対し、禁錮1年が追加された。"], []),
+    ],
+)
+def test_prisoners_found_by_holdout8(bullets: list[str], values: list[int]) -> None:
+    found = run("【内政】", "●政治犯の数", *(f"・{b}" for b in bullets), "（11月 24日 ヴャスナ）")
+    assert [o.value for o in found.observations] == [Decimal(v) for v in values]
+
+
+def test_the_current_total_beats_one_prisoner_acted_upon_in_another_item() -> None:
+    found = run(
+        "【内政】",
+        "●政治犯の数",
+        "・ヴャスナが政治犯と認定し、現在も拘束されている人は1,287人を数える。",
+        "（11月 24日 ヴャスナ）",
+        "●政治犯に対する刑期の追加",
+        "・収監中の政治犯1人に対し、禁錮1年が追加された。",
+        "（11月 25日 ヴャスナ）",
+    )
+    assert [(o.value, o.as_of) for o in found.observations] == [(Decimal(1287), D(2023, 11, 24))]
+
+
 def test_a_loan_asked_for_beside_a_deal_signed_is_no_deal() -> None:
     deals = deals_of(
         "首相の中国訪問",
