@@ -593,7 +593,8 @@ def _signed_before_the_week(indicator: Indicator, item: _Item, candidate: _Candi
     """Whether the text before the candidate says it was signed in a year, or a month,
     before the report's week: "2023年に同メーカーと締結した契約（総額5億元）", "2011年に
     締結した融資協定（最大100億ドル）", in a report on 2024-12-30..2025-01-05 "2024年3月に
-    調印された契約" are earlier deals."""
+    調印された契約", and "2021年にも…約3,500万ドルの契約を締結" (the predicate after the
+    value, in the year's clause) are earlier deals."""
     pattern = indicator.predicate.pattern
     assert pattern is not None
     since = max(candidate.sentence[0], candidate.previous_end)
@@ -606,9 +607,23 @@ def _signed_before_the_week(indicator: Indicator, item: _Item, candidate: _Candi
                 and (int(said["year"]), int(said["month"])) < (year, month)
             )
         )
-        and pattern.search(item.text, said.end(), candidate.start) is not None
+        and (
+            pattern.search(item.text, said.end(), candidate.start) is not None
+            or _signed_later_in_the_clause(pattern, item.text, said.end(), candidate)
+        )
         for said in _SIGNED_IN.finditer(item.text, since, candidate.start)
     )
+
+
+def _signed_later_in_the_clause(
+    pattern: re.Pattern[str], text: str, said_end: int, candidate: _Candidate
+) -> bool:
+    """Whether a year said before the candidate and the predicate after it are in one
+    clause with it: "2021年にも同省と約3,500万ドルの契約を締結しており"."""
+    if any(mark in text[said_end : candidate.start] for mark in _CLAUSE_END):
+        return False
+    ends = [i for i in (text.find(c, candidate.end) for c in _CLAUSE_END) if i >= 0]
+    return pattern.search(text, candidate.end, min(ends, default=len(text))) is not None
 
 
 def _predicate(indicator: Indicator, item: _Item, candidate: _Candidate) -> str | None:
@@ -739,13 +754,28 @@ def _said_of_several(item: _Item, indicator: Indicator, candidate: _Candidate) -
     ("リトアニア、ラトビア、ポーランドの国境警備当局は、計350人")."""
     together = item.reading.definitions.together
     since = max(candidate.sentence[0], candidate.previous_end)
-    for start in (max(candidate.clause[0], since), since):
+    clause = _list_start(item, indicator, candidate.clause[0])
+    for start in (max(clause, since), since):
         named = _reporters(item, indicator, start, candidate.number_start)
         if len(named) > 1 or together.search(item.text, start, candidate.number_start):
             return True
         if named:
             return False
     return False
+
+
+def _list_start(item: _Item, indicator: Indicator, start: int) -> int:
+    """Where a list of countries, split by 、 and ending where a clause starts, begins:
+    "リトアニア、ラトビア、ポーランドの当局が阻止した…約390人" is said of all three."""
+    places = [(at, end) for at, end, code in item.places if code in indicator.dimension_countries]
+    moved = True
+    while moved:
+        moved = False
+        for at, end in places:
+            gap = item.text[end:start]
+            if end <= start and "、" in gap and not gap.strip("、・ \n"):
+                start, moved = at, True
+    return start
 
 
 def _own_text_end(item: _Item, candidate: _Candidate, indicator: Indicator) -> int:

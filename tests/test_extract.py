@@ -351,6 +351,14 @@ def test_an_amount_restated_in_another_currency_is_one_deal(
             [("RU", 100_000_000, "USD")],
         ),
         (["2011年に両国が締結した融資協定（最大100億ドル）のうち、約45億ドルが使用された。"], []),
+        # The year before the value and the predicate after it, in one clause.
+        (
+            [
+                "ロシアの同省と総額1億ドルの契約を締結。",
+                "同工場は2021年にも同省と約3,500万ドルの契約を締結しており、今回は2件目。",
+            ],
+            [("RU", 100_000_000, "USD")],
+        ),
         # A year that is not the signing's keeps the deal.
         (
             ["ロシアと、2024年の供給に関する総額120億ロシア・ルーブルの契約を締結。"],
@@ -435,6 +443,51 @@ def test_border_numbers_found_by_holdout6(
     bullets: list[str], counts: list[tuple[str, int]]
 ) -> None:
     assert border_counts(bullets) == [(c, Decimal(v)) for c, v in counts]
+
+
+# Found by the weeks of tests/reports/holdout9; each failed before its rule was mended.
+@pytest.mark.parametrize(
+    ("bullets", "counts"),
+    [
+        # Last week's count said as the comparison is not this week's.
+        (["ポーランド国境警備隊によって阻止されたのは、前週の302人を下回る254人。"], [("PL", 254)]),
+        # A total said of a list of countries split by 、, before the list by country.
+        (
+            [
+                "リトアニア、ラトビア、ポーランドの国境警備当局が阻止した不法越境者は合わせて約390人（リトアニア9人、ラトビア71人、ポーランド約310人）。"
+            ],
+            [("LT", 9), ("LV", 71), ("PL", 310)],
+        ),
+    ],
+)
+def test_border_numbers_found_by_holdout9(
+    bullets: list[str], counts: list[tuple[str, int]]
+) -> None:
+    assert border_counts(bullets) == [(c, Decimal(v)) for c, v in counts]
+
+
+@pytest.mark.parametrize(
+    ("bullets", "deals"),
+    [
+        # A unit price is not a deal's value.
+        (
+            [
+                "ベラルーシカリは、中国企業と塩化カリウム60万トンを1トン当たり279ドルで供給する契約を締結。"
+            ],
+            [],
+        ),
+        (["同社は、1台につき2万5,000ドルでトラクターを納入する契約に署名。"], []),
+        # The deal's value beside its unit price is the deal's.
+        (
+            ["中国企業と、1トン当たり279ドル、総額1億6,740万ドルの供給契約を締結。"],
+            [("CN", 167_400_000, "USD")],
+        ),
+    ],
+)
+def test_deals_found_by_holdout9(
+    bullets: list[str], deals: list[tuple[str | None, int, str]]
+) -> None:
+    assert deals_of("経済協力", *bullets) == [(c, Decimal(v), u) for c, v, u in deals]
 
 
 @pytest.mark.parametrize(
