@@ -88,8 +88,11 @@ _MASK = re.compile(r"(?:\d{4}年)?\d{1,2}月\d{1,2}日")
 _SENTENCE_BREAK = re.compile("[。\n]")
 # What may open a sentence or clause before a うち that points back: 「このうち」「・うち」.
 # When a deal was signed, said before the signing: "2023年に同社と締結した契約",
-# "2024年3月に同州との間で調印された契約".
-_SIGNED_IN = re.compile(r"(?P<year>\d{4})年(?:(?P<month>\d{1,2})月)?(?:\d{1,2}日)?(?:中?に|以降)")
+# "2024年3月に同州との間で調印された契約", "2023年の同首長のミンスク訪問時に署名された".
+_SIGNED_IN = re.compile(
+    r"(?P<year>\d{4})年(?:(?P<month>\d{1,2})月)?(?:\d{1,2}日)?"
+    r"(?:中?に|以降|の[^、。\d]{0,20}?(?:時|際)(?:に|、)?)"
+)
 # What stands between two values of one list: "、ラトビアが" (a place and a particle).
 _LIST_GAP = re.compile(r"[、，]\s*[^、，。\d（）()]{1,15}?(?:が|は|で|も|：|:)?\s*")
 _WEEK_LIKE = 4  # days from a range's first to its last: a week's, give or take holidays

@@ -22,6 +22,8 @@ _KATAKANA_PAIR = re.compile("[ァ-ヺー]{2}")
 # A date parenthesis opens with a date: "（11月20日", "（24日", "（2023年11月20日".
 _DATE_PAREN = re.compile(r"^（(?:\d{4}年)?\d{1,2}(?:月\d{1,2})?日")
 # A headline's "as of" date on a line of its own: "（8月2日現在）", "（12月29日時点）".
+# A citation's date broken by the line's end before its 日: "（5月3" / "1日 通信）".
+_BROKEN_DATE_PAREN = re.compile(r"（(?=\d)(?:\d{4}年?)?(?:\d{1,2}(?:月\d{0,2})?)?")
 _AS_OF = re.compile(r"（(?:\d{4}年)?\d{1,2}月\d{1,2}日(?:現在|時点)）")
 _END = "（了）"
 _PAIRS = {"【": "】", "（": "）"}
@@ -269,7 +271,12 @@ def _opens_date_paren(line: str) -> bool:
 
     A wrapped sentence can start with one too: "（11月27日～12月3日）に続き22人を阻止。"
     goes on after the parenthesis closes, so it continues the line before.
+
+    >>> _opens_date_paren("（5月3"), _opens_date_paren("（11月27日～12月3日）に続き")
+    (True, False)
     """
+    if _BROKEN_DATE_PAREN.fullmatch(line):
+        return True
     if not _DATE_PAREN.match(line):
         return False
     closing = _closing_index(line)

@@ -477,6 +477,18 @@ def test_border_numbers_found_by_holdout9(
             [],
         ),
         (["同社は、1台につき2万5,000ドルでトラクターを納入する契約に署名。"], []),
+        # につき after no counter is "regarding": the deal stands (holdout10).
+        (
+            ["カザフスタンの小売チェーンと、乳製品供給につき約25億テンゲの契約に署名。"],
+            [("KZ", 2_500_000_000, "KZT")],
+        ),
+        # A deal recalled from an earlier year's visit is no deal of the week (holdout10).
+        (
+            [
+                "大統領は、2021年の同首長のミンスク訪問時に署名された総額2億ドル超の契約の履行を評価。"
+            ],
+            [],
+        ),
         # The deal's value beside its unit price is the deal's.
         (
             ["中国企業と、1トン当たり279ドル、総額1億6,740万ドルの供給契約を締結。"],

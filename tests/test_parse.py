@@ -427,3 +427,17 @@ def test_a_narrow_column_breaking_a_section_heading_or_the_period_is_read_whole(
     assert (report.period_start, report.period_end) == (D(2024, 12, 30), D(2025, 1, 5))
     [event] = report.events
     assert (event.section, event.headline) == ("ルカシェンコ大統領動静", "新年の辞")
+
+
+@pytest.mark.parametrize(
+    "broken",
+    [["（11月 2", "2日 Pozirk）"], ["（11", "月22日 Pozirk）"], ["（11月", "22日 Pozirk）"]],
+)
+def test_a_citation_broken_inside_its_date_still_closes_an_item_without_bullets(
+    broken: list[str],
+) -> None:
+    """holdout10: an item with no bullets whose citation's date the line's end cut."""
+    report = parse_text(report_text("【外交】", "●外務大臣のワルシャワ訪問", *broken))
+    [event] = report.events
+    assert event.headline == "外務大臣のワルシャワ訪問"
+    assert (event.dates, event.sources) == ([D(2023, 11, 22)], ["Pozirk"])

@@ -59,6 +59,8 @@ FIXTURE = re.compile(r"^(?P<stem>.+)\.wp(?P<columns>[12])\.pdf$")
 # A line opening one of these starts a paragraph of the report (see FORMAT.md).
 _OPENS = re.compile(r"^(?:【|●|・|（\d{1,2}）)")
 _DATE_PAREN = re.compile(r"^（(?:\d{4}年)?\d{1,2}(?:月\d{1,2})?日")
+# A citation whose date the line's end cut before its 日: "（5月3" / "1日 通信）".
+_CUT_DATE = re.compile(r"^（\d[\d年月]*$")
 _PERIOD = re.compile(r"^（\d{1,2}月\d{1,2}日～\d{1,2}月\d{1,2}日）$")
 _FULL_DATE = re.compile(r"^\d{4}年\d{1,2}月\d{1,2}日$")
 _END = "（了）"
@@ -79,11 +81,11 @@ def _starts_paragraph(line: str) -> bool:
     citation wrapped onto the next line); one closed inside the line
     ("（11月27日～12月3日）に続き…") is the middle of a sentence.
 
-    >>> lines = ("・発言。", "（9月13日 外務省）", "（11月27日）に続き", "続き")
+    >>> lines = ("・発言。", "（9月13日 外務省）", "（11月27日）に続き", "続き", "（5月3")
     >>> [_starts_paragraph(line) for line in lines]
-    [True, True, False, False]
+    [True, True, False, False, True]
     """
-    if _OPENS.match(line) or line == _END:
+    if _OPENS.match(line) or line == _END or _CUT_DATE.match(line):
         return True
     if not _DATE_PAREN.match(line):
         return False
