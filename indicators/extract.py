@@ -17,6 +17,7 @@ from __future__ import annotations
 import bisect
 import calendar
 import datetime as dt
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -75,8 +76,11 @@ def parse_number(text: str) -> Decimal:
 # A date as items write it; the month may be left out ("26日": the month nearby).
 _DAY = r"(?:(?:\d{4})年)?(?:\d{1,2}月)?\d{1,2}日"
 _DATE_PARTS = re.compile(r"(?:(?P<y>\d{4})年)?(?:(?P<m>\d{1,2})月)?(?P<d>\d{1,2})日")
-# A range printed for a count: 11月20日～11月26日, 10月16日～22日, 2月26日から3月3日まで.
-_RANGE = re.compile(rf"(?P<a>{_DAY})(?:～|から)(?P<b>{_DAY})")
+# A range printed for a count: 11月20日～11月26日, 10月16日～22日, 2月26日から3月3日まで,
+# and with one 日 for two days of a month: 6月3～9日.
+_RANGE = re.compile(
+    rf"(?P<a>{_DAY}|(?:\d{{4}}年)?(?:\d{{1,2}}月)?\d{{1,2}}(?=～))(?:～|から)(?P<b>{_DAY})"
+)
 # A count stated for one day: "12月31日に3人", "1月2日は2人" (particles only between).
 _DAY_ON = re.compile(rf"{_DAY}(?:には|に|は|だけで|のみで)、?$")
 # The day a count is "as of": 11月24日現在, 1月26日時点, 12月1日現在の.
@@ -88,11 +92,14 @@ _MASK = re.compile(r"(?:\d{4}年)?\d{1,2}月\d{1,2}日")
 _SENTENCE_BREAK = re.compile("[。\n]")
 # What may open a sentence or clause before a うち that points back: 「このうち」「・うち」.
 # When a deal was signed, said before the signing: "2023年に同社と締結した契約",
-# "2024年3月に同州との間で調印された契約", "2023年の同首長のミンスク訪問時に署名された".
+# "2024年3月に同州との間で調印された契約", "2023年の同首長のミンスク訪問時に署名された",
+# and with the year said in words or left out: "本年3月に署名された", "10月に締結された".
 _SIGNED_IN = re.compile(
-    r"(?P<year>\d{4})年(?:(?P<month>\d{1,2})月)?(?:\d{1,2}日)?"
-    r"(?:中?に|以降|の[^、。\d]{0,20}?(?:時|際)(?:に|、)?)"
+    r"(?:(?P<year>\d{4})年|(?P<said>本年|今年|昨年|前年|去年))?(?:(?<![\d～〜])(?P<month>\d{1,2})月)?"
+    r"(?(year)|(?(said)|(?(month)|(?!))))"  # a year, or at least a month
+    r"(?:\d{1,2}日)?(?:中?に|以降|の[^、。\d]{0,20}?(?:時(?!期)|際)(?:に|、)?)"
 )
+_YEARS_BACK = {"本年": 0, "今年": 0, "昨年": 1, "前年": 1, "去年": 1}
 # What stands between two values of one list: "、ラトビアが" (a place and a particle).
 _LIST_GAP = re.compile(r"[、，]\s*[^、，。\d（）()]{1,15}?(?:が|は|で|も|：|:)?\s*")
 _WEEK_LIKE = 4  # days from a range's first to its last: a week's, give or take holidays
@@ -100,6 +107,10 @@ _POINTER = re.compile(r"[・\s]*(?:この|その|これらの|それらの)?")
 # Between an amount and the same amount in another currency: "（約", "相当（日本円で約".
 _RESTATED = re.compile(r"(?:相当|規模|程度)?\s*[（(][^（）()\d。]{0,12}")
 _CLAUSE_END = "、。\n"
+# Two parties of a deal named together: "ロシア企業と中国企業との間", "ロシアとカザフスタン
+# の企業は" (what joins them, and what follows the second).
+_PARTIES_JOINED = re.compile(r"(?:の)?(?:企業|各社|側|政府)?(?:と|及び|および)")
+_PARTIES_END = re.compile(r"(?:の)?(?:企業|各社|側|政府)?(?:との間|の間|間|は|が)")
 _NOT_YET_WINDOW = 8
 _NEGATION_WINDOW = 5  # 認め|なかった, 認め|られず: the negation within a short inflection
 
@@ -232,6 +243,9 @@ class _Reading:
         #: the first month the report's week is in, as (year, month)
         first = report.period_start or report.published
         self.month = (first.year, first.month)
+        last = report.period_end or report.published
+        #: the last month the report's week is in
+        self.last_month = (last.year, last.month)
         #: the counter and currency words of what the indicators count
         self._counted = {
             *definitions.currency_words,
@@ -428,6 +442,8 @@ def _decide(
         return None
     if indicator.shape == "money" and _restates_the_one_before(item, candidate):
         return None
+    if indicator.dimension == "counterparty" and _between_two_others(item, candidate):
+        return None
 
     if indicator.predicate:
         said = _predicate(indicator, item, candidate)
@@ -567,6 +583,27 @@ def _points_back(words: Words, text: str, start: int) -> bool:
     return words.starts(text, _POINTER.match(text, start).end())  # type: ignore[union-attr]
 
 
+def _between_two_others(item: _Item, candidate: _Candidate) -> bool:
+    """Whether its sentence names the deal's two parties, both of other countries and
+    before it, and names no party of the report's own country: "ロシア企業と中国企業
+    との間でも総額約3億ドルの契約が結ばれた", "ロシアとカザフスタンの企業は…に調印"
+    are no deals of the report's country. A firm named in brackets may be one of its
+    own (「ベラズ」), so a sentence naming one keeps the deal."""
+    text, home = item.text, item.reading.home
+    s_start = candidate.sentence[0]
+    before = text[s_start : candidate.start]
+    places = [p for p in item.places if s_start <= p[0] < candidate.start]
+    if "「" in before or any(code == home for _, _, code in places):
+        return False
+    return any(
+        first[2] not in (home, REFERENCE)
+        and second[2] not in (home, REFERENCE, first[2])
+        and _PARTIES_JOINED.fullmatch(text, first[1], second[0])
+        and _PARTIES_END.match(text, second[1])
+        for first, second in itertools.pairwise(places)
+    )
+
+
 def _restates_the_one_before(item: _Item, candidate: _Candidate) -> bool:
     """Whether an amount is the one right before it in another currency, in brackets
     after it: "5億ドル（約750億円）", "35億ロシア・ルーブル相当（日本円で約50億円）"."""
@@ -601,21 +638,34 @@ def _signed_before_the_week(indicator: Indicator, item: _Item, candidate: _Candi
     pattern = indicator.predicate.pattern
     assert pattern is not None
     since = max(candidate.sentence[0], candidate.previous_end)
-    year, month = item.reading.month
+    week = item.reading.month
     return any(
-        (
-            int(said["year"]) < year
-            or (
-                said["month"] is not None
-                and (int(said["year"]), int(said["month"])) < (year, month)
-            )
-        )
+        _signed_when(said, item.reading.last_month) < week
         and (
             pattern.search(item.text, said.end(), candidate.start) is not None
             or _signed_later_in_the_clause(pattern, item.text, said.end(), candidate)
         )
         for said in _SIGNED_IN.finditer(item.text, since, candidate.start)
     )
+
+
+def _signed_when(said: re.Match[str], last: tuple[int, int]) -> tuple[int, int]:
+    """(year, month) of a signing said with :data:`_SIGNED_IN`, a year alone as its
+    last month; a month without a year is the latest such month not after ``last``, the
+    week's last month (12月 in a report on 2025-01-06..01-12 is December 2024).
+
+    >>> [_signed_when(_SIGNED_IN.search(t), (2024, 11)) for t in ("2023年に", "昨年に",
+    ...  "本年3月に", "10月に", "12月に")]
+    [(2023, 12), (2023, 12), (2024, 3), (2024, 10), (2023, 12)]
+    """
+    year, month = last
+    if said["year"]:
+        year = int(said["year"])
+    elif said["said"]:
+        year -= _YEARS_BACK[said["said"]]
+    elif int(said["month"]) > month:
+        year -= 1
+    return (year, int(said["month"])) if said["month"] else (year, 12)
 
 
 def _signed_later_in_the_clause(
@@ -658,6 +708,16 @@ def _predicate(indicator: Indicator, item: _Item, candidate: _Candidate) -> str 
     # Said elsewhere (its bullet, the headline, an earlier sentence), it holds unless the
     # value's own sentence says that this one has not happened yet (…契約を結ぶ予定).
     if where != "sentence" and indicator.not_yet.search(text, s_start, s_end):
+        return None
+    # Said before it in a clause of its own ("覚書に署名したほか、今後…約50億ロシア・
+    # ルーブル規模の共同事業を実施する予定"), it holds unless the value's clauses say
+    # that theirs has not happened yet.
+    if (
+        where == "sentence"
+        and found.end() <= candidate.start
+        and any(mark in text[found.end() : candidate.start] for mark in _CLAUSE_END)
+        and indicator.not_yet.search(text, candidate.end, s_end)
+    ):
         return None
     tail_end = min(
         [i for i in (text.find(c, found.end()) for c in _CLAUSE_END) if i >= 0] or [len(text)]
@@ -939,7 +999,7 @@ def _months_around(anchor: dt.date) -> list[int]:
 
 
 def _range(match: re.Match[str], anchor: dt.date) -> tuple[dt.date, dt.date] | None:
-    first = _date(match["a"], anchor)
+    first = _date(match["a"].removesuffix("日") + "日", anchor)
     if first is None:
         return None
     second = _DATE_PARTS.fullmatch(match["b"])

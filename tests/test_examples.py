@@ -33,7 +33,10 @@ contract of FORMAT.md). Two kinds:
   - ``holdout10/`` (2026-12-04, after holdout9's mends; three writers: borders, deals,
     anatomy): 6 of 9 exact, precision 0.98, recall 0.98, events 168/169 (the anatomy
     writer's section names carried their 【】, against FORMAT.md; stripped before
-    scoring).
+    scoring);
+  - ``holdout11/`` (2026-12-04, after holdout10's mends; four writers: prisoners,
+    borders, deals, anatomy): 7 of 12 exact, precision 0.87, recall 0.95, events
+    207/207.
 
   Once looked at and fixed, they are regression locks like the rest. ``X.wpN.pdf``
   beside a week is that week laid out by a word processor (tests/wordproc.py).
