@@ -109,7 +109,9 @@ _RESTATED = re.compile(r"(?:相当|規模|程度)?\s*[（(][^（）()\d。]{0,12
 _CLAUSE_END = "、。\n"
 # Two parties of a deal named together: "ロシア企業と中国企業との間", "ロシアとカザフスタン
 # の企業は" (what joins them, and what follows the second).
-_PARTIES_JOINED = re.compile(r"(?:の)?(?:企業|各社|側|政府)?(?:と|及び|および)")
+_PARTIES_JOINED = re.compile(r"(?:の)?(?:企業|各社|側|政府)?(?:と|及び|および|は、?|が、?)")
+# A subject named before them ("ゴメリ州の企業は"; a place, "同見本市では", is none).
+_ANOTHER_SUBJECT = re.compile(r"(?<![でに])は|が")
 _PARTIES_END = re.compile(r"(?:の)?(?:企業|各社|側|政府)?(?:との間|の間|間|は|が)")
 _NOT_YET_WINDOW = 8
 _NEGATION_WINDOW = 5  # 認め|なかった, 認め|られず: the negation within a short inflection
@@ -586,9 +588,11 @@ def _points_back(words: Words, text: str, start: int) -> bool:
 def _between_two_others(item: _Item, candidate: _Candidate) -> bool:
     """Whether its sentence names the deal's two parties, both of other countries and
     before it, and names no party of the report's own country: "ロシア企業と中国企業
-    との間でも総額約3億ドルの契約が結ばれた", "ロシアとカザフスタンの企業は…に調印"
+    との間でも総額約3億ドルの契約が結ばれた", "ロシアとカザフスタンの企業は…に調印",
+    "カザフスタン政府は中国企業との間で総額22億ドルの…契約を締結"
     are no deals of the report's country. A firm named in brackets may be one of its
-    own (「ベラズ」), so a sentence naming one keeps the deal."""
+    own (「ベラズ」), and so may a subject before the two (ゴメリ州の企業は): either keeps
+    the deal."""
     text, home = item.text, item.reading.home
     s_start = candidate.sentence[0]
     before = text[s_start : candidate.start]
@@ -596,7 +600,8 @@ def _between_two_others(item: _Item, candidate: _Candidate) -> bool:
     if "「" in before or any(code == home for _, _, code in places):
         return False
     return any(
-        first[2] not in (home, REFERENCE)
+        _ANOTHER_SUBJECT.search(text, s_start, first[0]) is None
+        and first[2] not in (home, REFERENCE)
         and second[2] not in (home, REFERENCE, first[2])
         and _PARTIES_JOINED.fullmatch(text, first[1], second[0])
         and _PARTIES_END.match(text, second[1])

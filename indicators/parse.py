@@ -20,7 +20,8 @@ _SECTION = re.compile(r"^【(?P<name>[^】]+)】$")
 _SUBHEADING = re.compile(r"^（\d{1,2}）")
 _KATAKANA_PAIR = re.compile("[ァ-ヺー]{2}")
 # A date parenthesis opens with a date: "（11月20日", "（24日", "（2023年11月20日".
-_DATE_PAREN = re.compile(r"^（(?:\d{4}年)?\d{1,2}(?:月\d{1,2})?日")
+# A citation or period opens with a date, or with 同日 ("the same day" as the headline's).
+_DATE_PAREN = re.compile(r"^（(?:同日|(?:\d{4}年)?\d{1,2}(?:月\d{1,2})?日)")
 # A headline's "as of" date on a line of its own: "（8月2日現在）", "（12月29日時点）".
 # A citation's date broken by the line's end before its 日: "（5月3" / "1日 通信）".
 _BROKEN_DATE_PAREN = re.compile(r"（(?=\d)(?:\d{4}年?)?(?:\d{1,2}(?:月\d{0,2})?)?")

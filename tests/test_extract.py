@@ -763,6 +763,10 @@ def test_a_range_with_one_day_mark_in_the_headline_is_the_counts_period(
             ["「ベラズ」は、ロシア企業と中国企業との間で総額3億ドルの契約を結んだ。"],
             [("CN", 300_000_000, "USD")],
         ),
+        (
+            ["ゴメリ州の企業は、ロシアと中国の企業との間で総額1億ドルの契約を結んだ。"],
+            [("CN", 100_000_000, "USD")],
+        ),
         # Signed before it in a clause of its own, a plan said of the value's clause.
         (
             [
@@ -794,3 +798,45 @@ def test_a_deal_signed_in_january_in_a_week_across_new_year_is_the_weeks() -> No
         (o.dimension, o.value) for o in found.observations if o.indicator == "trade_deal_value"
     ]
     assert deals == [("CN", Decimal(100_000_000))]
+
+
+# Found by the weeks of tests/reports/holdout12 (written blind); each failed before its
+# rule was mended.
+@pytest.mark.parametrize(
+    ("bullets", "counts"),
+    [
+        # A count at the same guard's other border is not one at Belarus's.
+        (
+            [
+                "ポーランド国境警備隊は、約300件の不法越境の試みを阻止した。",
+                "このほか、同国境警備隊は、ウクライナとの国境で不法に入国しようとした12人を拘束。",
+            ],
+            [("PL", 300)],
+        ),
+        # The country named by its capital's agency.
+        (["ヴィリニュスの国境警備局によれば、同週、19人の越境を阻止した。"], [("LT", 19)]),
+        (["ワルシャワの国境警備隊本部は、約290件の越境の試みを阻止した。"], [("PL", 290)]),
+    ],
+)
+def test_border_numbers_found_by_holdout12(
+    bullets: list[str], counts: list[tuple[str, int]]
+) -> None:
+    assert border_counts(bullets) == [(c, Decimal(v)) for c, v in counts]
+
+
+@pytest.mark.parametrize(
+    ("bullets", "deals"),
+    [
+        # One other country's government and another's firms: no deal of Belarus.
+        (["露紙によれば、カザフスタン政府は中国企業との間で総額22億ドルの契約を締結した。"], []),
+        # An amount converted in brackets after the verb is the same deal.
+        (
+            ["同省の企業と総額8億5,000万元近くの契約に署名した（日本円で約185億円）。"],
+            [(None, 850_000_000, "CNY")],
+        ),
+    ],
+)
+def test_deals_found_by_holdout12(
+    bullets: list[str], deals: list[tuple[str | None, int, str]]
+) -> None:
+    assert deals_of("経済協力", *bullets) == [(c, Decimal(v), u) for c, v, u in deals]

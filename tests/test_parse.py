@@ -441,3 +441,18 @@ def test_a_citation_broken_inside_its_date_still_closes_an_item_without_bullets(
     [event] = report.events
     assert event.headline == "外務大臣のワルシャワ訪問"
     assert (event.dates, event.sources) == ([D(2023, 11, 22)], ["Pozirk"])
+
+
+def test_a_citation_of_the_same_day_as_the_headline_closes_the_item() -> None:
+    """holdout12: （同日 ベルタ通信） under a headline dated （11月18日）."""
+    report = parse_text(
+        report_text(
+            "【ルカシェンコ大統領動静】",
+            "●国家保安委員会幹部らとの会合（11月 18日）",
+            "・大統領は、治安情勢につき報告を受けた。",
+            "（同日 ベルタ通信）",
+        )
+    )
+    [event] = report.events
+    assert event.body == ["・大統領は、治安情勢につき報告を受けた。"]
+    assert (event.dates, event.sources) == ([D(2023, 11, 18)], ["ベルタ通信"])

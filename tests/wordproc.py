@@ -58,7 +58,7 @@ FIXTURE = re.compile(r"^(?P<stem>.+)\.wp(?P<columns>[12])\.pdf$")
 
 # A line opening one of these starts a paragraph of the report (see FORMAT.md).
 _OPENS = re.compile(r"^(?:【|●|・|（\d{1,2}）)")
-_DATE_PAREN = re.compile(r"^（(?:\d{4}年)?\d{1,2}(?:月\d{1,2})?日")
+_DATE_PAREN = re.compile(r"^（(?:同日|(?:\d{4}年)?\d{1,2}(?:月\d{1,2})?日)")
 # A citation whose date the line's end cut before its 日: "（5月3" / "1日 通信）".
 _CUT_DATE = re.compile(r"^（\d[\d年月]*$")
 _PERIOD = re.compile(r"^（\d{1,2}月\d{1,2}日～\d{1,2}月\d{1,2}日）$")
